@@ -1,0 +1,35 @@
+//! The `inference` host interface: text embeddings computed by the host, never by plugins.
+//! The model store and the tract backend plug in through [`Inference`].
+
+use serde::Serialize;
+use wasmtime::component::{ComponentType, Lift, Lower};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ComponentType, Lift, Lower, thiserror::Error)]
+#[component(variant)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum InferenceError {
+    #[component(name = "model-not-granted")]
+    #[error("model {0} is not granted to this plugin")]
+    ModelNotGranted(String),
+    #[component(name = "model-unavailable")]
+    #[error("model {0} is not installed on this host")]
+    ModelUnavailable(String),
+    #[component(name = "input-too-large")]
+    #[error("input too large: {0}")]
+    InputTooLarge(String),
+    #[component(name = "internal")]
+    #[error("inference failed: {0}")]
+    Internal(String),
+}
+
+/// A local embedding backend shared by every call (the model is loaded once).
+pub trait Inference: Send + Sync + std::fmt::Debug {
+    fn dimension(&self, model: &str) -> Result<u32, InferenceError>;
+    /// One L2-normalised vector per text.
+    fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError>;
+}
+
+/// Most texts a single `embed` call may carry.
+pub const MAX_TEXTS_PER_CALL: usize = 256;
+/// Longest text accepted, in bytes (longer texts are truncated by the tokenizer anyway).
+pub const MAX_TEXT_BYTES: usize = 64 << 10;

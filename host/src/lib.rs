@@ -1,0 +1,22 @@
+//! # Vivier host
+//!
+//! Runs vendor plugins (WebAssembly components implementing the `vivier:hr` worlds) in a
+//! sandbox, for AI-assisted recruitment in which a human always decides.
+//!
+//! Data flow of a call: request → (pseudonymise) → slot → [`runtime::Runtime`] sandboxed call →
+//! [`runtime::CallReport`] (audit) → response.
+
+pub mod builtin;
+pub mod bundle;
+pub mod cli;
+pub mod conformance;
+pub mod inference;
+pub mod json_resume;
+pub mod manifest;
+pub mod model;
+pub mod registry;
+pub mod runtime;
+pub mod timeline;
+pub mod world;
+
+pub use runtime::{Runtime, RuntimeConfig};

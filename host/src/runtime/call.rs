@@ -1,0 +1,326 @@
+//! One call into a plugin: fresh store and instance, limits armed, result checked, resources
+//! accounted. A plugin that traps, loops or bloats costs this call an error, nothing more.
+
+use super::error::PluginError;
+use super::plugin::LoadedPlugin;
+use super::sandbox::{CallState, LogEntry};
+use super::Runtime;
+use crate::bundle::sha256_hex;
+use crate::model::*;
+use crate::world::World;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use wasmtime::component::{ComponentNamedList, Lift, Lower};
+use wasmtime::{Store, Trap};
+
+/// Which plugin served a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PluginRef {
+    pub id: String,
+    pub version: String,
+    pub digest: String,
+    pub world: World,
+}
+
+impl From<&LoadedPlugin> for PluginRef {
+    fn from(p: &LoadedPlugin) -> Self {
+        Self { id: p.id().to_owned(), version: p.version().to_owned(), digest: p.digest.clone(), world: p.world }
+    }
+}
+
+/// The accounting of one call: what an audit record is made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    pub plugin: PluginRef,
+    /// Milliseconds since the Unix epoch.
+    pub started_at_ms: u64,
+    pub wall_us: u64,
+    pub cpu_us: u64,
+    pub peak_memory_bytes: u64,
+    /// sha256 of the input, so a record proves what was processed without keeping it.
+    pub input_digest: String,
+    /// sha256 of the canonical JSON of the result (empty when the call failed).
+    pub output_digest: String,
+    pub output_bytes: u64,
+    /// "ok", "plugin_error" (the plugin declined, e.g. unsupported format) or a [`PluginError`] code.
+    pub outcome: String,
+    /// What the host corrected in the plugin's result (e.g. a NaN score).
+    pub sanitised: Vec<String>,
+    pub log: Vec<LogEntry>,
+    pub log_dropped: u64,
+}
+
+/// The result of a call with its report; the report exists even when the call failed.
+#[derive(Debug)]
+pub struct Invocation<T> {
+    pub result: Result<T, PluginError>,
+    pub report: CallReport,
+}
+
+fn thread_cpu_time_us() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own; the clock id is a constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64) * 1_000_000 + (ts.tv_nsec as u64) / 1_000
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Digest of a document: its bytes and declared metadata, without re-encoding the bytes.
+pub fn document_digest(doc: &Document) -> String {
+    let mut h = Sha256::new();
+    h.update(doc.filename.as_bytes());
+    h.update([0]);
+    h.update(doc.media_type.as_bytes());
+    h.update([0]);
+    h.update(&doc.bytes);
+    hex::encode(h.finalize())
+}
+
+fn json_digest<T: Serialize>(value: &T) -> String {
+    sha256_hex(&serde_json::to_vec(value).unwrap_or_default())
+}
+
+impl Runtime {
+    /// Parses a document with a `cv-parser` plugin.
+    pub fn parse(&self, plugin: &LoadedPlugin, document: &Document) -> Invocation<Result<ParsedCv, ParseError>> {
+        self.invoke::<(&Document,), Result<ParsedCv, ParseError>>(plugin, World::CvParser, (document,), document_digest(document), |_| Ok(vec![]))
+    }
+
+    /// Assesses candidates with a `skills-matcher` plugin. Every candidate gets exactly one
+    /// assessment back, or the call fails: no candidate is ever silently dropped.
+    pub fn assess(
+        &self,
+        plugin: &LoadedPlugin,
+        posting: &Posting,
+        candidates: &[Candidate],
+    ) -> Invocation<Result<Vec<Assessment>, MatchError>> {
+        let digest = json_digest(&(posting, candidates));
+        let mut invocation = self.invoke::<(&Posting, &[Candidate]), Result<Vec<Assessment>, MatchError>>(
+            plugin,
+            World::SkillsMatcher,
+            (posting, candidates),
+            digest,
+            |result| match result {
+                Ok(assessments) => check_assessments(assessments, candidates),
+                Err(_) => Ok(vec![]),
+            },
+        );
+        if let Ok(Ok(assessments)) = &mut invocation.result {
+            // Present results in the caller's order of candidates, whatever the plugin did.
+            let order: std::collections::HashMap<&str, usize> =
+                candidates.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+            assessments.sort_by_key(|a| order.get(a.candidate_id.as_str()).copied().unwrap_or(usize::MAX));
+        }
+        invocation
+    }
+
+    /// Drafts a job ad with a `posting-drafter` plugin.
+    pub fn draft(&self, plugin: &LoadedPlugin, request: &DraftRequest) -> Invocation<Result<JobAd, DraftError>> {
+        self.invoke::<(&DraftRequest,), Result<JobAd, DraftError>>(plugin, World::PostingDrafter, (request,), json_digest(request), |_| Ok(vec![]))
+    }
+
+    /// The per-call path shared by every world. `check` validates and sanitises the result in
+    /// place, returning what it corrected, or the reason the result cannot be used.
+    fn invoke<P, R>(
+        &self,
+        plugin: &LoadedPlugin,
+        world: World,
+        params: P,
+        input_digest: String,
+        check: impl FnOnce(&mut R) -> Result<Vec<String>, String>,
+    ) -> Invocation<R>
+    where
+        P: ComponentNamedList + Lower,
+        R: Lift + Serialize + 'static,
+        (R,): ComponentNamedList + Lift,
+    {
+        let started_at_ms = now_ms();
+        let wall = Instant::now();
+        let cpu = thread_cpu_time_us();
+        let mut report = CallReport {
+            plugin: PluginRef::from(plugin),
+            started_at_ms,
+            wall_us: 0,
+            cpu_us: 0,
+            peak_memory_bytes: 0,
+            input_digest,
+            output_digest: String::new(),
+            output_bytes: 0,
+            outcome: String::new(),
+            sanitised: vec![],
+            log: vec![],
+            log_dropped: 0,
+        };
+        let result = if plugin.world != world {
+            Err(PluginError::Host {
+                plugin: plugin.id().to_owned(),
+                reason: format!("plugin implements {}, not {world}", plugin.world),
+            })
+        } else {
+            self.run(plugin, params, check, &mut report)
+        };
+        report.outcome = match &result {
+            Ok(_) if report.outcome.is_empty() => "ok".into(),
+            Ok(_) => std::mem::take(&mut report.outcome),
+            Err(e) => e.code().into(),
+        };
+        report.cpu_us = thread_cpu_time_us().saturating_sub(cpu);
+        report.wall_us = wall.elapsed().as_micros() as u64;
+        Invocation { result, report }
+    }
+
+    fn run<P, R>(
+        &self,
+        plugin: &LoadedPlugin,
+        params: P,
+        check: impl FnOnce(&mut R) -> Result<Vec<String>, String>,
+        report: &mut CallReport,
+    ) -> Result<R, PluginError>
+    where
+        P: ComponentNamedList + Lower,
+        R: Lift + Serialize + 'static,
+        (R,): ComponentNamedList + Lift,
+    {
+        let id = plugin.id();
+        let state = CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone());
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        let tick = self.epoch_tick.as_micros().max(1);
+        let ticks = plugin.limits.timeout.as_micros().div_ceil(tick) as u64 + 1;
+        store.set_epoch_deadline(ticks);
+
+        let called = plugin
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| instance.get_typed_func::<P, (R,)>(&mut store, &plugin.export))
+            .and_then(|func| func.call(&mut store, params));
+        // Classify before the log is taken: a trap's detail comes from what stderr holds.
+        let called = called.map_err(|err| classify(err, store.data(), plugin));
+        let state = store.data_mut();
+        let log = state.take_log();
+        report.log = log.entries;
+        report.log_dropped = log.dropped;
+        report.peak_memory_bytes = state.limiter.peak();
+        let (mut value,) = called?;
+        let bytes = serde_json::to_vec(&value).map_err(|e| PluginError::InvalidOutput {
+            plugin: id.to_owned(),
+            reason: format!("result cannot be represented: {e}"),
+        })?;
+        report.output_bytes = bytes.len() as u64;
+        if report.output_bytes > plugin.limits.max_output_bytes {
+            return Err(PluginError::OutputTooLarge {
+                plugin: id.to_owned(),
+                limit: plugin.limits.max_output_bytes,
+                size: report.output_bytes,
+            });
+        }
+        report.sanitised = check(&mut value).map_err(|reason| PluginError::InvalidOutput { plugin: id.to_owned(), reason })?;
+        report.output_digest =
+            if report.sanitised.is_empty() { sha256_hex(&bytes) } else { json_digest(&value) };
+        if bytes.starts_with(b"{\"Err\"") {
+            report.outcome = "plugin_error".into();
+        }
+        Ok(value)
+    }
+}
+
+/// Turns a wasmtime failure into a typed error naming the limit or fault.
+fn classify(err: wasmtime::Error, state: &CallState, plugin: &LoadedPlugin) -> PluginError {
+    let id = plugin.id().to_owned();
+    if let Some(Trap::Interrupt) = err.downcast_ref::<Trap>() {
+        return PluginError::Timeout { plugin: id, limit_ms: plugin.limits.timeout.as_millis() as u64 };
+    }
+    if let Some(requested) = state.limiter.refused() {
+        return PluginError::MemoryLimit { plugin: id, limit: plugin.limits.memory_bytes, requested };
+    }
+    if let Some(exit) = err.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return PluginError::Exit { plugin: id, code: exit.0 };
+    }
+    let stderr = state.stderr_tail(600);
+    match err.downcast_ref::<Trap>() {
+        Some(trap) => PluginError::Trap { plugin: id, trap: trap.to_string(), detail: stderr },
+        None => {
+            let root = err.root_cause().to_string();
+            let detail = if stderr.is_empty() { root } else { format!("{root}; stderr: {stderr}") };
+            PluginError::Trap { plugin: id, trap: "host call failed".into(), detail }
+        }
+    }
+}
+
+/// Every candidate exactly once; scores and contributions finite and within [0, 1].
+fn check_assessments(assessments: &mut [Assessment], candidates: &[Candidate]) -> Result<Vec<String>, String> {
+    let expected: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for a in assessments.iter() {
+        if !expected.contains(a.candidate_id.as_str()) {
+            return Err(format!("assessment for unknown candidate id `{}`", crate::runtime::sandbox::truncate_utf8(&a.candidate_id, 80)));
+        }
+        if !seen.insert(a.candidate_id.as_str()) {
+            return Err(format!("two assessments for candidate `{}`", a.candidate_id));
+        }
+    }
+    if let Some(missing) = candidates.iter().find(|c| !seen.contains(c.id.as_str())) {
+        return Err(format!("no assessment for candidate `{}`", missing.id));
+    }
+    let mut notes = Vec::new();
+    for a in assessments.iter_mut() {
+        notes.extend(clamp_unit(&mut a.score, || format!("score of candidate `{}`", a.candidate_id)));
+        for r in &mut a.requirements {
+            let what = || format!("contribution of `{}` for candidate `{}`", r.requirement_id, a.candidate_id);
+            notes.extend(clamp_unit(&mut r.contribution, what));
+            if !r.weight.is_finite() || r.weight < 0.0 {
+                notes.push(format!("weight of `{}` for candidate `{}` was {}, set to 0", r.requirement_id, a.candidate_id, r.weight));
+                r.weight = 0.0;
+            }
+        }
+    }
+    Ok(notes)
+}
+
+/// Brings a value into [0, 1] (NaN becomes 0), describing the correction if one was needed.
+fn clamp_unit(value: &mut f32, what: impl FnOnce() -> String) -> Option<String> {
+    let fixed = if value.is_nan() { 0.0 } else { value.clamp(0.0, 1.0) };
+    if fixed.to_bits() == value.to_bits() {
+        return None;
+    }
+    let note = format!("{} was {value}, set to {fixed}", what());
+    *value = fixed;
+    Some(note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assessment(id: &str, score: f32) -> Assessment {
+        Assessment { candidate_id: id.into(), score, requirements: vec![], summary: String::new(), interview_questions: vec![] }
+    }
+
+    fn candidate(id: &str) -> Candidate {
+        Candidate { id: id.into(), profile: Profile::default() }
+    }
+
+    #[test]
+    fn out_of_range_scores_are_sanitised() {
+        let mut a = vec![assessment("a", f32::NAN), assessment("b", -3.0), assessment("c", 0.5)];
+        let notes = check_assessments(&mut a, &[candidate("a"), candidate("b"), candidate("c")]).unwrap();
+        assert_eq!(notes.len(), 2);
+        assert_eq!((a[0].score, a[1].score, a[2].score), (0.0, 0.0, 0.5));
+    }
+
+    #[test]
+    fn wrong_candidate_ids_are_refused() {
+        let cands = [candidate("a"), candidate("b")];
+        assert!(check_assessments(&mut [assessment("a", 0.1)], &cands).unwrap_err().contains("no assessment"));
+        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("z", 0.1)], &cands).unwrap_err().contains("unknown"));
+        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("a", 0.1)], &cands).unwrap_err().contains("two"));
+    }
+}

@@ -1,0 +1,139 @@
+//! The sandboxed component host.
+//!
+//! One wasmtime [`Engine`] (pooling allocator, epoch interruption) and one [`Linker`] serve
+//! every plugin. Loading a plugin compiles (or loads from cache) its component, checks its
+//! imports and exports against its world, and prepares an `InstancePre`. Every call then runs
+//! in a fresh store and instance with the plugin's limits (see [`call`]).
+
+pub mod cache;
+pub mod call;
+pub mod error;
+mod host_imports;
+pub mod limits;
+pub mod plugin;
+pub mod sandbox;
+
+pub use cache::{CacheOutcome, ComponentCache};
+pub use call::{CallReport, Invocation, PluginRef};
+pub use error::PluginError;
+pub use limits::{CallLimits, HostCeilings};
+pub use plugin::{LoadError, LoadedPlugin};
+pub use sandbox::{LogEntry, LogLevel, PluginGrants};
+
+use crate::inference::Inference;
+use sandbox::CallState;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::Linker;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    pub ceilings: HostCeilings,
+    /// Where compiled components are cached; `None` compiles on every load.
+    pub cache_dir: Option<PathBuf>,
+    /// Instances that may exist at once (concurrent calls).
+    pub max_concurrent_calls: u32,
+    /// Granularity of time limits.
+    pub epoch_tick: Duration,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            ceilings: HostCeilings::default(),
+            cache_dir: None,
+            max_concurrent_calls: 64,
+            epoch_tick: Duration::from_millis(10),
+        }
+    }
+}
+
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    pub(crate) linker: Linker<CallState>,
+    pub(crate) cache: Option<ComponentCache>,
+    pub(crate) ceilings: HostCeilings,
+    pub(crate) inference: Option<Arc<dyn Inference>>,
+    pub(crate) epoch_tick: Duration,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").field("ceilings", &self.ceilings).finish_non_exhaustive()
+    }
+}
+
+/// Engine configuration shared by the runtime and the benchmark's raw-wasmtime baseline.
+pub fn engine_config(max_concurrent_calls: u32, max_memory_bytes: u64) -> Config {
+    let mut pool = PoolingAllocationConfig::default();
+    let n = max_concurrent_calls.max(1);
+    pool.total_component_instances(n)
+        .total_core_instances(n * 16)
+        .total_memories(n * 2)
+        .total_tables(n * 16)
+        .total_stacks(n)
+        .max_memories_per_component(4)
+        .max_tables_per_component(16)
+        .max_memory_size(usize::try_from(max_memory_bytes).unwrap_or(usize::MAX));
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    config
+}
+
+impl Runtime {
+    pub fn new(config: RuntimeConfig) -> anyhow::Result<Self> {
+        let engine = Engine::new(&engine_config(config.max_concurrent_calls, config.ceilings.memory_bytes))
+            .map_err(|e| anyhow::anyhow!("cannot start the WebAssembly engine: {e}"))?;
+        let mut linker = Linker::new(&engine);
+        host_imports::add_to_linker(&mut linker).map_err(|e| anyhow::anyhow!("cannot link host interfaces: {e}"))?;
+        let cache = match &config.cache_dir {
+            Some(dir) => Some(ComponentCache::open(dir).map_err(|e| {
+                anyhow::anyhow!("cannot open the component cache {}: {e}", dir.display())
+            })?),
+            None => None,
+        };
+        start_epoch_ticker(&engine, config.epoch_tick);
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            ceilings: config.ceilings,
+            inference: None,
+            epoch_tick: config.epoch_tick,
+        })
+    }
+
+    /// Installs the embedding backend used by the `inference` import.
+    pub fn with_inference(mut self, backend: Arc<dyn Inference>) -> Self {
+        self.inference = Some(backend);
+        self
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn ceilings(&self) -> &HostCeilings {
+        &self.ceilings
+    }
+}
+
+/// Advances the engine's epoch at every tick so that time limits are enforced. The thread ends
+/// when the engine is dropped.
+fn start_epoch_ticker(engine: &Engine, tick: Duration) {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("vivier-epoch".into())
+        .spawn(move || loop {
+            std::thread::sleep(tick);
+            match weak.upgrade() {
+                Some(engine) => engine.increment_epoch(),
+                None => break,
+            }
+        })
+        .expect("spawning the epoch thread");
+}

@@ -1,0 +1,353 @@
+//! Finds the period written inside a line and what remains around it:
+//! "Assistante RH — Mairie de Lyon (sept. 2019 – aujourd'hui)" → the range and
+//! "Assistante RH — Mairie de Lyon".
+
+use vivier_sdk::dates::{month_from_name, parse_range, DateRange};
+use vivier_sdk::text::fold;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    pub range: DateRange,
+    /// The date expression as written.
+    pub date_text: String,
+    /// The line without the date expression ("" when the line held only dates).
+    pub residual: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok {
+    Year,
+    Month,
+    Present,
+    Link,
+    Other,
+}
+
+struct Word {
+    start: usize,
+    end: usize,
+    tok: Tok,
+}
+
+const PRESENT: &[&str] = &[
+    "aujourd",
+    "hui",
+    "auj",
+    "ce",
+    "jour",
+    "present",
+    "presente",
+    "maintenant",
+    "actuellement",
+    "actuel",
+    "cours",
+    "now",
+    "current",
+    "currently",
+    "today",
+    "ongoing",
+    "date",
+];
+const LINKS: &[&str] = &[
+    "depuis", "since", "des", "a", "au", "aux", "to", "till", "until", "jusqu", "de", "du", "from",
+    "en", "le", "er", "in", "et", "and",
+];
+
+fn is_year_like(w: &str) -> bool {
+    let parts: Vec<&str> = w.split(['/', '.']).collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return false;
+    }
+    let year_ok =
+        |p: &str| p.len() == 4 && p.parse::<u32>().is_ok_and(|y| (1940..=2100).contains(&y));
+    let month_ok = |p: &str| p.len() <= 2 && p.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
+    match parts.as_slice() {
+        [y] => year_ok(y),
+        [m, y] => (month_ok(m) && year_ok(y)) || (year_ok(m) && month_ok(y)),
+        [d, m, y] => d.len() <= 2 && month_ok(m) && year_ok(y),
+        _ => false,
+    }
+}
+
+fn words(line: &str) -> Vec<Word> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let keep = |j: usize| {
+            let c = chars[j].1;
+            c.is_alphanumeric()
+                || ((c == '/' || c == '.')
+                    && j > 0
+                    && chars[j - 1].1.is_ascii_digit()
+                    && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit()))
+        };
+        if !keep(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && keep(i) {
+            i += 1;
+        }
+        let s = chars[start].0;
+        let e = chars.get(i).map_or(line.len(), |c| c.0);
+        let w = &line[s..e];
+        let f = fold(w);
+        let tok = if is_year_like(w) {
+            Tok::Year
+        } else if month_from_name(w).is_some() {
+            Tok::Month
+        } else if PRESENT.contains(&f.as_str()) {
+            Tok::Present
+        } else if LINKS.contains(&f.as_str()) || f == "1er" {
+            Tok::Link
+        } else {
+            Tok::Other
+        };
+        out.push(Word {
+            start: s,
+            end: e,
+            tok,
+        });
+    }
+    out
+}
+
+/// Characters allowed between two words of one date expression.
+fn gap_ok(gap: &str) -> bool {
+    gap.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '/' | '.' | ',' | '\'' | '>' | '~')
+    }) && !gap.contains("  ")
+}
+
+/// Finds the date expression of a line. `None` when the line holds no readable period.
+pub fn split_date(line: &str) -> Option<Dated> {
+    let ws = words(line);
+    // Runs of date words; keep the one with the most years (the first on a tie).
+    let mut best: Option<(usize, usize, usize)> = None; // (first, last, years)
+    let mut i = 0;
+    while i < ws.len() {
+        if ws[i].tok == Tok::Other {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut last = i;
+        while last + 1 < ws.len()
+            && ws[last + 1].tok != Tok::Other
+            && gap_ok(&line[ws[last].end..ws[last + 1].start])
+        {
+            last += 1;
+        }
+        i = last + 1;
+        // Trim: the run must start with a link word directly followed by a date, or a date.
+        let mut a = first;
+        while a <= last && ws[a].tok != Tok::Year && ws[a].tok != Tok::Month {
+            a += 1;
+        }
+        if a > last {
+            continue;
+        }
+        // Keep one leading "depuis / de / from / since" before the first date.
+        if a > first && ws[a - 1].tok == Tok::Link {
+            a -= 1;
+        }
+        let mut b = last;
+        while b > a && ws[b].tok == Tok::Link {
+            b -= 1;
+        }
+        let years = (a..=b).filter(|&k| ws[k].tok == Tok::Year).count();
+        if years == 0 {
+            continue;
+        }
+        if best.is_none_or(|(_, _, y)| years > y) {
+            best = Some((a, b, years));
+        }
+    }
+    let (a, b, _) = best?;
+    let date_text = &line[ws[a].start..ws[b].end];
+    let range = parse_range(date_text)?;
+    let before = line[..ws[a].start]
+        .trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let after = line[ws[b].end..]
+        .trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => before.trim().to_string(),
+        (true, false) => after.trim().to_string(),
+        (false, false) => format!("{} | {}", before.trim(), after.trim()),
+    };
+    // Drop empty brackets left behind: "Stage ()" → "Stage".
+    let residual = residual
+        .replace("()", "")
+        .replace("[]", "")
+        .trim()
+        .to_string();
+    Some(Dated {
+        range,
+        date_text: date_text.to_string(),
+        residual,
+    })
+}
+
+/// Whether a line looks dated ("09/19", "2019", "été 2020") even if no period could be read.
+pub fn looks_dated(line: &str) -> bool {
+    let mut digits = String::new();
+    let mut groups = Vec::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                groups.push((std::mem::take(&mut digits), c));
+            }
+        }
+    }
+    let years = groups
+        .iter()
+        .any(|(g, _)| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
+    // "09/19", "9.21": a month and a two-digit year.
+    let short = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '(' | ')' | ','))
+        .any(|w| {
+            let parts: Vec<&str> = w.split(['/', '.']).collect();
+            parts.len() == 2
+                && parts[0].len() <= 2
+                && parts[1].len() == 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        });
+    years || short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vivier_sdk::dates::PartialDate;
+
+    fn d(y: u16, m: Option<u8>) -> Option<PartialDate> {
+        Some(PartialDate::new(y, m))
+    }
+
+    type Case<'a> = (
+        &'a str,
+        Option<PartialDate>,
+        Option<PartialDate>,
+        bool,
+        &'a str,
+    );
+
+    #[test]
+    fn date_forms_inside_lines() {
+        let cases: &[Case] = &[
+            (
+                "Assistante RH — Mairie de Lyon (sept. 2019 – aujourd'hui)",
+                d(2019, Some(9)),
+                None,
+                true,
+                "Assistante RH — Mairie de Lyon",
+            ),
+            (
+                "09/2019 - 06/2021 : Chargé de mission, Région",
+                d(2019, Some(9)),
+                d(2021, Some(6)),
+                false,
+                "Chargé de mission, Région",
+            ),
+            (
+                "2015-2018 Gestionnaire paie",
+                d(2015, None),
+                d(2018, None),
+                false,
+                "Gestionnaire paie",
+            ),
+            (
+                "Rédacteur depuis mars 2021 - Mairie de Brest",
+                d(2021, Some(3)),
+                None,
+                true,
+                "Rédacteur | Mairie de Brest",
+            ),
+            (
+                "De 2012 à 2014, Agent d'accueil",
+                d(2012, None),
+                d(2014, None),
+                false,
+                "Agent d'accueil",
+            ),
+            ("Janvier 2020 à ce jour", d(2020, Some(1)), None, true, ""),
+            (
+                "Mai – juin 2024 | Stage",
+                d(2024, Some(5)),
+                d(2024, Some(6)),
+                false,
+                "Stage",
+            ),
+            (
+                "Software Engineer, Acme  March 2017 to May 2019",
+                d(2017, Some(3)),
+                d(2019, Some(5)),
+                false,
+                "Software Engineer, Acme",
+            ),
+            ("Jan 2020 – Present", d(2020, Some(1)), None, true, ""),
+            (
+                "01/09/2010 au 31/08/2012",
+                d(2010, Some(9)),
+                d(2012, Some(8)),
+                false,
+                "",
+            ),
+            (
+                "Stage (juin 2021)",
+                d(2021, Some(6)),
+                d(2021, Some(6)),
+                false,
+                "Stage",
+            ),
+            (
+                "Since 2022 Data analyst",
+                d(2022, None),
+                None,
+                true,
+                "Data analyst",
+            ),
+            ("2018 – présent", d(2018, None), None, true, ""),
+            (
+                "Février 2016 - Décembre 2017",
+                d(2016, Some(2)),
+                d(2017, Some(12)),
+                false,
+                "",
+            ),
+        ];
+        for (line, start, end, current, residual) in cases {
+            let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));
+            assert_eq!(
+                (got.range.start, got.range.end, got.range.current),
+                (*start, *end, *current),
+                "{line}"
+            );
+            assert_eq!(got.residual, *residual, "{line}");
+        }
+    }
+
+    #[test]
+    fn undated_lines() {
+        for line in [
+            "Chargée de mission de la direction",
+            "Mai",
+            "Gestion de 300 agents",
+            "09/19 – 06/21 : Assistante",
+        ] {
+            assert_eq!(split_date(line), None, "{line}");
+        }
+        assert!(looks_dated("09/19 – 06/21 : Assistante"));
+        assert!(!looks_dated("Gestion de 300 agents"));
+    }
+}

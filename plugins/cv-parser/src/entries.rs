@@ -1,0 +1,396 @@
+//! Splits an experience or education section into entries (header lines, period, description)
+//! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
+
+use crate::datespan::{looks_dated, split_date};
+use crate::input::Line;
+use vivier_sdk::dates::DateRange;
+use vivier_sdk::text::fold;
+
+/// Entries kept per section at most.
+pub const MAX_ENTRIES: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct RawEntry {
+    /// Header texts, dates removed, in order.
+    pub header: Vec<String>,
+    pub range: Option<DateRange>,
+    pub description: Vec<String>,
+    /// Header lines that look dated but whose period could not be read.
+    pub unparsed: Vec<String>,
+    in_description: bool,
+}
+
+impl RawEntry {
+    fn is_empty(&self) -> bool {
+        self.header.is_empty() && self.range.is_none() && self.description.is_empty()
+    }
+
+    fn segment_count(&self) -> usize {
+        self.header.iter().map(|h| segments(h).len()).sum()
+    }
+}
+
+/// A line that reads as running text rather than a header.
+pub fn prose_like(text: &str) -> bool {
+    let t = text.trim();
+    let words = t.split_whitespace().count();
+    t.ends_with('.') && words >= 4
+        || t.ends_with('!')
+        || words >= 14
+        || t.chars().next().is_some_and(char::is_lowercase) && words >= 3
+}
+
+/// Groups the lines of a section into entries. `primary` tells whether a header line carries
+/// the main field of an entry (a degree for education), so that two undated entries written on
+/// consecutive lines are still told apart.
+pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>, bool) {
+    let mut out: Vec<RawEntry> = Vec::new();
+    let mut cur: Option<RawEntry> = None;
+    let mut truncated = false;
+    let flush = |cur: &mut Option<RawEntry>, out: &mut Vec<RawEntry>, truncated: &mut bool| {
+        if let Some(e) = cur.take() {
+            if !e.is_empty() {
+                if out.len() < MAX_ENTRIES {
+                    out.push(e);
+                } else {
+                    *truncated = true;
+                }
+            }
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.text.trim();
+        let dated = split_date(text);
+        let next_is_date_line = lines.get(i + 1).is_some_and(|n| {
+            !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1)
+        });
+        if line.bullet {
+            let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty())
+                && cur
+                    .as_ref()
+                    .is_none_or(|c| c.range.is_some() || c.header.is_empty());
+            if !starts_entry {
+                let e = cur.get_or_insert_with(RawEntry::default);
+                e.description.push(text.to_string());
+                e.in_description = true;
+                continue;
+            }
+        }
+        if line.md_heading.is_some() {
+            flush(&mut cur, &mut out, &mut truncated);
+        }
+        if let Some(d) = dated {
+            let attach = cur.as_ref().is_some_and(|c| {
+                c.range.is_none()
+                    && !c.in_description
+                    && c.header.len() <= 3
+                    && line.md_heading.is_none()
+                    && !(primary(&d.residual) && c.header.iter().any(|h| primary(h)))
+            });
+            if !attach {
+                flush(&mut cur, &mut out, &mut truncated);
+            }
+            let e = cur.get_or_insert_with(RawEntry::default);
+            e.range = Some(d.range);
+            if !d.residual.is_empty() {
+                e.header.push(d.residual);
+            }
+            continue;
+        }
+        let unparsed = looks_dated(text);
+        let new_entry = match cur.as_ref() {
+            None => true,
+            Some(_) if line.md_heading.is_some() => true,
+            Some(c) if c.in_description => {
+                !prose_like(text) || line.blank_before || next_is_date_line
+            }
+            Some(c) if c.range.is_none() => {
+                (line.blank_before && !c.header.is_empty())
+                    || (primary(text) && c.header.iter().any(|h| primary(h)))
+                    || c.header.len() >= 3
+            }
+            Some(c) => {
+                if prose_like(text) && !next_is_date_line {
+                    false
+                } else {
+                    line.blank_before
+                        || next_is_date_line
+                        || (primary(text) && c.header.iter().any(|h| primary(h)))
+                }
+            }
+        };
+        if new_entry {
+            flush(&mut cur, &mut out, &mut truncated);
+        }
+        let e = cur.get_or_insert_with(RawEntry::default);
+        let header_phase = !e.in_description
+            && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)))
+            && e.header.len() < 4;
+        if header_phase && !prose_like(text) {
+            e.header.push(text.to_string());
+            if unparsed {
+                e.unparsed.push(text.to_string());
+            }
+        } else {
+            e.description.push(text.to_string());
+            e.in_description = true;
+        }
+    }
+    flush(&mut cur, &mut out, &mut truncated);
+    (out, truncated)
+}
+
+/// Splits a header text into fields on the usual separators: " — ", " | ", " - ", " @ ",
+/// " chez ", " at ", column gaps, then commas when no other separator was used.
+pub fn segments(text: &str) -> Vec<String> {
+    let mut parts = vec![text.to_string()];
+    for sep in [
+        "  ",
+        " | ",
+        "|",
+        " — ",
+        " – ",
+        " - ",
+        " • ",
+        " · ",
+        " @ ",
+        " chez ",
+        " at ",
+        " auprès de ",
+        " au sein de ",
+        " within ",
+    ] {
+        parts = parts
+            .iter()
+            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
+            .collect();
+    }
+    // Commas separate fields too, unless what follows continues the text in lower case
+    // ("Assistante RH, paie et carrières").
+    parts = parts
+        .into_iter()
+        .flat_map(|p| {
+            let mut merged: Vec<String> = Vec::new();
+            for piece in split_outside_parens(&p, ',') {
+                let continues = piece.chars().next().is_some_and(char::is_lowercase);
+                match merged.last_mut() {
+                    Some(last) if continues => {
+                        last.push_str(", ");
+                        last.push_str(&piece);
+                    }
+                    _ => merged.push(piece),
+                }
+            }
+            merged
+        })
+        .collect();
+    let mut out = Vec::new();
+    for p in parts {
+        let p = p
+            .trim()
+            .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '-' | '–' | '—'))
+            .trim();
+        if p.is_empty() {
+            continue;
+        }
+        // A trailing parenthesis becomes its own field: "Mairie de Lyon (69)", "Assistante (CDD)".
+        if p.ends_with(')') {
+            if let Some(open) = p.rfind(" (") {
+                let head = p[..open].trim();
+                let inner = p[open + 2..p.len() - 1].trim();
+                if !head.is_empty() && !inner.is_empty() && !inner.contains('(') {
+                    out.push(head.to_string());
+                    out.push(format!("({inner})"));
+                    continue;
+                }
+            }
+        }
+        out.push(p.to_string());
+    }
+    out
+}
+
+/// Splits on `sep` outside parentheses.
+pub fn split_outside_parens(text: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        if c == sep && depth <= 0 {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Words of a folded text starting with any of the stems.
+pub fn cue_count(text: &str, stems: &[&str]) -> usize {
+    fold(text)
+        .split(' ')
+        .filter(|w| stems.iter().any(|s| w.starts_with(s)))
+        .count()
+}
+
+/// Whether a field is a place: "(69)", "Lyon", "Paris 15e", "Remote", "75011 Paris".
+pub fn looks_like_location(field: &str) -> bool {
+    let inner = field
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let folded = fold(inner);
+    if folded.is_empty() {
+        return false;
+    }
+    if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
+        return true;
+    }
+    if matches!(
+        folded.as_str(),
+        "remote" | "teletravail" | "a distance" | "hybride" | "hybrid"
+    ) {
+        return true;
+    }
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    if words.len() > 4 || words.is_empty() {
+        return false;
+    }
+    const PLACES: &[&str] = &[
+        "paris",
+        "lyon",
+        "marseille",
+        "toulouse",
+        "nice",
+        "nantes",
+        "strasbourg",
+        "montpellier",
+        "bordeaux",
+        "lille",
+        "rennes",
+        "reims",
+        "brest",
+        "grenoble",
+        "dijon",
+        "angers",
+        "nimes",
+        "tours",
+        "limoges",
+        "amiens",
+        "metz",
+        "besancon",
+        "orleans",
+        "rouen",
+        "caen",
+        "nancy",
+        "poitiers",
+        "pau",
+        "la rochelle",
+        "clermont ferrand",
+        "saint etienne",
+        "le mans",
+        "toulon",
+        "avignon",
+        "perpignan",
+        "quimper",
+        "vannes",
+        "lorient",
+        "bayonne",
+        "annecy",
+        "chambery",
+        "valence",
+        "ajaccio",
+        "bastia",
+        "cayenne",
+        "fort de france",
+        "pointe a pitre",
+        "saint denis",
+        "bruxelles",
+        "brussels",
+        "geneve",
+        "geneva",
+        "lausanne",
+        "luxembourg",
+        "montreal",
+        "quebec",
+        "london",
+        "londres",
+        "new york",
+        "berlin",
+        "madrid",
+        "barcelona",
+        "barcelone",
+        "france",
+        "belgique",
+        "belgium",
+        "suisse",
+        "switzerland",
+        "canada",
+        "uk",
+        "usa",
+        "ile de france",
+    ];
+    let no_digits = folded
+        .split(' ')
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && w.len() > 2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let postcode = inner
+        .split_whitespace()
+        .any(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
+    let with_country = folded.rsplit_once(' ').is_some_and(|(_, last)| {
+        matches!(
+            last,
+            "france" | "belgique" | "suisse" | "uk" | "usa" | "canada"
+        )
+    });
+    postcode
+        || PLACES
+            .iter()
+            .any(|p| folded == *p || no_digits == *p || folded.starts_with(&format!("{p} ")))
+        || (with_country && words.len() <= 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::prepare;
+
+    #[test]
+    fn segments_split_fields() {
+        assert_eq!(
+            segments("Assistante RH — Mairie de Lyon, Lyon"),
+            ["Assistante RH", "Mairie de Lyon", "Lyon"]
+        );
+        assert_eq!(
+            segments("Chargé de mission, Région Bretagne, Rennes"),
+            ["Chargé de mission", "Région Bretagne", "Rennes"]
+        );
+        assert_eq!(segments("Mairie de Lyon (69)"), ["Mairie de Lyon", "(69)"]);
+        assert_eq!(
+            segments("Data analyst at Example Corp"),
+            ["Data analyst", "Example Corp"]
+        );
+    }
+
+    #[test]
+    fn entries_in_several_layouts() {
+        let text = "Assistante RH — Mairie\n2019 - 2021\n- Paie\n- Carrières\nGestionnaire — CCAS\n2017 - 2019\nAccueil du public.\n\n2015 - 2016 : Vendeuse, Boutique\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 3, "{entries:#?}");
+        assert_eq!(entries[0].description, ["Paie", "Carrières"]);
+        assert_eq!(entries[1].header, ["Gestionnaire – CCAS"]);
+        assert_eq!(entries[1].description, ["Accueil du public."]);
+        assert_eq!(entries[2].header, ["Vendeuse, Boutique"]);
+    }
+}

@@ -1,0 +1,589 @@
+//! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
+
+use crate::entries::{cue_count, looks_like_location, segment, segments, RawEntry};
+use crate::input::Line;
+use vivier_sdk::cv_parser::{Experience, PartialDate};
+use vivier_sdk::text::fold;
+
+/// Stems of words that name a job.
+pub const TITLE_STEMS: &[&str] = &[
+    "assistant",
+    "charge",
+    "responsable",
+    "gestionnaire",
+    "developpeu",
+    "developer",
+    "ingenieur",
+    "engineer",
+    "manager",
+    "directeu",
+    "directri",
+    "director",
+    "redacteu",
+    "redactri",
+    "attache",
+    "agent",
+    "adjoint",
+    "technicien",
+    "technician",
+    "juriste",
+    "comptable",
+    "accountant",
+    "secretaire",
+    "secretary",
+    "stagiaire",
+    "intern",
+    "consultant",
+    "chef",
+    "analyst",
+    "conseill",
+    "coordinat",
+    "animat",
+    "educat",
+    "infirmi",
+    "nurse",
+    "professeur",
+    "enseignant",
+    "teacher",
+    "officer",
+    "lead",
+    "head",
+    "specialist",
+    "administrateu",
+    "administrat",
+    "apprenti",
+    "alternant",
+    "employe",
+    "vendeu",
+    "caissi",
+    "operat",
+    "instruct",
+    "architect",
+    "designer",
+    "scientist",
+    "researcher",
+    "chercheu",
+    "doctorant",
+    "postdoc",
+    "auditeu",
+    "controleu",
+    "acheteu",
+    "commercial",
+    "president",
+    "fondat",
+    "founder",
+    "cto",
+    "ceo",
+    "cfo",
+    "drh",
+    "rrh",
+    "gardien",
+    "policier",
+    "sapeur",
+    "aide",
+    "auxiliaire",
+    "accompagn",
+    "medecin",
+    "avocat",
+    "formateu",
+    "formatri",
+    "trainer",
+    "tuteu",
+    "surveillant",
+    "documentaliste",
+    "bibliothec",
+    "archiviste",
+    "chauffeu",
+    "magasinier",
+    "cuisinier",
+    "serveu",
+    "jardinier",
+    "electricien",
+    "plombier",
+    "mecanicien",
+    "receptionist",
+    "hote",
+    "stage",
+    "internship",
+    "apprentice",
+    "clerk",
+    "coach",
+    "mediat",
+    "juge",
+    "greffi",
+    "inspect",
+    "economiste",
+    "statisticien",
+    "webmaster",
+    "product",
+    "owner",
+    "devops",
+    "support",
+    "help",
+    "hr",
+    "recruteu",
+    "recruiter",
+    "talent",
+    "paie",
+    "payroll",
+    "benevole",
+    "volunteer",
+    "trainee",
+    "junior",
+    "senior",
+    "principal",
+    "dev",
+    "full",
+    "data",
+    "software",
+    "web",
+    "sales",
+    "marketing",
+    "project",
+    "projet",
+    "mission",
+    "vacataire",
+    "contractuel",
+    "titulaire",
+    "ouvrier",
+    "employee",
+    "superviseu",
+    "encadrant",
+    "maitre",
+    "logisticien",
+    "associate",
+    "partner",
+    "expert",
+    "scrum",
+];
+
+/// Stems of words that name an employer.
+pub const ORG_STEMS: &[&str] = &[
+    "mairie",
+    "ville",
+    "commune",
+    "communaute",
+    "agglomeration",
+    "agglo",
+    "metropole",
+    "conseil",
+    "departement",
+    "region",
+    "prefecture",
+    "ministere",
+    "ccas",
+    "cias",
+    "sdis",
+    "centre",
+    "hopital",
+    "chu",
+    "clinique",
+    "ehpad",
+    "universite",
+    "university",
+    "ecole",
+    "school",
+    "lycee",
+    "college",
+    "institut",
+    "academie",
+    "rectorat",
+    "tribunal",
+    "cour",
+    "caisse",
+    "cpam",
+    "caf",
+    "urssaf",
+    "agence",
+    "agency",
+    "office",
+    "societe",
+    "company",
+    "entreprise",
+    "groupe",
+    "group",
+    "cabinet",
+    "banque",
+    "bank",
+    "assurance",
+    "association",
+    "fondation",
+    "foundation",
+    "federation",
+    "syndicat",
+    "laboratoire",
+    "lab",
+    "cnrs",
+    "inserm",
+    "inria",
+    "sncf",
+    "ratp",
+    "edf",
+    "inc",
+    "ltd",
+    "llc",
+    "sas",
+    "sarl",
+    "gmbh",
+    "corp",
+    "plc",
+    "consulting",
+    "solutions",
+    "systems",
+    "studio",
+    "hotel",
+    "restaurant",
+    "magasin",
+    "supermarche",
+    "boutique",
+    "etablissement",
+    "insee",
+    "cnfpt",
+    "intercommunal",
+    "territoire",
+    "collectivite",
+    "services",
+    "technologies",
+    "industries",
+    "france",
+    "poste",
+    "mutuelle",
+    "hospitalier",
+    "direction",
+    "dreal",
+    "ddt",
+    "ars",
+    "onf",
+    "startup",
+    "labs",
+    "town",
+    "city",
+    "council",
+    "county",
+    "ministry",
+    "government",
+    "hospital",
+    "museum",
+    "musee",
+    "srl",
+    "sprl",
+    "asbl",
+    "avocats",
+    "medical",
+    "clinic",
+    "council",
+    "retail",
+    "analytics",
+    "interim",
+    "bibliotheque",
+    "mediatheque",
+    "theatre",
+    "eurl",
+    "sa",
+    "sasu",
+    "scop",
+    "cooperative",
+];
+
+/// Words that mark the kind of contract rather than a title or an employer.
+const CONTRACT: &[&str] = &[
+    "cdd",
+    "cdi",
+    "stage",
+    "alternance",
+    "apprentissage",
+    "interim",
+    "temps partiel",
+    "temps plein",
+    "internship",
+    "part time",
+    "full time",
+    "freelance",
+    "independant",
+    "vacation",
+    "vacataire",
+    "contrat aide",
+    "service civique",
+    "job etudiant",
+    "saisonnier",
+    "benevolat",
+    "mi temps",
+    "contrat de professionnalisation",
+    "contractuel",
+];
+
+/// Dated lines that are not jobs: job search, leave, availability.
+const GAPS: &[&str] = &[
+    "recherche d emploi",
+    "recherche active d emploi",
+    "periode de recherche",
+    "en recherche",
+    "disponibilite",
+    "mise en disponibilite",
+    "conge parental",
+    "conge maternite",
+    "conge paternite",
+    "conge sabbatique",
+    "conge de formation",
+    "annee sabbatique",
+    "sabbatique",
+    "inactivite",
+    "job search",
+    "job seeking",
+    "career break",
+    "sabbatical",
+    "parental leave",
+    "maternity leave",
+    "chomage",
+    "pause professionnelle",
+    "pause de carriere",
+];
+
+fn is_contract(field: &str) -> bool {
+    let f = fold(field);
+    CONTRACT.iter().any(|c| {
+        f == *c
+            || (f.starts_with(&format!("{c} "))
+                && f.split(' ').count() <= 5
+                && matches!(
+                    *c,
+                    "cdd" | "cdi" | "contrat aide" | "stage" | "alternance" | "interim"
+                ))
+    })
+}
+
+/// Whether an entry describes a gap in employment rather than a job.
+pub fn is_gap(entry: &RawEntry) -> bool {
+    let head = fold(&entry.header.join(" "));
+    let head = format!(" {head} ");
+    GAPS.iter().any(|g| head.contains(&format!(" {g} ")))
+}
+
+fn title_score(field: &str) -> i32 {
+    let f = fold(field);
+    let first = f.split(' ').next().unwrap_or("");
+    let mut s = cue_count(field, TITLE_STEMS) as i32;
+    if TITLE_STEMS.iter().any(|t| first.starts_with(t)) {
+        s += 2;
+    }
+    s
+}
+
+fn org_score(field: &str) -> i32 {
+    // Short stems must match a whole word ("ville" is not "Villeneuve").
+    let hits = fold(field)
+        .split(' ')
+        .filter(|w| {
+            ORG_STEMS
+                .iter()
+                .any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s)))
+        })
+        .count();
+    let mut s = hits as i32 * 2;
+    // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms.
+    let caps = field
+        .split_whitespace()
+        .filter(|w| {
+            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.chars().count() >= 3
+                && letters.chars().all(char::is_uppercase)
+                && !matches!(
+                    letters.as_str(),
+                    "DRH" | "RRH" | "CTO" | "CEO" | "CFO" | "CDD" | "CDI" | "RH"
+                )
+        })
+        .count();
+    s += caps as i32;
+    s
+}
+
+/// Reads the experience section(s).
+pub fn parse(lines: &[Line]) -> (Vec<Experience>, Vec<String>, bool) {
+    let (entries, truncated) = segment(lines, &|_| false);
+    let mut out = Vec::new();
+    let mut unparsed = Vec::new();
+    for e in entries {
+        unparsed.extend(e.unparsed.iter().cloned());
+        if is_gap(&e) {
+            continue;
+        }
+        if let Some(x) = build(e) {
+            out.push(x);
+        }
+    }
+    (out, unparsed, truncated)
+}
+
+fn build(mut e: RawEntry) -> Option<Experience> {
+    if e.header.is_empty() {
+        // A period followed by bullets only: the first bullet names the job.
+        if e.range.is_none() || e.description.is_empty() {
+            return None;
+        }
+        let first = e.description.remove(0);
+        e.header.push(first);
+    }
+    if e.range.is_none() && e.description.is_empty() {
+        // An undated line without description is not an experience we can stand behind.
+        return None;
+    }
+    let mut fields: Vec<String> = e.header.iter().flat_map(|h| segments(h)).collect();
+    let mut contract = Vec::new();
+    fields.retain(|f| {
+        let inner = f.trim_start_matches('(').trim_end_matches(')');
+        if is_contract(inner) {
+            contract.push(inner.to_string());
+            false
+        } else {
+            true
+        }
+    });
+    let mut location = None;
+    if fields.len() >= 2 {
+        // A place is never the first field; prefer the last one.
+        let pos = (1..fields.len())
+            .rev()
+            .find(|&i| looks_like_location(&fields[i]) && org_score(&fields[i]) == 0)
+            .or_else(|| {
+                // "Title, Employer, Town": a short capitalised last field without cues is the town.
+                let last = fields.len() - 1;
+                let f = &fields[last];
+                (fields.len() >= 3
+                    && f.split_whitespace().count() <= 3
+                    && f.chars().next().is_some_and(char::is_uppercase)
+                    && !f.chars().any(|c| c.is_ascii_digit())
+                    && org_score(f) == 0
+                    && title_score(f) == 0)
+                    .then_some(last)
+            });
+        if let Some(pos) = pos {
+            let place = fields.remove(pos);
+            location = Some(
+                place
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .trim()
+                    .to_string(),
+            );
+        }
+    }
+    fields.retain(|f| !(f.starts_with('(') && f.ends_with(')')) || fields_len_guard(f));
+    if fields.is_empty() {
+        fields.extend(contract.iter().cloned());
+        contract.clear();
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let title_idx = (0..fields.len())
+        .max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32)))
+        .unwrap_or(0);
+    let title = fields[title_idx].clone();
+    let org_idx = (0..fields.len())
+        .filter(|&i| i != title_idx)
+        .max_by_key(|&i| {
+            let adjacent = if i == title_idx + 1 {
+                1
+            } else if i + 1 == title_idx {
+                0
+            } else {
+                -1
+            };
+            (org_score(&fields[i]) - title_score(&fields[i]), adjacent)
+        });
+    let organisation = org_idx.map(|i| fields[i].clone());
+    let range = e.range.unwrap_or_default();
+    let mut description = e.description.join("\n");
+    if !contract.is_empty() && !description.contains(&contract.join(", ")) {
+        let prefix = format!("({})", contract.join(", "));
+        description = if description.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}\n{description}")
+        };
+    }
+    Some(Experience {
+        title: strip_parens(&title),
+        organisation: organisation.map(|o| strip_parens(&o)),
+        location,
+        start: range.start.map(to_wit),
+        end: range.end.map(to_wit),
+        current: range.current,
+        description,
+    })
+}
+
+fn fields_len_guard(f: &str) -> bool {
+    // Keep parenthesised fields with several words ("(Centre communal d'action sociale)").
+    f.split_whitespace().count() >= 2
+}
+
+fn strip_parens(s: &str) -> String {
+    let t = s.trim();
+    if t.starts_with('(') && t.ends_with(')') {
+        t.trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim()
+            .to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+pub fn to_wit(d: vivier_sdk::dates::PartialDate) -> PartialDate {
+    PartialDate {
+        year: d.year,
+        month: d.month,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::prepare;
+
+    fn exps(text: &str) -> Vec<Experience> {
+        parse(&prepare(text).lines).0
+    }
+
+    #[test]
+    fn title_and_organisation_in_any_order() {
+        let x = exps("Mairie de Lyon — Assistante RH\n2019 - 2021\n- Paie\n\nSept. 2017 – juin 2019  CCAS de Brest\nAgent d'accueil\nAccueil du public.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(x[0].title, "Assistante RH");
+        assert_eq!(x[0].organisation.as_deref(), Some("Mairie de Lyon"));
+        assert_eq!(x[1].title, "Agent d'accueil");
+        assert_eq!(x[1].organisation.as_deref(), Some("CCAS de Brest"));
+        assert_eq!(
+            x[1].start,
+            Some(PartialDate {
+                year: 2017,
+                month: Some(9)
+            })
+        );
+        assert_eq!(x[1].description, "Accueil du public.");
+    }
+
+    #[test]
+    fn gaps_are_not_jobs() {
+        let x = exps("2021 – 2022 : Recherche d'emploi\n2022 – 2023 : Congé parental\n2019 - 2021 : Assistante, Mairie de Vannes\n");
+        assert_eq!(x.len(), 1);
+        assert_eq!(x[0].title, "Assistante");
+    }
+
+    #[test]
+    fn internships_and_locations() {
+        let x = exps("Stagiaire RH (stage), Région Bretagne, Rennes — juin – août 2020\n");
+        assert_eq!(x.len(), 1);
+        assert_eq!(x[0].title, "Stagiaire RH");
+        assert_eq!(x[0].organisation.as_deref(), Some("Région Bretagne"));
+        assert_eq!(x[0].location.as_deref(), Some("Rennes"));
+        assert_eq!(
+            x[0].start,
+            Some(PartialDate {
+                year: 2020,
+                month: Some(6)
+            })
+        );
+    }
+}

@@ -1,0 +1,569 @@
+//! The job ad template and the checks of mandatory mentions. Plain Rust, testable natively.
+
+use crate::lint::{self, Criterion, Finding};
+use crate::words::excerpt;
+use vivier_sdk::posting_drafter::{DraftError, DraftRequest, DraftWarning, JobAd, Severity};
+use vivier_sdk::text::{fold, squash_spaces};
+
+/// Longest excerpt in a warning.
+pub const MAX_EXCERPT_CHARS: usize = 160;
+/// Shown where the ad lacks a mandatory piece of information.
+pub const TO_COMPLETE: &str = "*[à compléter]*";
+pub const DEFAULT_CONTRACT_BASIS: &str = "article L332-8 du code général de la fonction publique";
+const DECREE: &str = "Décret n° 2018-1351 du 28 décembre 2018, art. 3";
+
+/// Settings an administrator may set through the `config` import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Sentence on disability (`disability-mention`).
+    pub disability_mention: String,
+    /// Sentence on equal access (`equality-mention`).
+    pub equality_mention: String,
+    /// Employer used when the request names none (`employer`).
+    pub default_employer: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            disability_mention: "Tous nos postes sont ouverts aux personnes en situation de handicap.".to_owned(),
+            equality_mention: "Conformément au principe d'égal accès aux emplois publics, toutes les candidatures sont \
+                               examinées selon les mêmes critères, sans aucune discrimination."
+                .to_owned(),
+            default_employer: None,
+        }
+    }
+}
+
+impl Options {
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Options {
+        let mut o = Options::default();
+        let value = |k: &str| get(k).map(|v| squash_spaces(&v)).filter(|v| !v.is_empty());
+        if let Some(v) = value("disability-mention") {
+            o.disability_mention = v;
+        }
+        if let Some(v) = value("equality-mention") {
+            o.equality_mention = v;
+        }
+        o.default_employer = value("employer");
+        o
+    }
+}
+
+/// Which part of the request a text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Employer,
+    Service,
+    Location,
+    Filiere,
+    Categorie,
+    CadreEmplois,
+    Grade(usize),
+    Mission(usize),
+    Profile(usize),
+    WorkingTime,
+    Remuneration(usize),
+    RemoteWork,
+    Deadline,
+    StartDate,
+    Contact,
+    ContractBasis,
+    RecruitmentRoute,
+    Notes,
+}
+
+/// One piece of request text and what the check found in it.
+struct Checked {
+    field: Field,
+    text: String,
+    findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// Holds an unambiguous discriminatory phrase: kept out of the ad.
+    fn blocked(&self) -> bool {
+        self.findings.iter().any(|f| !f.ambiguous)
+    }
+}
+
+fn all_texts(r: &DraftRequest) -> Vec<(Field, String)> {
+    let mut out = vec![(Field::Title, r.job_title.clone())];
+    let opt = |out: &mut Vec<(Field, String)>, f: Field, v: &Option<String>| {
+        if let Some(v) = v {
+            out.push((f, v.clone()));
+        }
+    };
+    opt(&mut out, Field::Employer, &r.employer);
+    opt(&mut out, Field::Service, &r.service);
+    opt(&mut out, Field::Location, &r.location);
+    opt(&mut out, Field::Filiere, &r.filiere);
+    opt(&mut out, Field::Categorie, &r.categorie);
+    opt(&mut out, Field::CadreEmplois, &r.cadre_emplois);
+    out.extend(
+        r.grades
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Field::Grade(i), v.clone())),
+    );
+    out.extend(
+        r.missions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Field::Mission(i), v.clone())),
+    );
+    out.extend(
+        r.profile
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Field::Profile(i), v.clone())),
+    );
+    opt(&mut out, Field::WorkingTime, &r.working_time);
+    out.extend(
+        r.remuneration
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Field::Remuneration(i), v.clone())),
+    );
+    opt(&mut out, Field::RemoteWork, &r.remote_work);
+    opt(&mut out, Field::Deadline, &r.application_deadline);
+    opt(&mut out, Field::StartDate, &r.start_date);
+    opt(&mut out, Field::Contact, &r.contact);
+    opt(&mut out, Field::ContractBasis, &r.contract_basis);
+    opt(&mut out, Field::RecruitmentRoute, &r.recruitment_route);
+    opt(&mut out, Field::Notes, &r.recruiter_notes);
+    out
+}
+
+/// A request value cleaned for the ad: spaces squashed, list markers dropped.
+fn clean(value: &str) -> String {
+    squash_spaces(value)
+        .trim_start_matches(['-', '*', '•', '–', '·', ' '])
+        .trim()
+        .to_owned()
+}
+
+/// The ad title: the job title with one space between words, capitalised, without trailing
+/// punctuation or an existing "H/F" mark, followed by "(F/H)" unless it is already inclusive.
+pub fn ad_title(job_title: &str) -> String {
+    let mut t = clean(job_title);
+    for mark in [
+        "(H/F)", "(F/H)", "(h/f)", "(f/h)", "H/F", "F/H", "h/f", "f/h", "(H-F)", "(F-H)",
+    ] {
+        if let Some(stripped) = t.strip_suffix(mark) {
+            t = stripped.trim_end().to_owned();
+        }
+    }
+    let t = t
+        .trim_end_matches(['.', ',', ';', ':', '-', '–', ' '])
+        .to_owned();
+    let mut chars = t.chars();
+    let t = match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => t,
+    };
+    if t.contains('·') || t.contains("(e)") {
+        t
+    } else {
+        format!("{t} (F/H)")
+    }
+}
+
+fn warning(
+    code: &str,
+    category: &str,
+    severity: Severity,
+    message: String,
+    article: &str,
+    excerpt: String,
+) -> DraftWarning {
+    DraftWarning {
+        code: code.to_owned(),
+        category: category.to_owned(),
+        severity,
+        message,
+        article: article.to_owned(),
+        excerpt,
+    }
+}
+
+fn discrimination_warning(checked: &Checked, f: &Finding) -> DraftWarning {
+    let criterion: Criterion = f.criterion;
+    let (severity, suffix) = if f.ambiguous {
+        (
+            Severity::Info,
+            " À vérifier : le terme peut être légitime (niveau d'expérience, contrainte objective du poste) ; reformulez-le s'il vise la personne.",
+        )
+    } else if checked.field == Field::Notes {
+        (
+            Severity::Warning,
+            " Les notes du recruteur ne sont jamais reprises dans l'annonce, et ce critère ne peut pas non plus guider la sélection.",
+        )
+    } else if checked.field == Field::Title {
+        (
+            Severity::Error,
+            " Reformulez l'intitulé du poste avant publication.",
+        )
+    } else {
+        (
+            Severity::Error,
+            " Le passage a été retiré du projet d'annonce.",
+        )
+    };
+    warning(
+        criterion.code(),
+        "discrimination",
+        severity,
+        format!("{}{suffix}", criterion.message()),
+        &criterion.article(),
+        excerpt(&checked.text, f.start, f.end, MAX_EXCERPT_CHARS),
+    )
+}
+
+fn missing(code: &str, severity: Severity, what: &str) -> DraftWarning {
+    warning(
+        code,
+        "mandatory-mention",
+        severity,
+        format!("Mention obligatoire absente : {what}. Complétez-la avant publication."),
+        DECREE,
+        String::new(),
+    )
+}
+
+fn usual(code: &str, message: &str, article: &str) -> DraftWarning {
+    warning(
+        code,
+        "style",
+        Severity::Info,
+        message.to_owned(),
+        article,
+        String::new(),
+    )
+}
+
+fn present(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Drafts the ad. Deterministic: the same request and options give the same ad.
+pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftError> {
+    if request.job_title.trim().is_empty() {
+        return Err(DraftError::InvalidRequest(
+            "l'intitulé du poste (job-title) est vide".to_owned(),
+        ));
+    }
+    let checked: Vec<Checked> = all_texts(request)
+        .into_iter()
+        .map(|(field, text)| Checked {
+            findings: lint::check(&text),
+            field,
+            text,
+        })
+        .collect();
+
+    let mut warnings: Vec<DraftWarning> = Vec::new();
+    for c in &checked {
+        for f in &c.findings {
+            let w = discrimination_warning(c, f);
+            if !warnings
+                .iter()
+                .any(|x| x.code == w.code && x.excerpt == w.excerpt)
+            {
+                warnings.push(w);
+            }
+        }
+    }
+    if let Some(word) = lint::gendered_title_word(&request.job_title) {
+        warnings.push(warning(
+            "gendered-title",
+            "discrimination",
+            Severity::Warning,
+            format!(
+                "Intitulé au féminin seul (« {word} ») : même suivi de « F/H », un intitulé genré est à éviter. \
+                 Employez les deux formes ou l'écriture inclusive (par exemple « Assistant·e »)."
+            ),
+            "Code du travail, art. L1142-1 ; code général de la fonction publique, art. L131-1",
+            clean(&request.job_title),
+        ));
+    }
+
+    // The text of a field as it may appear in the ad: None when absent, empty or blocked.
+    let value = |field: Field| -> Option<String> {
+        checked
+            .iter()
+            .find(|c| c.field == field)
+            .filter(|c| !c.blocked() || c.field == Field::Title)
+            .map(|c| clean(&c.text))
+            .filter(|s| !s.is_empty())
+    };
+    let list = |make: fn(usize) -> Field, len: usize| -> Vec<String> {
+        (0..len).filter_map(|i| value(make(i))).collect()
+    };
+
+    let title = ad_title(&request.job_title);
+    let employer = value(Field::Employer).or_else(|| options.default_employer.clone());
+    let categorie = value(Field::Categorie);
+    let cadre = value(Field::CadreEmplois);
+    let filiere = value(Field::Filiere);
+    let grades = list(Field::Grade, request.grades.len());
+    let missions = list(Field::Mission, request.missions.len());
+    let profile = list(Field::Profile, request.profile.len());
+    let remuneration = list(Field::Remuneration, request.remuneration.len());
+    let deadline = value(Field::Deadline);
+    let contact = value(Field::Contact);
+    let location = value(Field::Location);
+
+    // Mandatory and usual mentions.
+    if employer.is_none() {
+        warnings.push(missing(
+            "missing-employer",
+            Severity::Warning,
+            "l'employeur (autorité qui recrute)",
+        ));
+    }
+    if location.is_none() {
+        warnings.push(missing(
+            "missing-location",
+            Severity::Warning,
+            "le lieu de travail",
+        ));
+    }
+    if categorie.is_none() {
+        warnings.push(missing(
+            "missing-categorie",
+            Severity::Warning,
+            "la catégorie statutaire (A, B ou C)",
+        ));
+    }
+    if cadre.is_none() {
+        warnings.push(missing(
+            "missing-cadre-emplois",
+            Severity::Warning,
+            "le ou les cadres d'emplois",
+        ));
+    }
+    if grades.is_empty() {
+        let mut w = missing(
+            "missing-grades",
+            Severity::Info,
+            "le ou les grades recherchés, le cas échéant",
+        );
+        w.message =
+            "Grade non précisé : indiquez le ou les grades recherchés lorsque le poste en vise. "
+                .to_owned()
+                + "Complétez avant publication si nécessaire.";
+        warnings.push(w);
+    }
+    if missions.is_empty() {
+        warnings.push(missing(
+            "missing-missions",
+            Severity::Warning,
+            "les missions du poste",
+        ));
+    }
+    if profile.is_empty() {
+        warnings.push(missing(
+            "missing-profile",
+            Severity::Warning,
+            "le profil recherché (expérience ou compétences)",
+        ));
+    }
+    if deadline.is_none() {
+        warnings.push(missing(
+            "missing-application-deadline",
+            Severity::Warning,
+            "la date limite de candidature",
+        ));
+    }
+    if contact.is_none() {
+        warnings.push(missing(
+            "missing-contact",
+            Severity::Warning,
+            "l'autorité ou l'adresse à laquelle envoyer les candidatures",
+        ));
+    }
+    if remuneration.is_empty() {
+        warnings.push(usual(
+            "missing-remuneration",
+            "Rémunération non précisée : la mention est facultative mais attendue des candidats (rémunération statutaire, régime indemnitaire RIFSEEP, avantages sociaux).",
+            "Décret n° 2018-1351 du 28 décembre 2018, art. 3 (mention facultative)",
+        ));
+    }
+    if value(Field::WorkingTime).is_none() {
+        warnings.push(usual(
+            "missing-working-time",
+            "Temps de travail non précisé : indiquez temps complet ou non complet (durée hebdomadaire).",
+            DECREE,
+        ));
+    }
+    let open_to_contractuels =
+        request.open_to_contractuels.unwrap_or(false) || present(&request.contract_basis);
+    if request.open_to_contractuels.is_none()
+        && !present(&request.contract_basis)
+        && !present(&request.recruitment_route)
+    {
+        warnings.push(usual(
+            "recruitment-route-unspecified",
+            "Voie de recrutement non précisée : indiquez si le poste est ouvert aux contractuels et, le cas échéant, sur quel fondement.",
+            "Décret n° 2019-1414 du 19 décembre 2019",
+        ));
+    }
+    if open_to_contractuels && value(Field::ContractBasis).is_none() {
+        warnings.push(usual(
+            "contract-basis-default",
+            "Fondement du recrutement contractuel non fourni : l'article L332-8 du code général de la fonction publique est indiqué par défaut ; vérifiez qu'il correspond à la délibération créant le poste.",
+            "Code général de la fonction publique, art. L332-8 ; décret n° 2019-1414 du 19 décembre 2019",
+        ));
+    }
+    if present(&request.recruiter_notes) {
+        warnings.push(usual(
+            "recruiter-notes-not-published",
+            "Les notes du recruteur ne sont pas reprises dans l'annonce : reportez vous-même dans les missions ou le profil ce qui doit être publié.",
+            "",
+        ));
+    }
+
+    // The ad.
+    let mut md = String::new();
+    let mut heading = format!("# {title}");
+    if let Some(c) = &cadre {
+        heading.push_str(&format!(" – {}", cadre_phrase(c)));
+    } else if !grades.is_empty() {
+        heading.push_str(&format!(" – {}", grades.join(", ")));
+    }
+    md.push_str(&heading);
+    md.push_str("\n\n");
+    let mut subtitle = vec!["Fonction publique territoriale".to_owned()];
+    if let Some(c) = &categorie {
+        subtitle.push(format!("catégorie {c}"));
+    }
+    if let Some(f) = &filiere {
+        subtitle.push(filiere_phrase(f));
+    }
+    md.push_str(&format!("*{}*\n\n", subtitle.join(" – ")));
+
+    md.push_str("## L'employeur\n\n");
+    md.push_str(&format!(
+        "- **Employeur** : {}\n",
+        employer.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+    if let Some(s) = value(Field::Service) {
+        md.push_str(&format!("- **Service** : {s}\n"));
+    }
+    md.push_str(&format!(
+        "- **Lieu de travail** : {}\n\n",
+        location.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+
+    md.push_str("## Vos missions\n\n");
+    push_bullets(&mut md, &missions);
+    md.push_str("## Votre profil\n\n");
+    push_bullets(&mut md, &profile);
+
+    md.push_str("## Conditions\n\n");
+    md.push_str(&format!(
+        "- **Catégorie** : {}\n",
+        categorie.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+    if let Some(f) = &filiere {
+        md.push_str(&format!("- **Filière** : {f}\n"));
+    }
+    md.push_str(&format!(
+        "- **Cadre d'emplois** : {}\n",
+        cadre.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+    if !grades.is_empty() {
+        let label = if grades.len() > 1 { "Grades" } else { "Grade" };
+        md.push_str(&format!("- **{label}** : {}\n", grades.join(", ")));
+    }
+    if let Some(w) = value(Field::WorkingTime) {
+        md.push_str(&format!("- **Temps de travail** : {w}\n"));
+    }
+    match remuneration.len() {
+        0 => {}
+        1 => md.push_str(&format!("- **Rémunération** : {}\n", remuneration[0])),
+        _ => {
+            md.push_str("- **Rémunération** :\n");
+            for r in &remuneration {
+                md.push_str(&format!("  - {r}\n"));
+            }
+        }
+    }
+    if let Some(t) = value(Field::RemoteWork) {
+        md.push_str(&format!("- **Télétravail** : {t}\n"));
+    }
+    if let Some(s) = value(Field::StartDate) {
+        md.push_str(&format!("- **Prise de poste** : {s}\n"));
+    }
+    if let Some(route) = value(Field::RecruitmentRoute) {
+        md.push_str(&format!("- **Voie de recrutement** : {route}\n"));
+    }
+    if open_to_contractuels {
+        let basis =
+            value(Field::ContractBasis).unwrap_or_else(|| DEFAULT_CONTRACT_BASIS.to_owned());
+        md.push_str(&format!(
+            "- Poste ouvert par voie statutaire ou, à défaut, contractuelle ({})\n",
+            basis.trim_end_matches('.')
+        ));
+    } else if request.open_to_contractuels == Some(false) {
+        md.push_str("- Poste ouvert aux fonctionnaires (mutation, détachement, liste d'aptitude après concours)\n");
+    }
+    md.push('\n');
+
+    md.push_str("## Candidature\n\n");
+    md.push_str(&format!(
+        "- **Date limite de candidature** : {}\n",
+        deadline.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+    md.push_str(&format!(
+        "- **Candidature à adresser à** : {}\n",
+        contact.as_deref().unwrap_or(TO_COMPLETE)
+    ));
+    md.push_str("- Lettre de motivation et curriculum vitae ; pour les fonctionnaires, joindre le dernier arrêté de situation administrative.\n\n");
+
+    md.push_str("---\n\n");
+    md.push_str(&options.disability_mention);
+    md.push_str("\n\n");
+    md.push_str(&options.equality_mention);
+    md.push('\n');
+
+    Ok(JobAd {
+        title,
+        markdown: md,
+        warnings,
+    })
+}
+
+fn push_bullets(md: &mut String, items: &[String]) {
+    if items.is_empty() {
+        md.push_str(&format!("- {TO_COMPLETE}\n\n"));
+        return;
+    }
+    for item in items {
+        md.push_str(&format!("- {item}\n"));
+    }
+    md.push('\n');
+}
+
+/// "adjoints administratifs territoriaux" → "Cadre d'emplois des adjoints administratifs
+/// territoriaux"; a value that already says "cadre d'emplois" is kept.
+fn cadre_phrase(cadre: &str) -> String {
+    let folded = fold(cadre);
+    if folded.starts_with("cadre") {
+        cadre.to_owned()
+    } else if folded.starts_with("des ") || folded.starts_with("d ") {
+        format!("Cadre d'emplois {cadre}")
+    } else {
+        format!("Cadre d'emplois des {cadre}")
+    }
+}
+
+fn filiere_phrase(filiere: &str) -> String {
+    if fold(filiere).starts_with("filiere") {
+        filiere.to_lowercase()
+    } else {
+        format!("filière {filiere}")
+    }
+}

