@@ -8,9 +8,6 @@ use vivier_sdk::cv_parser::*;
 
 pub struct ExampleParser;
 
-/// A CV is a few pages: refuse more than this with a typed error rather than echo it back.
-const MAX_BYTES: usize = 2 << 20;
-
 /// Largest document accepted: refuse rather than run out of memory or output budget.
 const MAX_BYTES: u64 = 1 << 20;
 
@@ -26,9 +23,6 @@ impl CvParser for ExampleParser {
         }
         if document.bytes.len() as u64 > MAX_BYTES {
             return Err(ParseError::TooLarge(MAX_BYTES));
-        }
-        if document.bytes.len() > MAX_BYTES {
-            return Err(ParseError::TooLarge(MAX_BYTES as u64));
         }
         let (text, _) = vivier_sdk::text::decode_text(&document.bytes);
         if text.trim().is_empty() {
