@@ -58,7 +58,8 @@ fn main() {
     }
     builder.ensure_target();
 
-    let mut code = String::from("/// Reference plugins compiled by build.rs.\npub const BUNDLED: &[BuiltinComponent] = &[\n");
+    let mut code =
+        String::from("/// Reference plugins compiled by build.rs.\npub const BUNDLED: &[BuiltinComponent] = &[\n");
     for (package, dir) in BUNDLED {
         let wasm = builder.build(package, &[]);
         let dest = out.join(format!("{package}.wasm"));

@@ -65,7 +65,10 @@ fn parse_several_files_prints_json_lines_and_json_resume() {
 fn errors_are_one_sentence_without_panics() {
     let dir = tempfile::tempdir().unwrap();
     assert_clean_error(&vivier(dir.path(), &["parse", "/nonexistent/cv.pdf"]), "cannot read");
-    assert_clean_error(&vivier(dir.path(), &["parse", &fixture("cv-fr.txt"), "--plugin", "nobody"]), "no plugin `nobody`");
+    assert_clean_error(
+        &vivier(dir.path(), &["parse", &fixture("cv-fr.txt"), "--plugin", "nobody"]),
+        "no plugin `nobody`",
+    );
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, b"").unwrap();
     assert_clean_error(&vivier(dir.path(), &["parse", empty.to_str().unwrap()]), "empty");
@@ -104,7 +107,21 @@ fn vendor_workflow_keygen_pack_conformance_install() {
     let manifest = components.join("example-matcher.toml");
     let wasm = components.join("example-matcher.wasm");
     let bundle = dir.path().join("example.zip");
-    let o = vivier(&data, &["plugin", "pack", "--manifest", manifest.to_str().unwrap(), "--component", wasm.to_str().unwrap(), "--out", bundle.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    let o = vivier(
+        &data,
+        &[
+            "plugin",
+            "pack",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--component",
+            wasm.to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let bundle = bundle.to_str().unwrap();
 
@@ -124,6 +141,15 @@ fn vendor_workflow_keygen_pack_conformance_install() {
     assert_eq!(v["active"], true);
 
     // Another vendor's key does not verify this bundle.
-    let o = vivier(&data, &["--trusted-key", &hex::encode(ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes()), "plugin", "verify", bundle]);
+    let o = vivier(
+        &data,
+        &[
+            "--trusted-key",
+            &hex::encode(ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key().to_bytes()),
+            "plugin",
+            "verify",
+            bundle,
+        ],
+    );
     assert_clean_error(&o, "signature");
 }

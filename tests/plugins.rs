@@ -82,7 +82,9 @@ fn reference_plugins_and_examples_pass_conformance() {
     let mut bundles: Vec<(String, Bundle)> =
         builtin::bundles().unwrap().into_iter().map(|b| (b.manifest.plugin.id.clone(), b)).collect();
     for example in ["example-cv-parser", "example-matcher", "example-drafter"] {
-        let manifest = Manifest::parse(&std::fs::read_to_string(components_dir().join(format!("{example}.toml"))).unwrap()).unwrap();
+        let manifest =
+            Manifest::parse(&std::fs::read_to_string(components_dir().join(format!("{example}.toml"))).unwrap())
+                .unwrap();
         bundles.push((example.into(), Bundle::pack(manifest, component(example), None).unwrap()));
     }
     for (name, bundle) in bundles {
@@ -152,7 +154,14 @@ fn compiled_components_are_cached_and_foreign_cache_files_are_not_trusted() {
     let rt = vivier::Runtime::new(config()).unwrap();
     let third = rt.load(&bundle, SignatureStatus::Unsigned, PluginGrants::default()).unwrap();
     assert_eq!(third.cache, vivier::runtime::CacheOutcome::Replaced);
-    assert!(rt.assess(&third, &Posting { id: "p".into(), title: "t".into(), description: String::new(), requirements: vec![] }, &[]).result.is_ok());
+    assert!(rt
+        .assess(
+            &third,
+            &Posting { id: "p".into(), title: "t".into(), description: String::new(), requirements: vec![] },
+            &[]
+        )
+        .result
+        .is_ok());
 }
 
 #[test]
@@ -160,8 +169,15 @@ fn registry_installs_activates_and_enforces_signatures() {
     let dir = tempfile::tempdir().unwrap();
     let rt = runtime();
     let vendor = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
-    let signed = Bundle::pack(manifest("acme-matcher", "skills-matcher", 64, 1000, ""), component("example-matcher"), Some(&vendor)).unwrap();
-    let unsigned = Bundle::pack(manifest("anon-matcher", "skills-matcher", 64, 1000, ""), component("example-matcher"), None).unwrap();
+    let signed = Bundle::pack(
+        manifest("acme-matcher", "skills-matcher", 64, 1000, ""),
+        component("example-matcher"),
+        Some(&vendor),
+    )
+    .unwrap();
+    let unsigned =
+        Bundle::pack(manifest("anon-matcher", "skills-matcher", 64, 1000, ""), component("example-matcher"), None)
+            .unwrap();
     let (signed_path, unsigned_path) = (dir.path().join("signed.zip"), dir.path().join("unsigned.zip"));
     signed.write_zip(&signed_path).unwrap();
     unsigned.write_zip(&unsigned_path).unwrap();

@@ -66,7 +66,8 @@ fn main() {
     let export = component.get_export_index(None, "assess").unwrap();
     let posting = Posting { id: "p".into(), title: "t".into(), description: String::new(), requirements: vec![] };
     let raw_call = || {
-        let mut store = Store::new(&raw_engine, RawState { wasi: WasiCtxBuilder::new().build(), table: ResourceTable::new() });
+        let mut store =
+            Store::new(&raw_engine, RawState { wasi: WasiCtxBuilder::new().build(), table: ResourceTable::new() });
         store.set_epoch_deadline(u64::MAX / 2);
         let instance = pre.instantiate(&mut store).unwrap();
         let f = instance
@@ -83,7 +84,8 @@ fn main() {
         assert!(matches!(inv.result, Ok(Ok(_))));
     };
 
-    let parser_bundle = builtin::bundles().unwrap().into_iter().find(|b| b.manifest.plugin.id == "vivier-cv-parser").unwrap();
+    let parser_bundle =
+        builtin::bundles().unwrap().into_iter().find(|b| b.manifest.plugin.id == "vivier-cv-parser").unwrap();
     let parser = rt.load(&parser_bundle, SignatureStatus::Builtin, PluginGrants::default()).unwrap();
     let cv_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/bench/cv-3k.txt");
     let cv = std::fs::read(cv_path).unwrap();
@@ -114,12 +116,21 @@ fn main() {
             samples[case].extend(round_samples);
         }
     }
-    let names = ["raw wasmtime: fresh instance + no-op call", "Vivier full path: same no-op plugin", "Vivier: parse a 3 KB text CV (vivier-cv-parser)"];
+    let names = [
+        "raw wasmtime: fresh instance + no-op call",
+        "Vivier full path: same no-op plugin",
+        "Vivier: parse a 3 KB text CV (vivier-cv-parser)",
+    ];
     println!("per call ({ROUNDS} interleaved rounds; best-round median = quiet core, overall = under load)");
     for (i, name) in names.iter().enumerate() {
         let overall = median(&mut samples[i]);
         let tail = p99(&mut samples[i]);
-        println!("  {name:<52} best-round median {:>8.1} µs   overall median {:>8.1} µs   p99 {:>8.1} µs", us(best[i]), us(overall), us(tail));
+        println!(
+            "  {name:<52} best-round median {:>8.1} µs   overall median {:>8.1} µs   p99 {:>8.1} µs",
+            us(best[i]),
+            us(overall),
+            us(tail)
+        );
     }
     println!(
         "  overhead ratio Vivier / raw: {:.2}× (best-round medians), {:.2}× (overall medians)   [target ≤ 1.5×]",

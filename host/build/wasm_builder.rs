@@ -37,9 +37,8 @@ impl Builder {
             .output()
             .ok()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-        let installed = sysroot
-            .as_deref()
-            .is_some_and(|s| Path::new(s).join("lib/rustlib").join(TARGET).join("lib").exists());
+        let installed =
+            sysroot.as_deref().is_some_and(|s| Path::new(s).join("lib/rustlib").join(TARGET).join("lib").exists());
         if installed {
             return;
         }

@@ -27,7 +27,9 @@ pub enum BundleError {
     Missing(String),
     #[error("bundle entry `{name}` is larger than the {limit}-byte limit")]
     TooLarge { name: String, limit: u64 },
-    #[error("bundle entry `{0}` is not allowed (a bundle holds only {MANIFEST_FILE}, the component and {SIGNATURE_FILE})")]
+    #[error(
+        "bundle entry `{0}` is not allowed (a bundle holds only {MANIFEST_FILE}, the component and {SIGNATURE_FILE})"
+    )]
     UnexpectedEntry(String),
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -240,7 +242,8 @@ pub fn parse_verifying_key(text: &str) -> Result<VerifyingKey, BundleError> {
 
 /// Parses a vendor signing key (32-byte seed in hex), as written by `vivier plugin keygen`.
 pub fn parse_signing_key(text: &str) -> Result<SigningKey, BundleError> {
-    let raw = hex::decode(text.trim()).map_err(|_| BundleError::Encoding("a signing key is 64 hex characters".into()))?;
+    let raw =
+        hex::decode(text.trim()).map_err(|_| BundleError::Encoding("a signing key is 64 hex characters".into()))?;
     let bytes: [u8; 32] =
         raw.try_into().map_err(|_| BundleError::Encoding("a signing key is exactly 32 bytes".into()))?;
     Ok(SigningKey::from_bytes(&bytes))
@@ -283,7 +286,8 @@ mod tests {
         assert!(matches!(signed.check_signature(&[key(8).verifying_key()]), Err(BundleError::BadSignature)));
         // A tampered manifest breaks the signature even with a matching digest.
         let mut tampered = signed.clone();
-        tampered.manifest_bytes = String::from_utf8(tampered.manifest_bytes).unwrap().replace("ACME SAS", "EVIL").into_bytes();
+        tampered.manifest_bytes =
+            String::from_utf8(tampered.manifest_bytes).unwrap().replace("ACME SAS", "EVIL").into_bytes();
         assert!(matches!(tampered.check_signature(&trusted), Err(BundleError::BadSignature)));
     }
 
@@ -312,7 +316,11 @@ mod tests {
         // A compression bomb: a tiny archive whose manifest inflates past the limit.
         let bomb = dir.path().join("bomb.zip");
         let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
-        zip.start_file(MANIFEST_FILE, zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).unwrap();
+        zip.start_file(
+            MANIFEST_FILE,
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
         zip.write_all(&vec![b' '; 8 << 20]).unwrap();
         zip.finish().unwrap();
         assert!(std::fs::metadata(&bomb).unwrap().len() < 64 << 10);

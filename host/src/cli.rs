@@ -15,7 +15,11 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
-#[command(name = "vivier", version, about = "Sandboxed AI plugins for public-sector recruitment: suggestions, never decisions")]
+#[command(
+    name = "vivier",
+    version,
+    about = "Sandboxed AI plugins for public-sector recruitment: suggestions, never decisions"
+)]
 pub struct Cli {
     /// Where Vivier keeps installed plugins, caches and state.
     #[arg(long, global = true, env = "VIVIER_DATA_DIR", default_value = "./vivier-data")]
@@ -197,7 +201,11 @@ fn call_summary(r: &CallReport) -> serde_json::Value {
 }
 
 /// Parses one file; `Ok(Err)` is a per-file failure reported in the output.
-fn parse_one(ctx: &Context_, plugin: &LoadedPlugin, path: &Path) -> Result<Result<(ParsedCv, Timeline, CallReport), String>> {
+fn parse_one(
+    ctx: &Context_,
+    plugin: &LoadedPlugin,
+    path: &Path,
+) -> Result<Result<(ParsedCv, Timeline, CallReport), String>> {
     let doc = match read_document(path) {
         Ok(d) => d,
         Err(e) => return Ok(Err(format!("{e:#}"))),
@@ -251,7 +259,8 @@ fn parse(ctx: &Context_, files: &[PathBuf], spec: Option<&str>, format: Format) 
 
 fn rank(ctx: &Context_, posting: &Path, files: &[PathBuf], spec: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(posting).with_context(|| format!("cannot read {}", posting.display()))?;
-    let posting: Posting = serde_json::from_str(&text).with_context(|| format!("{} is not a valid posting", posting.display()))?;
+    let posting: Posting =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a valid posting", posting.display()))?;
     let (_, parser) = ctx.plugin(None, World::CvParser)?;
     let (_, matcher) = ctx.plugin(spec, World::SkillsMatcher)?;
     // The matcher sees opaque ids and profiles only; the file names stay on this side.
@@ -340,11 +349,14 @@ fn plugin_command(cli: &Cli, command: &PluginCommand) -> Result<()> {
             Ok(())
         }
         PluginCommand::Pack { manifest, component, out, key } => {
-            let text = std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+            let text =
+                std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
             let manifest = Manifest::parse(&text)?;
             let wasm = std::fs::read(component).with_context(|| format!("cannot read {}", component.display()))?;
             let key = match key {
-                Some(path) => Some(parse_signing_key(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?)?),
+                Some(path) => Some(parse_signing_key(
+                    &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+                )?),
                 None => None,
             };
             let bundle = Bundle::pack(manifest, wasm, key.as_ref())?;
@@ -358,7 +370,9 @@ fn plugin_command(cli: &Cli, command: &PluginCommand) -> Result<()> {
                 PluginCommand::List => {
                     let active: Vec<(String, String)> = World::ALL
                         .iter()
-                        .filter_map(|w| ctx.registry.active(*w).ok().map(|e| (e.id().to_owned(), e.version().to_owned())))
+                        .filter_map(|w| {
+                            ctx.registry.active(*w).ok().map(|e| (e.id().to_owned(), e.version().to_owned()))
+                        })
                         .collect();
                     for entry in ctx.registry.list()? {
                         let is_active = active.contains(&(entry.id().to_owned(), entry.version().to_owned()));
@@ -380,7 +394,8 @@ fn plugin_command(cli: &Cli, command: &PluginCommand) -> Result<()> {
                 }
                 PluginCommand::Inspect { plugin } => {
                     let entry = ctx.registry.find(plugin)?;
-                    let active = ctx.registry.active(entry.world()).is_ok_and(|a| a.bundle.digest == entry.bundle.digest);
+                    let active =
+                        ctx.registry.active(entry.world()).is_ok_and(|a| a.bundle.digest == entry.bundle.digest);
                     println!("{}", serde_json::to_string_pretty(&describe(&entry, active))?);
                     Ok(())
                 }
@@ -389,13 +404,24 @@ fn plugin_command(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     let loaded = entry.load(&ctx.runtime)?;
                     println!(
                         "{} {} ({}) is valid: sha256 {}, signature {:?}, exports match the {} world",
-                        entry.id(), entry.version(), entry.bundle.manifest.plugin.vendor, entry.bundle.digest, entry.signature, loaded.world
+                        entry.id(),
+                        entry.version(),
+                        entry.bundle.manifest.plugin.vendor,
+                        entry.bundle.digest,
+                        entry.signature,
+                        loaded.world
                     );
                     Ok(())
                 }
                 PluginCommand::Install { bundle } => {
                     let entry = ctx.registry.install(bundle, &ctx.runtime)?;
-                    println!("installed {} {} ({}); activate it with `vivier plugin activate {}`", entry.id(), entry.version(), entry.world(), entry.id());
+                    println!(
+                        "installed {} {} ({}); activate it with `vivier plugin activate {}`",
+                        entry.id(),
+                        entry.version(),
+                        entry.world(),
+                        entry.id()
+                    );
                     Ok(())
                 }
                 PluginCommand::Activate { plugin } => {

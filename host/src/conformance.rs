@@ -81,7 +81,11 @@ pub fn run(path: &Path, registry: &Registry, runtime: &Runtime) -> Report {
     };
     let plugin = match entry.load(runtime) {
         Ok(p) => {
-            report.push("imports and exports match the world", true, format!("{} world, only allowed imports", p.world));
+            report.push(
+                "imports and exports match the world",
+                true,
+                format!("{} world, only allowed imports", p.world),
+            );
             p
         }
         Err(e) => {
@@ -111,8 +115,16 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
             // Typed errors, not traps, on hostile documents.
             let fixtures = [
                 ("empty document", doc("empty.txt", "text/plain", vec![]), true),
-                ("20 MB document", doc("huge.txt", "text/plain", "Lorem ipsum dolor sit amet. ".repeat(750_000).into_bytes()), false),
-                ("invalid UTF-8", doc("bad.txt", "text/plain", vec![0xff, 0xfe, 0xc3, 0x28, b'a', 0xa0, 0xa1, b'\n']), false),
+                (
+                    "20 MB document",
+                    doc("huge.txt", "text/plain", "Lorem ipsum dolor sit amet. ".repeat(750_000).into_bytes()),
+                    false,
+                ),
+                (
+                    "invalid UTF-8",
+                    doc("bad.txt", "text/plain", vec![0xff, 0xfe, 0xc3, 0x28, b'a', 0xa0, 0xa1, b'\n']),
+                    false,
+                ),
                 ("wrong media type", doc("photo.png", "image/png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()), true),
             ];
             for (name, d, must_err) in fixtures {
@@ -149,7 +161,9 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
             let inv = runtime.assess(plugin, &posting, &many);
             peak = peak.max(inv.report.peak_memory_bytes);
             let (passed, detail) = match &inv.result {
-                Ok(Ok(list)) if list.len() == many.len() => (true, "one assessment per candidate, in range".to_string()),
+                Ok(Ok(list)) if list.len() == many.len() => {
+                    (true, "one assessment per candidate, in range".to_string())
+                }
                 Ok(Ok(list)) => (false, format!("{} assessments for {} candidates", list.len(), many.len())),
                 Ok(Err(e)) => (true, format!("typed error: {e}")),
                 Err(e) => (false, e.to_string()),
@@ -170,7 +184,10 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
             report.push(
                 "fixture: odd unicode and NaN weight",
                 inv.result.is_ok(),
-                contained(&inv).map_or_else(|e| e, |_| format!("contained ({} value(s) sanitised by the host)", inv.report.sanitised.len())),
+                contained(&inv).map_or_else(
+                    |e| e,
+                    |_| format!("contained ({} value(s) sanitised by the host)", inv.report.sanitised.len()),
+                ),
             );
             let profile = sample_profile();
             let cands = vec![Candidate { id: "a".into(), profile }];
@@ -190,7 +207,11 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
             big.recruiter_notes = Some("Notes de réunion. ".repeat(60_000));
             let inv = runtime.draft(plugin, &big);
             peak = peak.max(inv.report.peak_memory_bytes);
-            report.push("fixture: 1 MB of notes", inv.result.is_ok(), contained(&inv).map_or_else(|e| e, |_| "contained".into()));
+            report.push(
+                "fixture: 1 MB of notes",
+                inv.result.is_ok(),
+                contained(&inv).map_or_else(|e| e, |_| "contained".into()),
+            );
             let request: DraftRequest = serde_json::from_str(SAMPLE_DRAFT).expect("fixture is valid");
             let a = runtime.draft(plugin, &request);
             let b = runtime.draft(plugin, &request);

@@ -16,9 +16,9 @@ fn date(d: &Option<PartialDate>) -> Value {
 /// Drops null fields so the document stays valid against the schema (which has no nulls).
 fn compact(value: Value) -> Value {
     match value {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, compact(v))).collect::<Map<_, _>>())
-        }
+        Value::Object(map) => Value::Object(
+            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, compact(v))).collect::<Map<_, _>>(),
+        ),
         Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
         other => other,
     }

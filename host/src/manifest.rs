@@ -149,7 +149,9 @@ impl Manifest {
                 world::WIT_VERSION
             ));
         }
-        for (field, value) in [("plugin.name", &p.name), ("plugin.vendor", &p.vendor), ("plugin.description", &p.description)] {
+        for (field, value) in
+            [("plugin.name", &p.name), ("plugin.vendor", &p.vendor), ("plugin.description", &p.description)]
+        {
             if value.trim().is_empty() {
                 problems.push(format!("{field} is empty"));
             }
@@ -206,7 +208,10 @@ fn valid_host(host: &str) -> bool {
     let labels_ok = !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !l.starts_with('-')
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
         });
     port_ok && labels_ok
 }

@@ -196,7 +196,8 @@ impl Registry {
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(io(format!("creating {}", tmp.display())))?;
         let b = &entry.bundle;
-        let write = |name: &str, bytes: &[u8]| std::fs::write(tmp.join(name), bytes).map_err(io(format!("writing {name}")));
+        let write =
+            |name: &str, bytes: &[u8]| std::fs::write(tmp.join(name), bytes).map_err(io(format!("writing {name}")));
         write(MANIFEST_FILE, &b.manifest_bytes)?;
         write(&b.manifest.component.file, &b.component)?;
         if let Some(sig) = &b.signature {

@@ -104,9 +104,7 @@ pub fn analyse(profile: &Profile, today: PartialDate) -> Timeline {
 
 /// Today's month, for [`analyse`].
 pub fn current_month() -> PartialDate {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     // Civil-from-days (Howard Hinnant), enough for a month.
     let z = secs.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
@@ -143,7 +141,14 @@ mod tests {
             ..Default::default()
         };
         let t = analyse(&profile, PartialDate { year: 2026, month: Some(11) });
-        assert_eq!(t.gaps, vec![Gap { from: PartialDate { year: 2020, month: Some(3) }, to: PartialDate { year: 2021, month: Some(2) }, months: 12 }]);
+        assert_eq!(
+            t.gaps,
+            vec![Gap {
+                from: PartialDate { year: 2020, month: Some(3) },
+                to: PartialDate { year: 2021, month: Some(2) },
+                months: 12
+            }]
+        );
         assert!(t.irregularities.is_empty());
     }
 
@@ -161,9 +166,23 @@ mod tests {
         let t = analyse(&profile, PartialDate { year: 2026, month: Some(11) });
         assert!(t.irregularities.iter().any(|i| matches!(i, Irregularity::EndBeforeStart { experience: 0, .. })));
         assert!(t.irregularities.iter().any(|i| matches!(i, Irregularity::InFuture { experience: 1, .. })));
-        assert!(t.irregularities.iter().any(|i| matches!(i, Irregularity::Overlap { first: 2, second: 3, months: 36 })));
+        assert!(t
+            .irregularities
+            .iter()
+            .any(|i| matches!(i, Irregularity::Overlap { first: 2, second: 3, months: 36 })));
         // Years without months: 2015-2018 covers all of 2018.
-        let years = Profile { experiences: vec![exp("A", Some(PartialDate { year: 2015, month: None }), Some(PartialDate { year: 2018, month: None }), false), exp("B", Some(PartialDate { year: 2019, month: None }), None, true)], ..Default::default() };
+        let years = Profile {
+            experiences: vec![
+                exp(
+                    "A",
+                    Some(PartialDate { year: 2015, month: None }),
+                    Some(PartialDate { year: 2018, month: None }),
+                    false,
+                ),
+                exp("B", Some(PartialDate { year: 2019, month: None }), None, true),
+            ],
+            ..Default::default()
+        };
         assert!(analyse(&years, PartialDate { year: 2026, month: Some(1) }).gaps.is_empty());
     }
 

@@ -100,9 +100,7 @@ pub fn check_import(world: World, name: &str, outbound_granted: bool) -> ImportV
                 "`{name}`: outbound HTTP needs `outbound-hosts` in the manifest and an administrator's grant"
             ));
         }
-        return ImportVerdict::Refused(format!(
-            "`{name}`: outbound HTTP is not available on this host version"
-        ));
+        return ImportVerdict::Refused(format!("`{name}`: outbound HTTP is not available on this host version"));
     }
     if name.starts_with("wasi:sockets/") {
         return ImportVerdict::Refused(format!(

@@ -38,24 +38,65 @@ pub struct DateRange {
 }
 
 const MONTHS: &[(&str, u8)] = &[
-    ("janvier", 1), ("janv", 1), ("jan", 1), ("january", 1),
-    ("fevrier", 2), ("fevr", 2), ("fev", 2), ("feb", 2), ("february", 2),
-    ("mars", 3), ("mar", 3), ("march", 3),
-    ("avril", 4), ("avr", 4), ("apr", 4), ("april", 4),
-    ("mai", 5), ("may", 5),
-    ("juin", 6), ("jun", 6), ("june", 6),
-    ("juillet", 7), ("juil", 7), ("jul", 7), ("july", 7),
-    ("aout", 8), ("aug", 8), ("august", 8),
-    ("septembre", 9), ("sept", 9), ("sep", 9), ("september", 9),
-    ("octobre", 10), ("oct", 10), ("october", 10),
-    ("novembre", 11), ("nov", 11), ("november", 11),
-    ("decembre", 12), ("dec", 12), ("december", 12),
+    ("janvier", 1),
+    ("janv", 1),
+    ("jan", 1),
+    ("january", 1),
+    ("fevrier", 2),
+    ("fevr", 2),
+    ("fev", 2),
+    ("feb", 2),
+    ("february", 2),
+    ("mars", 3),
+    ("mar", 3),
+    ("march", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("apr", 4),
+    ("april", 4),
+    ("mai", 5),
+    ("may", 5),
+    ("juin", 6),
+    ("jun", 6),
+    ("june", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("jul", 7),
+    ("july", 7),
+    ("aout", 8),
+    ("aug", 8),
+    ("august", 8),
+    ("septembre", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("september", 9),
+    ("octobre", 10),
+    ("oct", 10),
+    ("october", 10),
+    ("novembre", 11),
+    ("nov", 11),
+    ("november", 11),
+    ("decembre", 12),
+    ("dec", 12),
+    ("december", 12),
 ];
 
 /// Words that mean "until now". Multi-word forms are matched on folded text.
 const PRESENT: &[&str] = &[
-    "aujourd hui", "ce jour", "present", "presente", "maintenant", "actuellement", "actuel",
-    "en cours", "now", "current", "currently", "today", "ongoing", "date",
+    "aujourd hui",
+    "ce jour",
+    "present",
+    "presente",
+    "maintenant",
+    "actuellement",
+    "actuel",
+    "en cours",
+    "now",
+    "current",
+    "currently",
+    "today",
+    "ongoing",
+    "date",
 ];
 
 const SINCE: &[&str] = &["depuis", "since", "des"];
@@ -104,9 +145,8 @@ fn tokens(text: &str) -> Vec<Token> {
     let mut current = String::new();
     let chars: Vec<char> = lowered.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let between_digits = i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        let between_digits =
+            i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         if c.is_alphanumeric() || ((c == '/' || c == '.') && between_digits) {
             current.push(c);
         } else if !current.is_empty() {

@@ -42,13 +42,13 @@ pub mod cv_parser {
             additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
         });
     }
+    /// `export_cv_parser!(MyParser);` exports your type as the component's `parse`.
+    pub use __bindings::export_cv_parser;
     pub use __bindings::vivier::hr::cv::{Identity, ParseError, ParsedCv};
     pub use __bindings::vivier::hr::types::*;
     pub use __bindings::vivier::hr::{config, log};
     /// Implement this for your parser, then call [`export_cv_parser!`](crate::cv_parser::export_cv_parser).
     pub use __bindings::Guest as CvParser;
-    /// `export_cv_parser!(MyParser);` exports your type as the component's `parse`.
-    pub use __bindings::export_cv_parser;
 }
 
 /// Bindings of the `skills-matcher` world.
@@ -66,6 +66,8 @@ pub mod skills_matcher {
             additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
         });
     }
+    /// `export_skills_matcher!(MyMatcher);` exports your type as the component's `assess`.
+    pub use __bindings::export_skills_matcher;
     pub use __bindings::vivier::hr::matching::{
         Assessment, Candidate, MatchError, Posting, Requirement, RequirementAssessment, RequirementKind,
         RequirementStatus,
@@ -74,8 +76,6 @@ pub mod skills_matcher {
     pub use __bindings::vivier::hr::{config, inference, log};
     /// Implement this for your matcher, then call [`export_skills_matcher!`](crate::skills_matcher::export_skills_matcher).
     pub use __bindings::Guest as SkillsMatcher;
-    /// `export_skills_matcher!(MyMatcher);` exports your type as the component's `assess`.
-    pub use __bindings::export_skills_matcher;
 }
 
 /// Bindings of the `posting-drafter` world.
@@ -93,10 +93,10 @@ pub mod posting_drafter {
             additional_derives: [serde::Serialize, serde::Deserialize, PartialEq],
         });
     }
+    /// `export_posting_drafter!(MyDrafter);` exports your type as the component's `draft`.
+    pub use __bindings::export_posting_drafter;
     pub use __bindings::vivier::hr::drafting::*;
     pub use __bindings::vivier::hr::{config, log};
     /// Implement this for your drafter, then call [`export_posting_drafter!`](crate::posting_drafter::export_posting_drafter).
     pub use __bindings::Guest as PostingDrafter;
-    /// `export_posting_drafter!(MyDrafter);` exports your type as the component's `draft`.
-    pub use __bindings::export_posting_drafter;
 }

@@ -14,11 +14,7 @@ const MAX_BYTES: u64 = 1 << 20;
 impl CvParser for ExampleParser {
     fn parse(document: Document) -> Result<ParsedCv, ParseError> {
         // "text/plain" or "text/plain; charset=utf-8".
-        if !document
-            .media_type
-            .to_ascii_lowercase()
-            .starts_with("text/plain")
-        {
+        if !document.media_type.to_ascii_lowercase().starts_with("text/plain") {
             return Err(ParseError::UnsupportedMediaType(document.media_type));
         }
         if document.bytes.len() as u64 > MAX_BYTES {
@@ -68,11 +64,7 @@ impl CvParser for ExampleParser {
             },
             interests: vec![],
         };
-        Ok(ParsedCv {
-            identity,
-            profile,
-            warnings: vec![],
-        })
+        Ok(ParsedCv { identity, profile, warnings: vec![] })
     }
 }
 

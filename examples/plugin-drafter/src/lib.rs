@@ -30,13 +30,8 @@ impl PostingDrafter for ExampleDrafter {
                 excerpt: String::new(),
             }),
         }
-        markdown
-            .push_str("\nTous nos postes sont ouverts aux personnes en situation de handicap.\n");
-        Ok(JobAd {
-            title,
-            markdown,
-            warnings,
-        })
+        markdown.push_str("\nTous nos postes sont ouverts aux personnes en situation de handicap.\n");
+        Ok(JobAd { title, markdown, warnings })
     }
 }
 

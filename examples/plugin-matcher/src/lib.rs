@@ -18,31 +18,18 @@ impl SkillsMatcher for ExampleMatcher {
         Ok(candidates
             .into_iter()
             .map(|candidate| {
-                let skills: Vec<String> = candidate
-                    .profile
-                    .skills
-                    .iter()
-                    .map(|s| fold(&s.label))
-                    .collect();
+                let skills: Vec<String> = candidate.profile.skills.iter().map(|s| fold(&s.label)).collect();
                 let requirements: Vec<RequirementAssessment> = posting
                     .requirements
                     .iter()
                     .map(|r| {
                         let wanted = fold(&r.label);
-                        let found: Vec<String> = skills
-                            .iter()
-                            .filter(|s| s.contains(&wanted))
-                            .cloned()
-                            .collect();
+                        let found: Vec<String> = skills.iter().filter(|s| s.contains(&wanted)).cloned().collect();
                         let met = !wanted.is_empty() && !found.is_empty();
                         RequirementAssessment {
                             requirement_id: r.id.clone(),
                             requirement: r.label.clone(),
-                            status: if met {
-                                RequirementStatus::Met
-                            } else {
-                                RequirementStatus::Missing
-                            },
+                            status: if met { RequirementStatus::Met } else { RequirementStatus::Missing },
                             evidence: found,
                             weight: 1.0,
                             contribution: if met { share } else { 0.0 },
@@ -50,17 +37,11 @@ impl SkillsMatcher for ExampleMatcher {
                     })
                     .collect();
                 let score: f32 = requirements.iter().map(|r| r.contribution).sum();
-                let met = requirements
-                    .iter()
-                    .filter(|r| r.status == RequirementStatus::Met)
-                    .count();
+                let met = requirements.iter().filter(|r| r.status == RequirementStatus::Met).count();
                 Assessment {
                     candidate_id: candidate.id,
                     score: score.clamp(0.0, 1.0),
-                    summary: format!(
-                        "{met} exigence(s) sur {} trouvée(s) dans les compétences.",
-                        requirements.len()
-                    ),
+                    summary: format!("{met} exigence(s) sur {} trouvée(s) dans les compétences.", requirements.len()),
                     interview_questions: vec![],
                     requirements,
                 }

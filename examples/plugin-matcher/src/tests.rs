@@ -21,11 +21,7 @@ fn share_of_labels_found_in_skills() {
         summary: None,
         experiences: vec![],
         education: vec![],
-        skills: vec![Skill {
-            label: "Gestion de la PAIE".into(),
-            concept_id: None,
-            evidence: vec![],
-        }],
+        skills: vec![Skill { label: "Gestion de la PAIE".into(), concept_id: None, evidence: vec![] }],
         languages: vec![],
         certifications: vec![],
         driving_licences: vec![],
@@ -38,14 +34,7 @@ fn share_of_labels_found_in_skills() {
         },
         interests: vec![],
     };
-    let out = ExampleMatcher::assess(
-        posting,
-        vec![Candidate {
-            id: "c1".into(),
-            profile,
-        }],
-    )
-    .unwrap();
+    let out = ExampleMatcher::assess(posting, vec![Candidate { id: "c1".into(), profile }]).unwrap();
     assert_eq!(out[0].candidate_id, "c1");
     assert_eq!(out[0].score, 0.5);
 }

@@ -14,7 +14,6 @@ pub mod types;
 pub use cv::{Identity, ParseError, ParsedCv};
 pub use drafting::{DraftError, DraftRequest, DraftWarning, JobAd, Severity};
 pub use matching::{
-    Assessment, Candidate, MatchError, Posting, Requirement, RequirementAssessment, RequirementKind,
-    RequirementStatus,
+    Assessment, Candidate, MatchError, Posting, Requirement, RequirementAssessment, RequirementKind, RequirementStatus,
 };
 pub use types::*;

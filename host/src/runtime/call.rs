@@ -91,7 +91,13 @@ fn json_digest<T: Serialize>(value: &T) -> String {
 impl Runtime {
     /// Parses a document with a `cv-parser` plugin.
     pub fn parse(&self, plugin: &LoadedPlugin, document: &Document) -> Invocation<Result<ParsedCv, ParseError>> {
-        self.invoke::<(&Document,), Result<ParsedCv, ParseError>>(plugin, World::CvParser, (document,), document_digest(document), |_| Ok(vec![]))
+        self.invoke::<(&Document,), Result<ParsedCv, ParseError>>(
+            plugin,
+            World::CvParser,
+            (document,),
+            document_digest(document),
+            |_| Ok(vec![]),
+        )
     }
 
     /// Assesses candidates with a `skills-matcher` plugin. Every candidate gets exactly one
@@ -124,7 +130,13 @@ impl Runtime {
 
     /// Drafts a job ad with a `posting-drafter` plugin.
     pub fn draft(&self, plugin: &LoadedPlugin, request: &DraftRequest) -> Invocation<Result<JobAd, DraftError>> {
-        self.invoke::<(&DraftRequest,), Result<JobAd, DraftError>>(plugin, World::PostingDrafter, (request,), json_digest(request), |_| Ok(vec![]))
+        self.invoke::<(&DraftRequest,), Result<JobAd, DraftError>>(
+            plugin,
+            World::PostingDrafter,
+            (request,),
+            json_digest(request),
+            |_| Ok(vec![]),
+        )
     }
 
     /// The per-call path shared by every world. `check` validates and sanitises the result in
@@ -222,9 +234,9 @@ impl Runtime {
                 size: report.output_bytes,
             });
         }
-        report.sanitised = check(&mut value).map_err(|reason| PluginError::InvalidOutput { plugin: id.to_owned(), reason })?;
-        report.output_digest =
-            if report.sanitised.is_empty() { sha256_hex(&bytes) } else { json_digest(&value) };
+        report.sanitised =
+            check(&mut value).map_err(|reason| PluginError::InvalidOutput { plugin: id.to_owned(), reason })?;
+        report.output_digest = if report.sanitised.is_empty() { sha256_hex(&bytes) } else { json_digest(&value) };
         if bytes.starts_with(b"{\"Err\"") {
             report.outcome = "plugin_error".into();
         }
@@ -261,7 +273,10 @@ fn check_assessments(assessments: &mut [Assessment], candidates: &[Candidate]) -
     let mut seen = HashSet::new();
     for a in assessments.iter() {
         if !expected.contains(a.candidate_id.as_str()) {
-            return Err(format!("assessment for unknown candidate id `{}`", crate::runtime::sandbox::truncate_utf8(&a.candidate_id, 80)));
+            return Err(format!(
+                "assessment for unknown candidate id `{}`",
+                crate::runtime::sandbox::truncate_utf8(&a.candidate_id, 80)
+            ));
         }
         if !seen.insert(a.candidate_id.as_str()) {
             return Err(format!("two assessments for candidate `{}`", a.candidate_id));
@@ -277,7 +292,10 @@ fn check_assessments(assessments: &mut [Assessment], candidates: &[Candidate]) -
             let what = || format!("contribution of `{}` for candidate `{}`", r.requirement_id, a.candidate_id);
             notes.extend(clamp_unit(&mut r.contribution, what));
             if !r.weight.is_finite() || r.weight < 0.0 {
-                notes.push(format!("weight of `{}` for candidate `{}` was {}, set to 0", r.requirement_id, a.candidate_id, r.weight));
+                notes.push(format!(
+                    "weight of `{}` for candidate `{}` was {}, set to 0",
+                    r.requirement_id, a.candidate_id, r.weight
+                ));
                 r.weight = 0.0;
             }
         }
@@ -301,7 +319,13 @@ mod tests {
     use super::*;
 
     fn assessment(id: &str, score: f32) -> Assessment {
-        Assessment { candidate_id: id.into(), score, requirements: vec![], summary: String::new(), interview_questions: vec![] }
+        Assessment {
+            candidate_id: id.into(),
+            score,
+            requirements: vec![],
+            summary: String::new(),
+            interview_questions: vec![],
+        }
     }
 
     fn candidate(id: &str) -> Candidate {
@@ -320,7 +344,11 @@ mod tests {
     fn wrong_candidate_ids_are_refused() {
         let cands = [candidate("a"), candidate("b")];
         assert!(check_assessments(&mut [assessment("a", 0.1)], &cands).unwrap_err().contains("no assessment"));
-        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("z", 0.1)], &cands).unwrap_err().contains("unknown"));
-        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("a", 0.1)], &cands).unwrap_err().contains("two"));
+        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("z", 0.1)], &cands)
+            .unwrap_err()
+            .contains("unknown"));
+        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("a", 0.1)], &cands)
+            .unwrap_err()
+            .contains("two"));
     }
 }

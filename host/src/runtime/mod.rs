@@ -91,20 +91,14 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         host_imports::add_to_linker(&mut linker).map_err(|e| anyhow::anyhow!("cannot link host interfaces: {e}"))?;
         let cache = match &config.cache_dir {
-            Some(dir) => Some(ComponentCache::open(dir).map_err(|e| {
-                anyhow::anyhow!("cannot open the component cache {}: {e}", dir.display())
-            })?),
+            Some(dir) => Some(
+                ComponentCache::open(dir)
+                    .map_err(|e| anyhow::anyhow!("cannot open the component cache {}: {e}", dir.display()))?,
+            ),
             None => None,
         };
         start_epoch_ticker(&engine, config.epoch_tick);
-        Ok(Self {
-            engine,
-            linker,
-            cache,
-            ceilings: config.ceilings,
-            inference: None,
-            epoch_tick: config.epoch_tick,
-        })
+        Ok(Self { engine, linker, cache, ceilings: config.ceilings, inference: None, epoch_tick: config.epoch_tick })
     }
 
     /// Installs the embedding backend used by the `inference` import.

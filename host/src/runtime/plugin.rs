@@ -74,7 +74,12 @@ fn check_header(bytes: &[u8]) -> Result<(), LoadError> {
 
 impl Runtime {
     /// Prepares a plugin from a bundle whose digest and signature were already checked.
-    pub fn load(&self, bundle: &Bundle, signature: SignatureStatus, grants: PluginGrants) -> Result<LoadedPlugin, LoadError> {
+    pub fn load(
+        &self,
+        bundle: &Bundle,
+        signature: SignatureStatus,
+        grants: PluginGrants,
+    ) -> Result<LoadedPlugin, LoadError> {
         let started = Instant::now();
         check_header(&bundle.component)?;
         let manifest = Arc::new(bundle.manifest.clone());
@@ -99,9 +104,8 @@ impl Runtime {
         }
 
         let pre = self.linker.instantiate_pre(&component).map_err(|e| LoadError::Link(format!("{e:#}")))?;
-        let export = component.get_export_index(None, world.export_name()).ok_or_else(|| LoadError::ExportMismatch {
-            world,
-            problems: vec![format!("missing export `{}`", world.export_name())],
+        let export = component.get_export_index(None, world.export_name()).ok_or_else(|| {
+            LoadError::ExportMismatch { world, problems: vec![format!("missing export `{}`", world.export_name())] }
         })?;
         let limits = CallLimits::from_capabilities(&manifest.capabilities, &self.ceilings);
         let plugin = LoadedPlugin {
@@ -129,15 +133,15 @@ impl Runtime {
         let instance = plugin.pre.instantiate(&mut store).map_err(|e| LoadError::Link(format!("{e:#}")))?;
         let e = &plugin.export;
         let checked = match plugin.world {
-            World::CvParser => instance
-                .get_typed_func::<(&Document,), (Result<ParsedCv, ParseError>,)>(&mut store, e)
-                .map(drop),
+            World::CvParser => {
+                instance.get_typed_func::<(&Document,), (Result<ParsedCv, ParseError>,)>(&mut store, e).map(drop)
+            }
             World::SkillsMatcher => instance
                 .get_typed_func::<(&Posting, &[Candidate]), (Result<Vec<Assessment>, MatchError>,)>(&mut store, e)
                 .map(drop),
-            World::PostingDrafter => instance
-                .get_typed_func::<(&DraftRequest,), (Result<JobAd, DraftError>,)>(&mut store, e)
-                .map(drop),
+            World::PostingDrafter => {
+                instance.get_typed_func::<(&DraftRequest,), (Result<JobAd, DraftError>,)>(&mut store, e).map(drop)
+            }
         };
         checked.map_err(|err| LoadError::ExportMismatch {
             world: plugin.world,

@@ -110,7 +110,9 @@ impl CallState {
 
     /// Moves captured stdout/stderr into the log and returns it.
     pub fn take_log(&mut self) -> LogBuffer {
-        for (sink, source, level) in [(&self.stdout, "stdout", LogLevel::Info), (&self.stderr, "stderr", LogLevel::Warn)] {
+        for (sink, source, level) in
+            [(&self.stdout, "stdout", LogLevel::Info), (&self.stderr, "stderr", LogLevel::Warn)]
+        {
             let (text, dropped) = sink.take();
             for line in String::from_utf8_lossy(&text).lines().filter(|l| !l.trim().is_empty()) {
                 self.log.push(level, source, line);
@@ -208,7 +210,10 @@ impl tokio::io::AsyncWrite for CappedSink {
         self.write_bytes(buf);
         std::task::Poll::Ready(Ok(buf.len()))
     }
-    fn poll_flush(self: std::pin::Pin<&mut Self>, _cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
         std::task::Poll::Ready(Ok(()))
     }
     fn poll_shutdown(

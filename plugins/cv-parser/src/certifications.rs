@@ -62,25 +62,15 @@ pub fn parse(lines: &[Line]) -> Vec<Certification> {
         };
         let issuer = fields.iter().skip(1).find(|f| {
             let g = fold(f);
-            ISSUERS
-                .iter()
-                .any(|i| g == *i || g.starts_with(&format!("{i} ")) || g.contains(&format!(" {i}")))
+            ISSUERS.iter().any(|i| g == *i || g.starts_with(&format!("{i} ")) || g.contains(&format!(" {i}")))
                 || g.starts_with("delivre par")
                 || g.starts_with("issued by")
         });
         let issuer = issuer
             .or(fields.get(1).filter(|_| fields.len() == 2))
-            .map(|i| {
-                i.trim_start_matches("délivré par ")
-                    .trim_start_matches("issued by ")
-                    .to_string()
-            });
+            .map(|i| i.trim_start_matches("délivré par ").trim_start_matches("issued by ").to_string());
         if out.len() < 100 {
-            out.push(Certification {
-                name,
-                issuer,
-                date: date.map(to_wit),
-            });
+            out.push(Certification { name, issuer, date: date.map(to_wit) });
         }
     }
     out
@@ -90,14 +80,8 @@ pub fn parse(lines: &[Line]) -> Vec<Certification> {
 /// "driving licence (B)". The text must mention a licence.
 pub fn licences(text: &str) -> Vec<String> {
     let f = fold(text);
-    let Some(pos) = [
-        "permis",
-        "driving licen",
-        "driver s licen",
-        "licence de conduire",
-    ]
-    .iter()
-    .find_map(|k| f.find(k)) else {
+    let Some(pos) = ["permis", "driving licen", "driver s licen", "licence de conduire"].iter().find_map(|k| f.find(k))
+    else {
         return Vec::new();
     };
     let tail = f.get(pos..).unwrap_or("");
@@ -159,11 +143,9 @@ pub fn licence_section(lines: &[Line]) -> Vec<String> {
     let mut out = Vec::new();
     for line in lines {
         let from_text = licences(&format!("permis {}", line.text));
-        for item in from_text.into_iter().chain(
-            split_items(&line.text)
-                .iter()
-                .flat_map(|i| licences(&format!("permis {i}"))),
-        ) {
+        for item in
+            from_text.into_iter().chain(split_items(&line.text).iter().flat_map(|i| licences(&format!("permis {i}"))))
+        {
             if !out.contains(&item) {
                 out.push(item);
             }
@@ -189,7 +171,10 @@ mod tests {
 
     #[test]
     fn certification_fields() {
-        let lines = crate::input::prepare("TOEIC 920 (2022)\nCertification Scrum Master PSM I, Scrum.org, 2021\nSST — INRS — 2020\n").lines;
+        let lines = crate::input::prepare(
+            "TOEIC 920 (2022)\nCertification Scrum Master PSM I, Scrum.org, 2021\nSST — INRS — 2020\n",
+        )
+        .lines;
         let c = parse(&lines);
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].name, "TOEIC 920");

@@ -49,20 +49,16 @@ const PRESENT: &[&str] = &[
     "date",
 ];
 const LINKS: &[&str] = &[
-    "depuis", "since", "des", "a", "au", "aux", "to", "till", "until", "jusqu", "de", "du", "from",
-    "en", "le", "er", "in", "et", "and",
+    "depuis", "since", "des", "a", "au", "aux", "to", "till", "until", "jusqu", "de", "du", "from", "en", "le", "er",
+    "in", "et", "and",
 ];
 
 fn is_year_like(w: &str) -> bool {
     let parts: Vec<&str> = w.split(['/', '.']).collect();
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
-    {
+    if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
         return false;
     }
-    let year_ok =
-        |p: &str| p.len() == 4 && p.parse::<u32>().is_ok_and(|y| (1940..=2100).contains(&y));
+    let year_ok = |p: &str| p.len() == 4 && p.parse::<u32>().is_ok_and(|y| (1940..=2100).contains(&y));
     let month_ok = |p: &str| p.len() <= 2 && p.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
     match parts.as_slice() {
         [y] => year_ok(y),
@@ -108,20 +104,15 @@ fn words(line: &str) -> Vec<Word> {
         } else {
             Tok::Other
         };
-        out.push(Word {
-            start: s,
-            end: e,
-            tok,
-        });
+        out.push(Word { start: s, end: e, tok });
     }
     out
 }
 
 /// Characters allowed between two words of one date expression.
 fn gap_ok(gap: &str) -> bool {
-    gap.chars().all(|c| {
-        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '/' | '.' | ',' | '\'' | '>' | '~')
-    }) && !gap.contains("  ")
+    gap.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '/' | '.' | ',' | '\'' | '>' | '~'))
+        && !gap.contains("  ")
 }
 
 /// Finds the date expression of a line. `None` when the line holds no readable period.
@@ -137,10 +128,7 @@ pub fn split_date(line: &str) -> Option<Dated> {
         }
         let first = i;
         let mut last = i;
-        while last + 1 < ws.len()
-            && ws[last + 1].tok != Tok::Other
-            && gap_ok(&line[ws[last].end..ws[last + 1].start])
-        {
+        while last + 1 < ws.len() && ws[last + 1].tok != Tok::Other && gap_ok(&line[ws[last].end..ws[last + 1].start]) {
             last += 1;
         }
         i = last + 1;
@@ -171,10 +159,8 @@ pub fn split_date(line: &str) -> Option<Dated> {
     let (a, b, _) = best?;
     let date_text = &line[ws[a].start..ws[b].end];
     let range = parse_range(date_text)?;
-    let before = line[..ws[a].start]
-        .trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
-    let after = line[ws[b].end..]
-        .trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    let before = line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
         (true, true) => String::new(),
         (false, true) => before.trim().to_string(),
@@ -182,16 +168,8 @@ pub fn split_date(line: &str) -> Option<Dated> {
         (false, false) => format!("{} | {}", before.trim(), after.trim()),
     };
     // Drop empty brackets left behind: "Stage ()" → "Stage".
-    let residual = residual
-        .replace("()", "")
-        .replace("[]", "")
-        .trim()
-        .to_string();
-    Some(Dated {
-        range,
-        date_text: date_text.to_string(),
-        residual,
-    })
+    let residual = residual.replace("()", "").replace("[]", "").trim().to_string();
+    Some(Dated { range, date_text: date_text.to_string(), residual })
 }
 
 /// Whether a line looks dated ("09/19", "2019", "été 2020") even if no period could be read.
@@ -207,21 +185,15 @@ pub fn looks_dated(line: &str) -> bool {
             }
         }
     }
-    let years = groups
-        .iter()
-        .any(|(g, _)| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
+    let years = groups.iter().any(|(g, _)| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
     // "09/19", "9.21": a month and a two-digit year.
-    let short = line
-        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '(' | ')' | ','))
-        .any(|w| {
-            let parts: Vec<&str> = w.split(['/', '.']).collect();
-            parts.len() == 2
-                && parts[0].len() <= 2
-                && parts[1].len() == 2
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        });
+    let short = line.split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '(' | ')' | ',')).any(|w| {
+        let parts: Vec<&str> = w.split(['/', '.']).collect();
+        parts.len() == 2
+            && parts[0].len() <= 2
+            && parts[1].len() == 2
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    });
     years || short
 }
 
@@ -234,13 +206,7 @@ mod tests {
         Some(PartialDate::new(y, m))
     }
 
-    type Case<'a> = (
-        &'a str,
-        Option<PartialDate>,
-        Option<PartialDate>,
-        bool,
-        &'a str,
-    );
+    type Case<'a> = (&'a str, Option<PartialDate>, Option<PartialDate>, bool, &'a str);
 
     #[test]
     fn date_forms_inside_lines() {
@@ -259,13 +225,7 @@ mod tests {
                 false,
                 "Chargé de mission, Région",
             ),
-            (
-                "2015-2018 Gestionnaire paie",
-                d(2015, None),
-                d(2018, None),
-                false,
-                "Gestionnaire paie",
-            ),
+            ("2015-2018 Gestionnaire paie", d(2015, None), d(2018, None), false, "Gestionnaire paie"),
             (
                 "Rédacteur depuis mars 2021 - Mairie de Brest",
                 d(2021, Some(3)),
@@ -273,21 +233,9 @@ mod tests {
                 true,
                 "Rédacteur | Mairie de Brest",
             ),
-            (
-                "De 2012 à 2014, Agent d'accueil",
-                d(2012, None),
-                d(2014, None),
-                false,
-                "Agent d'accueil",
-            ),
+            ("De 2012 à 2014, Agent d'accueil", d(2012, None), d(2014, None), false, "Agent d'accueil"),
             ("Janvier 2020 à ce jour", d(2020, Some(1)), None, true, ""),
-            (
-                "Mai – juin 2024 | Stage",
-                d(2024, Some(5)),
-                d(2024, Some(6)),
-                false,
-                "Stage",
-            ),
+            ("Mai – juin 2024 | Stage", d(2024, Some(5)), d(2024, Some(6)), false, "Stage"),
             (
                 "Software Engineer, Acme  March 2017 to May 2019",
                 d(2017, Some(3)),
@@ -296,55 +244,23 @@ mod tests {
                 "Software Engineer, Acme",
             ),
             ("Jan 2020 – Present", d(2020, Some(1)), None, true, ""),
-            (
-                "01/09/2010 au 31/08/2012",
-                d(2010, Some(9)),
-                d(2012, Some(8)),
-                false,
-                "",
-            ),
-            (
-                "Stage (juin 2021)",
-                d(2021, Some(6)),
-                d(2021, Some(6)),
-                false,
-                "Stage",
-            ),
-            (
-                "Since 2022 Data analyst",
-                d(2022, None),
-                None,
-                true,
-                "Data analyst",
-            ),
+            ("01/09/2010 au 31/08/2012", d(2010, Some(9)), d(2012, Some(8)), false, ""),
+            ("Stage (juin 2021)", d(2021, Some(6)), d(2021, Some(6)), false, "Stage"),
+            ("Since 2022 Data analyst", d(2022, None), None, true, "Data analyst"),
             ("2018 – présent", d(2018, None), None, true, ""),
-            (
-                "Février 2016 - Décembre 2017",
-                d(2016, Some(2)),
-                d(2017, Some(12)),
-                false,
-                "",
-            ),
+            ("Février 2016 - Décembre 2017", d(2016, Some(2)), d(2017, Some(12)), false, ""),
         ];
         for (line, start, end, current, residual) in cases {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));
-            assert_eq!(
-                (got.range.start, got.range.end, got.range.current),
-                (*start, *end, *current),
-                "{line}"
-            );
+            assert_eq!((got.range.start, got.range.end, got.range.current), (*start, *end, *current), "{line}");
             assert_eq!(got.residual, *residual, "{line}");
         }
     }
 
     #[test]
     fn undated_lines() {
-        for line in [
-            "Chargée de mission de la direction",
-            "Mai",
-            "Gestion de 300 agents",
-            "09/19 – 06/21 : Assistante",
-        ] {
+        for line in ["Chargée de mission de la direction", "Mai", "Gestion de 300 agents", "09/19 – 06/21 : Assistante"]
+        {
             assert_eq!(split_date(line), None, "{line}");
         }
         assert!(looks_dated("09/19 – 06/21 : Assistante"));

@@ -14,10 +14,7 @@ fn dir() -> PathBuf {
 
 fn date(d: &Option<PartialDate>) -> Value {
     match d {
-        Some(PartialDate {
-            year,
-            month: Some(m),
-        }) => Value::String(format!("{year}-{m:02}")),
+        Some(PartialDate { year, month: Some(m) }) => Value::String(format!("{year}-{m:02}")),
         Some(PartialDate { year, month: None }) => Value::String(format!("{year}")),
         None => Value::Null,
     }
@@ -48,8 +45,7 @@ impl Score {
         let ok = &got == want;
         self.add(field, usize::from(ok), 1);
         if !ok {
-            self.errors
-                .push(format!("{file}: {field}: got {got}, want {want}"));
+            self.errors.push(format!("{file}: {field}: got {got}, want {want}"));
         }
     }
 }
@@ -66,70 +62,29 @@ fn score_file(name: &str, cv: &ParsedCv, want: &Value, s: &mut Score) {
 
     let exps = want["experiences"].as_array().cloned().unwrap_or_default();
     let got = &cv.profile.experiences;
-    s.check(
-        name,
-        "experience count",
-        Value::from(got.len()),
-        &Value::from(exps.len()),
-    );
+    s.check(name, "experience count", Value::from(got.len()), &Value::from(exps.len()));
     for (i, w) in exps.iter().enumerate() {
         let Some(g) = got.get(i) else {
             s.add("experience title", 0, 1);
             s.add("experience organisation", 0, 1);
             s.add("experience dates", 0, 1);
-            s.errors
-                .push(format!("{name}: experience {i} missing: {w}"));
+            s.errors.push(format!("{name}: experience {i} missing: {w}"));
             continue;
         };
-        s.check(
-            name,
-            "experience title",
-            Value::String(g.title.clone()),
-            &w["title"],
-        );
-        s.check(
-            name,
-            "experience organisation",
-            opt(&g.organisation),
-            &w["organisation"],
-        );
+        s.check(name, "experience title", Value::String(g.title.clone()), &w["title"]);
+        s.check(name, "experience organisation", opt(&g.organisation), &w["organisation"]);
         let dates = serde_json::json!([date(&g.start), date(&g.end), g.current]);
-        s.check(
-            name,
-            "experience dates",
-            dates,
-            &serde_json::json!([w["start"], w["end"], w["current"]]),
-        );
+        s.check(name, "experience dates", dates, &serde_json::json!([w["start"], w["end"], w["current"]]));
     }
 
     let edus = want["education"].as_array().cloned().unwrap_or_default();
     let got = &cv.profile.education;
-    s.check(
-        name,
-        "education count",
-        Value::from(got.len()),
-        &Value::from(edus.len()),
-    );
+    s.check(name, "education count", Value::from(got.len()), &Value::from(edus.len()));
     for (i, w) in edus.iter().enumerate() {
         let g = got.get(i);
-        s.check(
-            name,
-            "education degree",
-            g.map_or(Value::Null, |g| Value::String(g.degree.clone())),
-            &w["degree"],
-        );
-        s.check(
-            name,
-            "education institution",
-            g.map_or(Value::Null, |g| opt(&g.institution)),
-            &w["institution"],
-        );
-        s.check(
-            name,
-            "education level",
-            g.map_or(Value::Null, |g| opt(&g.level)),
-            &w["level"],
-        );
+        s.check(name, "education degree", g.map_or(Value::Null, |g| Value::String(g.degree.clone())), &w["degree"]);
+        s.check(name, "education institution", g.map_or(Value::Null, |g| opt(&g.institution)), &w["institution"]);
+        s.check(name, "education level", g.map_or(Value::Null, |g| opt(&g.level)), &w["level"]);
     }
 
     let found: Vec<String> = cv.profile.skills.iter().map(|k| fold(&k.label)).collect();
@@ -138,47 +93,27 @@ fn score_file(name: &str, cv: &ParsedCv, want: &Value, s: &mut Score) {
         let ok = found.contains(&fold(w));
         s.add("skills (recall)", usize::from(ok), 1);
         if !ok {
-            s.errors
-                .push(format!("{name}: skill {w:?} not found in {found:?}"));
+            s.errors.push(format!("{name}: skill {w:?} not found in {found:?}"));
         }
     }
     for k in &cv.profile.skills {
-        assert!(
-            !k.evidence.is_empty(),
-            "{name}: skill {} without evidence",
-            k.label
-        );
+        assert!(!k.evidence.is_empty(), "{name}: skill {} without evidence", k.label);
     }
 
-    let langs: Vec<Value> = cv
-        .profile
-        .languages
-        .iter()
-        .map(|l| serde_json::json!({"name": l.name, "level": l.level}))
-        .collect();
+    let langs: Vec<Value> =
+        cv.profile.languages.iter().map(|l| serde_json::json!({"name": l.name, "level": l.level})).collect();
     for w in want["languages"].as_array().cloned().unwrap_or_default() {
         let ok = langs.contains(&w);
         s.add("languages", usize::from(ok), 1);
         if !ok {
-            s.errors
-                .push(format!("{name}: language {w} not in {langs:?}"));
+            s.errors.push(format!("{name}: language {w} not in {langs:?}"));
         }
     }
     if let Some(l) = want.get("driving_licences") {
-        s.check(
-            name,
-            "driving licences",
-            serde_json::json!(cv.profile.driving_licences),
-            l,
-        );
+        s.check(name, "driving licences", serde_json::json!(cv.profile.driving_licences), l);
     }
     if let Some(i) = want.get("interests") {
-        s.check(
-            name,
-            "interests",
-            serde_json::json!(cv.profile.interests),
-            i,
-        );
+        s.check(name, "interests", serde_json::json!(cv.profile.interests), i);
     }
     if let Some(ps) = want.get("public_service") {
         let p = &cv.profile.public_service;
@@ -188,42 +123,14 @@ fn score_file(name: &str, cv: &ParsedCv, want: &Value, s: &mut Score) {
             EmploymentStatus::Contractuel => "contractuel",
             EmploymentStatus::Other => "other",
         });
-        s.check(
-            name,
-            "public service status",
-            serde_json::json!(status),
-            &ps["status"],
-        );
+        s.check(name, "public service status", serde_json::json!(status), &ps["status"]);
         let grade = p.grade.as_deref().map(|g| g.to_lowercase());
-        s.check(
-            name,
-            "public service grade",
-            serde_json::json!(grade),
-            &ps["grade"],
-        );
-        s.check(
-            name,
-            "public service categorie",
-            opt(&p.categorie),
-            &ps["categorie"],
-        );
-        s.check(
-            name,
-            "public service concours",
-            serde_json::json!(p.concours),
-            &ps["concours"],
-        );
+        s.check(name, "public service grade", serde_json::json!(grade), &ps["grade"]);
+        s.check(name, "public service categorie", opt(&p.categorie), &ps["categorie"]);
+        s.check(name, "public service concours", serde_json::json!(p.concours), &ps["concours"]);
     }
-    for code in want
-        .get("warnings")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-    {
-        let ok = cv
-            .warnings
-            .iter()
-            .any(|w| Value::String(w.code.clone()) == code);
+    for code in want.get("warnings").and_then(Value::as_array).cloned().unwrap_or_default() {
+        let ok = cv.warnings.iter().any(|w| Value::String(w.code.clone()) == code);
         s.add("expected warnings", usize::from(ok), 1);
         if !ok {
             s.errors.push(format!("{name}: warning {code} missing"));
@@ -232,10 +139,7 @@ fn score_file(name: &str, cv: &ParsedCv, want: &Value, s: &mut Score) {
     // Identity never leaks into the profile.
     let profile = serde_json::to_string(&cv.profile).unwrap_or_default();
     for secret in [&id.email, &id.phone, &id.full_name].into_iter().flatten() {
-        assert!(
-            !profile.contains(secret.as_str()),
-            "{name}: {secret} leaks into the profile"
-        );
+        assert!(!profile.contains(secret.as_str()), "{name}: {secret} leaks into the profile");
     }
 }
 
@@ -250,28 +154,16 @@ fn dev_set_matches_ground_truth() {
     assert!(files.len() >= 8, "dev set too small: {}", files.len());
     let mut score = Score::default();
     for path in &files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let bytes = std::fs::read(path).expect("readable");
-        let media = if name.ends_with(".md") {
-            "text/markdown"
-        } else {
-            "text/plain"
-        };
+        let media = if name.ends_with(".md") { "text/markdown" } else { "text/plain" };
         let cv = parse_document(&name, media, &bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let want: Value = serde_json::from_slice(
-            &std::fs::read(dir().join(format!("{stem}.expected.json"))).expect("expected.json"),
-        )
-        .expect("valid json");
+        let want: Value =
+            serde_json::from_slice(&std::fs::read(dir().join(format!("{stem}.expected.json"))).expect("expected.json"))
+                .expect("valid json");
         if std::env::var("CV_DUMP").is_ok() {
-            println!(
-                "{name}: {}",
-                serde_json::to_string_pretty(&cv).unwrap_or_default()
-            );
+            println!("{name}: {}", serde_json::to_string_pretty(&cv).unwrap_or_default());
         }
         score_file(&name, &cv, &want, &mut score);
     }
@@ -282,9 +174,5 @@ fn dev_set_matches_ground_truth() {
     for e in &score.errors {
         println!("MISMATCH {e}");
     }
-    assert!(
-        score.errors.is_empty(),
-        "{} mismatches on the dev set (run with --nocapture)",
-        score.errors.len()
-    );
+    assert!(score.errors.is_empty(), "{} mismatches on the dev set (run with --nocapture)", score.errors.len());
 }

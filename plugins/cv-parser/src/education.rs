@@ -143,37 +143,16 @@ pub fn is_degree(text: &str) -> bool {
 
 fn degree_score(text: &str) -> i32 {
     let w = words(text);
-    let strong = w
-        .iter()
-        .filter(|x| DEGREE_STEMS.contains(&x.as_str()))
-        .count() as i32;
+    let strong = w.iter().filter(|x| DEGREE_STEMS.contains(&x.as_str())).count() as i32;
     let f = fold(text);
-    let bonus = if f.contains("bac ") || f.starts_with("bac") || f.contains("diplome d") {
-        1
-    } else {
-        0
-    };
+    let bonus = if f.contains("bac ") || f.starts_with("bac") || f.contains("diplome d") { 1 } else { 0 };
     strong * 2 + bonus
 }
 
 fn institution_score(text: &str) -> i32 {
     let f = format!(" {} ", fold(text));
-    let mut s = INSTITUTION_STEMS
-        .iter()
-        .filter(|i| f.contains(&format!(" {i} ")))
-        .count() as i32
-        * 2;
-    s += cue_count(
-        text,
-        &[
-            "universit",
-            "ecole",
-            "institut",
-            "lycee",
-            "school",
-            "college",
-        ],
-    ) as i32;
+    let mut s = INSTITUTION_STEMS.iter().filter(|i| f.contains(&format!(" {i} "))).count() as i32 * 2;
+    s += cue_count(text, &["universit", "ecole", "institut", "lycee", "school", "college"]) as i32;
     s
 }
 
@@ -184,23 +163,13 @@ pub fn level(degree: &str) -> Option<String> {
     let has = |x: &str| w.contains(&x);
     let starts = |x: &str| w.iter().any(|y| y.starts_with(x));
     // An explicit level wins: "Bac+5", "bac + 3".
-    let compact: String = degree
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let compact: String = degree.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
     for n in ["8", "5", "4", "3", "2"] {
         if compact.contains(&format!("bac+{n}")) {
             return Some(format!("bac+{n}"));
         }
     }
-    let lvl = if starts("doctora")
-        || has("phd")
-        || has("these")
-        || has("thesis")
-        || has("dphil")
-        || has("hdr")
-    {
+    let lvl = if starts("doctora") || has("phd") || has("these") || has("thesis") || has("dphil") || has("hdr") {
         "bac+8"
     } else if has("m2")
         || has("dea")
@@ -266,18 +235,11 @@ fn build(e: RawEntry) -> Option<Education> {
     }
     let mut location = None;
     if fields.len() >= 2 {
-        if let Some(pos) = (1..fields.len())
-            .rev()
-            .find(|&i| looks_like_location(&fields[i]) && institution_score(&fields[i]) == 0)
+        if let Some(pos) =
+            (1..fields.len()).rev().find(|&i| looks_like_location(&fields[i]) && institution_score(&fields[i]) == 0)
         {
             let place = fields.remove(pos);
-            location = Some(
-                place
-                    .trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .trim()
-                    .to_string(),
-            );
+            location = Some(place.trim_start_matches('(').trim_end_matches(')').trim().to_string());
         }
     }
     // Mentions ("mention bien", "(en cours)") are not fields.
@@ -289,26 +251,16 @@ fn build(e: RawEntry) -> Option<Education> {
         return None;
     }
     let degree_idx = (0..fields.len())
-        .max_by_key(|&i| {
-            (
-                degree_score(&fields[i]) - institution_score(&fields[i]),
-                -(i as i32),
-            )
-        })
+        .max_by_key(|&i| (degree_score(&fields[i]) - institution_score(&fields[i]), -(i as i32)))
         .unwrap_or(0);
     if degree_score(&fields[degree_idx]) == 0 && e.range.is_none() {
         // Neither a degree nor a date: not an education entry.
         return None;
     }
-    let institution_idx = (0..fields.len())
-        .filter(|&i| i != degree_idx)
-        .max_by_key(|&i| {
-            let adjacent = if i == degree_idx + 1 { 1 } else { 0 };
-            (
-                institution_score(&fields[i]) - degree_score(&fields[i]),
-                adjacent,
-            )
-        });
+    let institution_idx = (0..fields.len()).filter(|&i| i != degree_idx).max_by_key(|&i| {
+        let adjacent = if i == degree_idx + 1 { 1 } else { 0 };
+        (institution_score(&fields[i]) - degree_score(&fields[i]), adjacent)
+    });
     let degree = fields[degree_idx].clone();
     let range = e.range.unwrap_or_default();
     let level = level(&degree).or_else(|| level(&e.header.join(" ")));
@@ -317,11 +269,7 @@ fn build(e: RawEntry) -> Option<Education> {
         institution: institution_idx.map(|i| strip_parens(&fields[i])),
         location,
         start: range.start.map(to_wit),
-        end: if range.current {
-            None
-        } else {
-            range.end.map(to_wit)
-        },
+        end: if range.current { None } else { range.end.map(to_wit) },
         level,
     })
 }
@@ -329,10 +277,7 @@ fn build(e: RawEntry) -> Option<Education> {
 fn strip_parens(s: &str) -> String {
     let t = s.trim();
     if t.starts_with('(') && t.ends_with(')') {
-        t.trim_start_matches('(')
-            .trim_end_matches(')')
-            .trim()
-            .to_string()
+        t.trim_start_matches('(').trim_end_matches(')').trim().to_string()
     } else {
         t.to_string()
     }

@@ -61,14 +61,12 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
         let dated = split_date(text);
-        let next_is_date_line = lines.get(i + 1).is_some_and(|n| {
-            !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1)
-        });
+        let next_is_date_line = lines
+            .get(i + 1)
+            .is_some_and(|n| !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
         if line.bullet {
             let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty())
-                && cur
-                    .as_ref()
-                    .is_none_or(|c| c.range.is_some() || c.header.is_empty());
+                && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
             if !starts_entry {
                 let e = cur.get_or_insert_with(RawEntry::default);
                 e.description.push(text.to_string());
@@ -101,9 +99,7 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         let new_entry = match cur.as_ref() {
             None => true,
             Some(_) if line.md_heading.is_some() => true,
-            Some(c) if c.in_description => {
-                !prose_like(text) || line.blank_before || next_is_date_line
-            }
+            Some(c) if c.in_description => !prose_like(text) || line.blank_before || next_is_date_line,
             Some(c) if c.range.is_none() => {
                 (line.blank_before && !c.header.is_empty())
                     || (primary(text) && c.header.iter().any(|h| primary(h)))
@@ -113,9 +109,7 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
                 if prose_like(text) && !next_is_date_line {
                     false
                 } else {
-                    line.blank_before
-                        || next_is_date_line
-                        || (primary(text) && c.header.iter().any(|h| primary(h)))
+                    line.blank_before || next_is_date_line || (primary(text) && c.header.iter().any(|h| primary(h)))
                 }
             }
         };
@@ -160,10 +154,7 @@ pub fn segments(text: &str) -> Vec<String> {
         " au sein de ",
         " within ",
     ] {
-        parts = parts
-            .iter()
-            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
-            .collect();
+        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
     // Commas separate fields too, unless what follows continues the text in lower case
     // ("Assistante RH, paie et carrières").
@@ -186,10 +177,7 @@ pub fn segments(text: &str) -> Vec<String> {
         .collect();
     let mut out = Vec::new();
     for p in parts {
-        let p = p
-            .trim()
-            .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '-' | '–' | '—'))
-            .trim();
+        let p = p.trim().trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '-' | '–' | '—')).trim();
         if p.is_empty() {
             continue;
         }
@@ -228,27 +216,17 @@ pub fn split_outside_parens(text: &str, sep: char) -> Vec<String> {
         }
     }
     out.push(cur);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
 }
 
 /// Words of a folded text starting with any of the stems.
 pub fn cue_count(text: &str, stems: &[&str]) -> usize {
-    fold(text)
-        .split(' ')
-        .filter(|w| stems.iter().any(|s| w.starts_with(s)))
-        .count()
+    fold(text).split(' ').filter(|w| stems.iter().any(|s| w.starts_with(s))).count()
 }
 
 /// Whether a field is a place: "(69)", "Lyon", "Paris 15e", "Remote", "75011 Paris".
 pub fn looks_like_location(field: &str) -> bool {
-    let inner = field
-        .trim()
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .trim();
+    let inner = field.trim().trim_start_matches('(').trim_end_matches(')').trim();
     let folded = fold(inner);
     if folded.is_empty() {
         return false;
@@ -256,10 +234,7 @@ pub fn looks_like_location(field: &str) -> bool {
     if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
         return true;
     }
-    if matches!(
-        folded.as_str(),
-        "remote" | "teletravail" | "a distance" | "hybride" | "hybrid"
-    ) {
+    if matches!(folded.as_str(), "remote" | "teletravail" | "a distance" | "hybride" | "hybrid") {
         return true;
     }
     let words: Vec<&str> = inner.split_whitespace().collect();
@@ -345,19 +320,12 @@ pub fn looks_like_location(field: &str) -> bool {
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && w.len() > 2)
         .collect::<Vec<_>>()
         .join(" ");
-    let postcode = inner
-        .split_whitespace()
-        .any(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
-    let with_country = folded.rsplit_once(' ').is_some_and(|(_, last)| {
-        matches!(
-            last,
-            "france" | "belgique" | "suisse" | "uk" | "usa" | "canada"
-        )
-    });
+    let postcode = inner.split_whitespace().any(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
+    let with_country = folded
+        .rsplit_once(' ')
+        .is_some_and(|(_, last)| matches!(last, "france" | "belgique" | "suisse" | "uk" | "usa" | "canada"));
     postcode
-        || PLACES
-            .iter()
-            .any(|p| folded == *p || no_digits == *p || folded.starts_with(&format!("{p} ")))
+        || PLACES.iter().any(|p| folded == *p || no_digits == *p || folded.starts_with(&format!("{p} ")))
         || (with_country && words.len() <= 3)
 }
 
@@ -368,19 +336,13 @@ mod tests {
 
     #[test]
     fn segments_split_fields() {
-        assert_eq!(
-            segments("Assistante RH — Mairie de Lyon, Lyon"),
-            ["Assistante RH", "Mairie de Lyon", "Lyon"]
-        );
+        assert_eq!(segments("Assistante RH — Mairie de Lyon, Lyon"), ["Assistante RH", "Mairie de Lyon", "Lyon"]);
         assert_eq!(
             segments("Chargé de mission, Région Bretagne, Rennes"),
             ["Chargé de mission", "Région Bretagne", "Rennes"]
         );
         assert_eq!(segments("Mairie de Lyon (69)"), ["Mairie de Lyon", "(69)"]);
-        assert_eq!(
-            segments("Data analyst at Example Corp"),
-            ["Data analyst", "Example Corp"]
-        );
+        assert_eq!(segments("Data analyst at Example Corp"), ["Data analyst", "Example Corp"]);
     }
 
     #[test]

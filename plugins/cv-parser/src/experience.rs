@@ -345,10 +345,7 @@ fn is_contract(field: &str) -> bool {
         f == *c
             || (f.starts_with(&format!("{c} "))
                 && f.split(' ').count() <= 5
-                && matches!(
-                    *c,
-                    "cdd" | "cdi" | "contrat aide" | "stage" | "alternance" | "interim"
-                ))
+                && matches!(*c, "cdd" | "cdi" | "contrat aide" | "stage" | "alternance" | "interim"))
     })
 }
 
@@ -373,11 +370,7 @@ fn org_score(field: &str) -> i32 {
     // Short stems must match a whole word ("ville" is not "Villeneuve").
     let hits = fold(field)
         .split(' ')
-        .filter(|w| {
-            ORG_STEMS
-                .iter()
-                .any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s)))
-        })
+        .filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s))))
         .count();
     let mut s = hits as i32 * 2;
     // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms.
@@ -387,10 +380,7 @@ fn org_score(field: &str) -> i32 {
             let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
             letters.chars().count() >= 3
                 && letters.chars().all(char::is_uppercase)
-                && !matches!(
-                    letters.as_str(),
-                    "DRH" | "RRH" | "CTO" | "CEO" | "CFO" | "CDD" | "CDI" | "RH"
-                )
+                && !matches!(letters.as_str(), "DRH" | "RRH" | "CTO" | "CEO" | "CFO" | "CDD" | "CDI" | "RH")
         })
         .count();
     s += caps as i32;
@@ -458,13 +448,7 @@ fn build(mut e: RawEntry) -> Option<Experience> {
             });
         if let Some(pos) = pos {
             let place = fields.remove(pos);
-            location = Some(
-                place
-                    .trim_start_matches('(')
-                    .trim_end_matches(')')
-                    .trim()
-                    .to_string(),
-            );
+            location = Some(place.trim_start_matches('(').trim_end_matches(')').trim().to_string());
         }
     }
     fields.retain(|f| !(f.starts_with('(') && f.ends_with(')')) || fields_len_guard(f));
@@ -475,32 +459,25 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     if fields.is_empty() {
         return None;
     }
-    let title_idx = (0..fields.len())
-        .max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32)))
-        .unwrap_or(0);
+    let title_idx =
+        (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);
     let title = fields[title_idx].clone();
-    let org_idx = (0..fields.len())
-        .filter(|&i| i != title_idx)
-        .max_by_key(|&i| {
-            let adjacent = if i == title_idx + 1 {
-                1
-            } else if i + 1 == title_idx {
-                0
-            } else {
-                -1
-            };
-            (org_score(&fields[i]) - title_score(&fields[i]), adjacent)
-        });
+    let org_idx = (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
+        let adjacent = if i == title_idx + 1 {
+            1
+        } else if i + 1 == title_idx {
+            0
+        } else {
+            -1
+        };
+        (org_score(&fields[i]) - title_score(&fields[i]), adjacent)
+    });
     let organisation = org_idx.map(|i| fields[i].clone());
     let range = e.range.unwrap_or_default();
     let mut description = e.description.join("\n");
     if !contract.is_empty() && !description.contains(&contract.join(", ")) {
         let prefix = format!("({})", contract.join(", "));
-        description = if description.is_empty() {
-            prefix
-        } else {
-            format!("{prefix}\n{description}")
-        };
+        description = if description.is_empty() { prefix } else { format!("{prefix}\n{description}") };
     }
     Some(Experience {
         title: strip_parens(&title),
@@ -521,20 +498,14 @@ fn fields_len_guard(f: &str) -> bool {
 fn strip_parens(s: &str) -> String {
     let t = s.trim();
     if t.starts_with('(') && t.ends_with(')') {
-        t.trim_start_matches('(')
-            .trim_end_matches(')')
-            .trim()
-            .to_string()
+        t.trim_start_matches('(').trim_end_matches(')').trim().to_string()
     } else {
         t.to_string()
     }
 }
 
 pub fn to_wit(d: vivier_sdk::dates::PartialDate) -> PartialDate {
-    PartialDate {
-        year: d.year,
-        month: d.month,
-    }
+    PartialDate { year: d.year, month: d.month }
 }
 
 #[cfg(test)]
@@ -554,13 +525,7 @@ mod tests {
         assert_eq!(x[0].organisation.as_deref(), Some("Mairie de Lyon"));
         assert_eq!(x[1].title, "Agent d'accueil");
         assert_eq!(x[1].organisation.as_deref(), Some("CCAS de Brest"));
-        assert_eq!(
-            x[1].start,
-            Some(PartialDate {
-                year: 2017,
-                month: Some(9)
-            })
-        );
+        assert_eq!(x[1].start, Some(PartialDate { year: 2017, month: Some(9) }));
         assert_eq!(x[1].description, "Accueil du public.");
     }
 
@@ -578,12 +543,6 @@ mod tests {
         assert_eq!(x[0].title, "Stagiaire RH");
         assert_eq!(x[0].organisation.as_deref(), Some("Région Bretagne"));
         assert_eq!(x[0].location.as_deref(), Some("Rennes"));
-        assert_eq!(
-            x[0].start,
-            Some(PartialDate {
-                year: 2020,
-                month: Some(6)
-            })
-        );
+        assert_eq!(x[0].start, Some(PartialDate { year: 2020, month: Some(6) }));
     }
 }

@@ -25,20 +25,10 @@ pub fn emails(text: &str) -> Vec<String> {
         while b < chars.len() && domain_ok(chars[b]) {
             b += 1;
         }
-        let local: String = chars[a..i]
-            .iter()
-            .collect::<String>()
-            .trim_start_matches(['.', '\''])
-            .to_string();
-        let domain: String = chars[i + 1..b]
-            .iter()
-            .collect::<String>()
-            .trim_end_matches(['.', '-'])
-            .to_string();
-        let tld_ok = domain
-            .rsplit('.')
-            .next()
-            .is_some_and(|t| t.chars().count() >= 2 && t.chars().all(char::is_alphabetic));
+        let local: String = chars[a..i].iter().collect::<String>().trim_start_matches(['.', '\'']).to_string();
+        let domain: String = chars[i + 1..b].iter().collect::<String>().trim_end_matches(['.', '-']).to_string();
+        let tld_ok =
+            domain.rsplit('.').next().is_some_and(|t| t.chars().count() >= 2 && t.chars().all(char::is_alphabetic));
         if !local.is_empty() && domain.contains('.') && tld_ok && !domain.starts_with('.') {
             out.push(format!("{local}@{domain}"));
         }
@@ -49,22 +39,16 @@ pub fn emails(text: &str) -> Vec<String> {
 /// Phone numbers in a text, normalised to E.164 when possible.
 pub fn phones(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
-    let allowed =
-        |c: char| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}');
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}');
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let starts = (c == '+'
-            && chars
-                .get(i + 1)
-                .is_some_and(|n| n.is_ascii_digit() || *n == ' '))
+        let starts = (c == '+' && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit() || *n == ' '))
             || c.is_ascii_digit()
             || (c == '(' && chars.get(i + 1) == Some(&'+'));
         // Not in the middle of a word or number ("ABC123", "10.1038/…").
-        let glued = i > 0
-            && (chars[i - 1].is_alphanumeric()
-                || matches!(chars[i - 1], '/' | '.' | '-' | '_' | '='));
+        let glued = i > 0 && (chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '/' | '.' | '-' | '_' | '='));
         if !starts || glued {
             i += 1;
             continue;
@@ -74,12 +58,8 @@ pub fn phones(text: &str) -> Vec<String> {
             j += 1;
         }
         let run: String = chars[i..j].iter().collect();
-        let run = run
-            .trim_end_matches(|c: char| !c.is_ascii_digit())
-            .to_string();
-        let next_glued = chars
-            .get(i + run.chars().count())
-            .is_some_and(|c| c.is_alphanumeric() || *c == '/');
+        let run = run.trim_end_matches(|c: char| !c.is_ascii_digit()).to_string();
+        let next_glued = chars.get(i + run.chars().count()).is_some_and(|c| c.is_alphanumeric() || *c == '/');
         if !next_glued {
             if let Some(p) = normalise_phone(&run) {
                 out.push(p);
@@ -97,17 +77,10 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     let raw = raw.trim_start_matches('(').replacen("+)", "+", 1);
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     // Runs of a single group of digits are years, postcodes or ids, not phones.
-    let groups = raw
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .count();
+    let groups = raw.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).count();
     let international = raw.starts_with('+') || raw.trim_start_matches('(').starts_with('+');
     if international || digits.starts_with("00") && digits.len() >= 11 {
-        let mut d = if international {
-            digits.clone()
-        } else {
-            digits[2..].to_string()
-        };
+        let mut d = if international { digits.clone() } else { digits[2..].to_string() };
         // "+33 06 …": drop the French trunk zero.
         if d.starts_with("330") && d.len() == 12 {
             d.remove(2);
@@ -136,19 +109,11 @@ pub fn natural_name(raw: &str) -> String {
     let lead = caps.iter().take_while(|&&c| c).count();
     // "NOM Prénom": surname in capitals first, then given names in mixed case.
     let ordered: Vec<&str> = if lead > 0 && lead < words.len() && caps[lead..].iter().all(|c| !c) {
-        words[lead..]
-            .iter()
-            .chain(words[..lead].iter())
-            .copied()
-            .collect()
+        words[lead..].iter().chain(words[..lead].iter()).copied().collect()
     } else {
         words.clone()
     };
-    let given = if lead > 0 && lead < words.len() && caps[lead..].iter().all(|c| !c) {
-        words.len() - lead
-    } else {
-        1
-    };
+    let given = if lead > 0 && lead < words.len() && caps[lead..].iter().all(|c| !c) { words.len() - lead } else { 1 };
     ordered
         .iter()
         .enumerate()
@@ -219,18 +184,12 @@ pub fn looks_like_name(text: &str) -> bool {
     if !(2..=5).contains(&words.len()) || text.chars().count() > 60 {
         return false;
     }
-    if !text
-        .chars()
-        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'))
-    {
+    if !text.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.')) {
         return false;
     }
-    let particles = [
-        "de", "du", "des", "d'", "van", "von", "da", "di", "le", "la", "ben", "el", "al",
-    ];
+    let particles = ["de", "du", "des", "d'", "van", "von", "da", "di", "le", "la", "ben", "el", "al"];
     let capitalised = words.iter().enumerate().all(|(i, w)| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            || (i > 0 && particles.contains(&w.to_lowercase().as_str()))
+        w.chars().next().is_some_and(char::is_uppercase) || (i > 0 && particles.contains(&w.to_lowercase().as_str()))
     });
     if !capitalised || classify_heading(text).is_some() {
         return false;
@@ -240,8 +199,7 @@ pub fn looks_like_name(text: &str) -> bool {
     if fw.iter().any(|w| NOT_NAME.contains(w)) {
         return false;
     }
-    !fw.iter()
-        .any(|w| TITLE_STEMS.iter().any(|t| w.starts_with(t) && t.len() >= 4))
+    !fw.iter().any(|w| TITLE_STEMS.iter().any(|t| w.starts_with(t) && t.len() >= 4))
 }
 
 fn strip_civility(text: &str) -> &str {
@@ -272,28 +230,16 @@ fn strip_civility(text: &str) -> &str {
 fn labelled<'a>(text: &'a str, labels: &[&str]) -> Option<&'a str> {
     let (label, value) = text.split_once(':')?;
     let f = fold(label);
-    labels
-        .contains(&f.as_str())
-        .then_some(value.trim())
-        .filter(|v| !v.is_empty())
+    labels.contains(&f.as_str()).then_some(value.trim()).filter(|v| !v.is_empty())
 }
 
 /// Splits a header line on separators used between contact items.
 pub fn header_fields(text: &str) -> Vec<String> {
     let mut parts = vec![text.to_string()];
-    for sep in [
-        "  ", " | ", "|", " — ", " – ", " • ", "•", " · ", " - ", ";", " / ",
-    ] {
-        parts = parts
-            .iter()
-            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
-            .collect();
+    for sep in ["  ", " | ", "|", " — ", " – ", " • ", "•", " · ", " - ", ";", " / "] {
+        parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
-    parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
+    parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
 /// Reads the identity from the header and contact lines (and, for e-mail, phone and profile
@@ -314,17 +260,9 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
 
     // Name: a labelled line first, then the first name-like field of the header.
     for line in &near {
-        if let Some(v) = labelled(
-            &line.text,
-            &[
-                "nom",
-                "name",
-                "nom prenom",
-                "nom et prenom",
-                "prenom nom",
-                "full name",
-            ],
-        ) {
+        if let Some(v) =
+            labelled(&line.text, &["nom", "name", "nom prenom", "nom et prenom", "prenom nom", "full name"])
+        {
             if looks_like_name(strip_civility(v)) || v.split_whitespace().count() >= 2 {
                 id.full_name = Some(natural_name(strip_civility(v)));
                 break;
@@ -343,9 +281,7 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
         }
     }
 
-    let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| {
-        lines.iter().flat_map(|l| f(&l.text)).next()
-    };
+    let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| lines.iter().flat_map(|l| f(&l.text)).next();
     let all_refs: Vec<&Line> = all.iter().collect();
     id.email = scan(&near, &emails).or_else(|| scan(&all_refs, &emails));
     id.phone = scan(&near, &|t: &str| phones(&strip_email_and_links(t))).or_else(|| {
@@ -354,9 +290,7 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
             .iter()
             .filter(|l| {
                 let f = fold(&l.text);
-                ["tel", "telephone", "phone", "mobile", "portable", "gsm"]
-                    .iter()
-                    .any(|c| f.split(' ').any(|w| w == *c))
+                ["tel", "telephone", "phone", "mobile", "portable", "gsm"].iter().any(|c| f.split(' ').any(|w| w == *c))
             })
             .collect();
         scan(&cued, &|t: &str| phones(&strip_email_and_links(t)))
@@ -366,16 +300,7 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     for line in &near {
         let value = labelled(
             &line.text,
-            &[
-                "adresse",
-                "address",
-                "domicile",
-                "ville",
-                "city",
-                "localisation",
-                "location",
-                "lieu de residence",
-            ],
+            &["adresse", "address", "domicile", "ville", "city", "localisation", "location", "lieu de residence"],
         );
         let fields = match value {
             Some(v) => vec![v.to_string()],
@@ -405,30 +330,19 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     // Links: the header's, and profile links anywhere.
     for line in all {
         let in_near = near.iter().any(|n| std::ptr::eq(*n, line));
-        for token in line.text.split(|c: char| {
-            c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '"' | '|')
-        }) {
+        for token in
+            line.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '"' | '|'))
+        {
             let t = token.trim_end_matches(['.', ',', ';', ':', ')', '>']);
             if t.contains('@') && !t.contains("://") {
                 continue;
             }
             let f = t.to_lowercase();
-            let profile = [
-                "linkedin.com/",
-                "github.com/",
-                "gitlab.com/",
-                "viadeo.com/",
-                "behance.net/",
-                "orcid.org/",
-            ]
-            .iter()
-            .any(|d| f.contains(d));
-            let web =
-                f.starts_with("http://") || f.starts_with("https://") || f.starts_with("www.");
-            if (profile || (web && in_near))
-                && !id.links.iter().any(|l| l == t)
-                && id.links.len() < 20
-            {
+            let profile = ["linkedin.com/", "github.com/", "gitlab.com/", "viadeo.com/", "behance.net/", "orcid.org/"]
+                .iter()
+                .any(|d| f.contains(d));
+            let web = f.starts_with("http://") || f.starts_with("https://") || f.starts_with("www.");
+            if (profile || (web && in_near)) && !id.links.iter().any(|l| l == t) && id.links.len() < 20 {
                 id.links.push(t.to_string());
             }
         }
@@ -440,23 +354,12 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
             let f = fold(&field);
             let w: Vec<&str> = f.split(' ').collect();
             let age = w.windows(2).any(|p| {
-                p[0].chars().all(|c| c.is_ascii_digit())
-                    && p[0].len() <= 2
-                    && (p[1] == "ans" || p[1] == "years")
+                p[0].chars().all(|c| c.is_ascii_digit()) && p[0].len() <= 2 && (p[1] == "ans" || p[1] == "years")
             });
-            let cue = [
-                "ne le",
-                "nee le",
-                "ne e le",
-                "ne en",
-                "nee en",
-                "date de naissance",
-                "born",
-                "date of birth",
-                "age ",
-            ]
-            .iter()
-            .any(|c| format!("{f} ").starts_with(c) || f.contains(&format!(" {c}")));
+            let cue =
+                ["ne le", "nee le", "ne e le", "ne en", "nee en", "date de naissance", "born", "date of birth", "age "]
+                    .iter()
+                    .any(|c| format!("{f} ").starts_with(c) || f.contains(&format!(" {c}")));
             if (cue || age) && field.chars().any(|c| c.is_ascii_digit()) {
                 id.birth_date = Some(field.trim().to_string());
                 break;
@@ -486,25 +389,16 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
     let tokens: Vec<&str> = field.split([' ', ',']).filter(|t| !t.is_empty()).collect();
     let foreign = {
         let f = fold(field);
-        ["belgique", "belgium", "suisse", "switzerland", "luxembourg"]
-            .iter()
-            .any(|c| f.contains(c))
+        ["belgique", "belgium", "suisse", "switzerland", "luxembourg"].iter().any(|c| f.contains(c))
     };
     for (i, t) in tokens.iter().enumerate() {
         let digits_only = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
         let code = if t.len() == 5 && digits_only(t) && !t.starts_with("00") {
             Some(t.to_string())
         } else if let Some((prefix, num)) = t.split_once('-') {
-            (matches!(prefix, "L" | "B" | "CH" | "F")
-                && (4..=5).contains(&num.len())
-                && digits_only(num))
-            .then(|| t.to_string())
-        } else if t.len() == 4
-            && digits_only(t)
-            && foreign
-            && !t.starts_with("19")
-            && !t.starts_with("20")
-        {
+            (matches!(prefix, "L" | "B" | "CH" | "F") && (4..=5).contains(&num.len()) && digits_only(num))
+                .then(|| t.to_string())
+        } else if t.len() == 4 && digits_only(t) && foreign && !t.starts_with("19") && !t.starts_with("20") {
             Some(t.to_string())
         } else {
             None
@@ -523,17 +417,11 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
         let rest_start = field.find(t).map(|p| p + t.len()).unwrap_or(field.len());
         for w in field[rest_start..].split_whitespace() {
             let clean = w.trim_end_matches([',', ';', '.']);
-            if clean.is_empty()
-                || clean.chars().any(|c| c.is_ascii_digit())
-                || fold(clean) == "cedex"
-            {
+            if clean.is_empty() || clean.chars().any(|c| c.is_ascii_digit()) || fold(clean) == "cedex" {
                 break;
             }
             if !(clean.chars().next().is_some_and(char::is_uppercase)
-                || matches!(
-                    clean,
-                    "sur" | "sous" | "en" | "le" | "la" | "les" | "de" | "d"
-                ))
+                || matches!(clean, "sur" | "sous" | "en" | "le" | "la" | "les" | "de" | "d"))
             {
                 break;
             }
@@ -542,10 +430,7 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
                 break;
             }
         }
-        while city
-            .last()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
-        {
+        while city.last().is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase)) {
             city.pop();
         }
         if !city.is_empty() {
@@ -560,11 +445,7 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
     let f = field.trim();
     if let Some(open) = f.find(" (") {
         let inner = f[open + 2..].trim_end_matches(')');
-        if inner.len() == 2
-            && inner
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == 'A' || c == 'B')
-        {
+        if inner.len() == 2 && inner.chars().all(|c| c.is_ascii_digit() || c == 'A' || c == 'B') {
             let city = f[..open].trim();
             if city.chars().all(|c| c.is_alphabetic() || " -'".contains(c))
                 && city.chars().next().is_some_and(char::is_uppercase)
@@ -594,9 +475,7 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
         ]
         .contains(&c.as_str())
             && city.split_whitespace().count() <= 3
-            && city
-                .chars()
-                .all(|ch| ch.is_alphabetic() || " -'".contains(ch))
+            && city.chars().all(|ch| ch.is_alphabetic() || " -'".contains(ch))
         {
             return Some(city.trim().to_string());
         }
@@ -606,18 +485,13 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
         if state.len() == 2
             && state.chars().all(|c| c.is_ascii_uppercase())
             && city.split_whitespace().count() <= 3
-            && city
-                .chars()
-                .all(|ch| ch.is_alphabetic() || " -'.".contains(ch))
+            && city.chars().all(|ch| ch.is_alphabetic() || " -'.".contains(ch))
             && city.chars().next().is_some_and(char::is_uppercase)
         {
             return Some(city.trim().to_string());
         }
     }
-    if labelled
-        && f.split_whitespace().count() <= 4
-        && f.chars().all(|c| c.is_alphabetic() || " -'".contains(c))
-    {
+    if labelled && f.split_whitespace().count() <= 4 && f.chars().all(|c| c.is_alphabetic() || " -'".contains(c)) {
         return Some(f.to_string());
     }
     None
@@ -649,10 +523,7 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(phones(raw).first().map(String::as_str), want, "{raw}");
         }
-        assert_eq!(
-            phones("Tél. : 06 00 00 00 13 — marie@example.fr"),
-            ["+33600000013"]
-        );
+        assert_eq!(phones("Tél. : 06 00 00 00 13 — marie@example.fr"), ["+33600000013"]);
         assert!(phones("doi 10.1038/s42256-024-0001, 01/09/2010").is_empty());
     }
 
@@ -661,10 +532,7 @@ mod tests {
         assert_eq!(natural_name("DUPONT Marie"), "Marie Dupont");
         assert_eq!(natural_name("Marie DUPONT"), "Marie Dupont");
         assert_eq!(natural_name("LE GALL Yann"), "Yann Le Gall");
-        assert_eq!(
-            natural_name("DUPONT-MARTIN Jean-Pierre"),
-            "Jean-Pierre Dupont-Martin"
-        );
+        assert_eq!(natural_name("DUPONT-MARTIN Jean-Pierre"), "Jean-Pierre Dupont-Martin");
         assert_eq!(natural_name("MARIE DUPONT"), "Marie Dupont");
         assert_eq!(natural_name("Jean DE LA FONTAINE"), "Jean de La Fontaine");
         assert_eq!(natural_name("Élodie N'DIAYE"), "Élodie N'Diaye");
@@ -676,30 +544,12 @@ mod tests {
 
     #[test]
     fn emails_and_places() {
-        assert_eq!(
-            emails("Mail : <jeanne.martin+cv@example.fr>."),
-            ["jeanne.martin+cv@example.fr"]
-        );
-        assert_eq!(
-            postcode_city("12 rue des Lilas, 69003 Lyon"),
-            Some(("69003".into(), "Lyon".into()))
-        );
-        assert_eq!(
-            postcode_city("35000 Rennes Cedex"),
-            Some(("35000".into(), "Rennes".into()))
-        );
-        assert_eq!(
-            postcode_city("L-1234 Luxembourg"),
-            Some(("L-1234".into(), "Luxembourg".into()))
-        );
-        assert_eq!(
-            postcode_city("4 place du Marché, 29200 Brest, France"),
-            Some(("29200".into(), "Brest".into()))
-        );
-        assert_eq!(
-            postcode_city("13100 Aix-en-Provence"),
-            Some(("13100".into(), "Aix-en-Provence".into()))
-        );
+        assert_eq!(emails("Mail : <jeanne.martin+cv@example.fr>."), ["jeanne.martin+cv@example.fr"]);
+        assert_eq!(postcode_city("12 rue des Lilas, 69003 Lyon"), Some(("69003".into(), "Lyon".into())));
+        assert_eq!(postcode_city("35000 Rennes Cedex"), Some(("35000".into(), "Rennes".into())));
+        assert_eq!(postcode_city("L-1234 Luxembourg"), Some(("L-1234".into(), "Luxembourg".into())));
+        assert_eq!(postcode_city("4 place du Marché, 29200 Brest, France"), Some(("29200".into(), "Brest".into())));
+        assert_eq!(postcode_city("13100 Aix-en-Provence"), Some(("13100".into(), "Aix-en-Provence".into())));
         assert_eq!(postcode_city("42 Saint-Étienne-du-Rouvray"), None);
     }
 

@@ -10,38 +10,22 @@ pub const MAX_LINES: usize = 20_000;
 /// Characters kept per line.
 pub const MAX_LINE_CHARS: usize = 2_000;
 
-const READABLE: &str =
-    "cette version du lecteur de CV lit le texte brut (.txt, text/plain) et le Markdown \
+const READABLE: &str = "cette version du lecteur de CV lit le texte brut (.txt, text/plain) et le Markdown \
 (.md, text/markdown) ; PDF, DOCX et ODT seront lus par une version ultérieure";
 
 /// Checks that the declared media type (or, for a generic type, the file name) is one this
 /// version reads.
 pub fn check_media_type(filename: &str, media_type: &str) -> Result<(), ParseError> {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let name = filename.trim().to_lowercase();
-    let text_name = [".txt", ".md", ".markdown", ".text", ".mdown"]
-        .iter()
-        .any(|e| name.ends_with(e));
+    let text_name = [".txt", ".md", ".markdown", ".text", ".mdown"].iter().any(|e| name.ends_with(e));
     match essence.as_str() {
         "text/plain" | "text/markdown" | "text/x-markdown" | "text/md" => Ok(()),
         "" | "application/octet-stream" | "binary/octet-stream" if text_name => Ok(()),
         _ => Err(ParseError::UnsupportedMediaType(format!(
             "type « {} » ({}) non lu : {READABLE}",
-            if essence.is_empty() {
-                "inconnu"
-            } else {
-                &essence
-            },
-            if filename.trim().is_empty() {
-                "sans nom"
-            } else {
-                filename.trim()
-            },
+            if essence.is_empty() { "inconnu" } else { &essence },
+            if filename.trim().is_empty() { "sans nom" } else { filename.trim() },
         ))),
     }
 }
@@ -74,9 +58,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, bool), ParseError> {
     } else {
         let control = bytes
             .iter()
-            .filter(|&&b| {
-                b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F
-            })
+            .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
             .count();
         if bytes.contains(&0) || control * 100 > bytes.len() {
             return Err(ParseError::Corrupt(format!(
@@ -100,9 +82,7 @@ fn utf16(bytes: &[u8], big_endian: bool) -> String {
             u16::from_le_bytes([c[0], c[1]])
         }
     });
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or('\u{FFFD}'))
-        .collect()
+    char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
 }
 
 /// One line of the CV after clean-up.
@@ -134,10 +114,7 @@ pub fn prepare(text: &str) -> Prepared {
     let mut out = Prepared::default();
     let mut blank = false;
     let mut in_code = false;
-    for (n, raw) in text
-        .split(['\n', '\r', '\u{0C}', '\u{2028}', '\u{2029}'])
-        .enumerate()
-    {
+    for (n, raw) in text.split(['\n', '\r', '\u{0C}', '\u{2028}', '\u{2029}']).enumerate() {
         if n >= MAX_LINES * 2 || out.lines.len() >= MAX_LINES {
             out.truncated = true;
             break;
@@ -159,10 +136,7 @@ pub fn prepare(text: &str) -> Prepared {
         }
         if is_rule(trimmed) {
             if let Some(prev) = out.lines.last_mut() {
-                if !blank
-                    && prev.md_heading.is_none()
-                    && !prev.bullet
-                    && trimmed.chars().all(|c| c == '=' || c == '-')
+                if !blank && prev.md_heading.is_none() && !prev.bullet && trimmed.chars().all(|c| c == '=' || c == '-')
                 {
                     prev.underlined = true;
                 }
@@ -185,9 +159,7 @@ pub fn prepare(text: &str) -> Prepared {
 fn is_rule(s: &str) -> bool {
     let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     compact.chars().count() >= 3
-        && ["-", "=", "*", "_", "–", "~", "#", "•"]
-            .iter()
-            .any(|r| compact.chars().all(|c| c.to_string() == *r))
+        && ["-", "=", "*", "_", "–", "~", "#", "•"].iter().any(|r| compact.chars().all(|c| c.to_string() == *r))
 }
 
 fn clean_line(s: &str) -> (Option<Line>, usize) {
@@ -197,27 +169,12 @@ fn clean_line(s: &str) -> (Option<Line>, usize) {
     let hashes = s.chars().take_while(|&c| c == '#').count();
     if (1..=6).contains(&hashes) && s.chars().nth(hashes).is_some_and(char::is_whitespace) {
         line.md_heading = Some(hashes as u8);
-        s = s
-            .chars()
-            .skip(hashes)
-            .collect::<String>()
-            .trim()
-            .trim_end_matches('#')
-            .trim()
-            .to_string();
+        s = s.chars().skip(hashes).collect::<String>().trim().trim_end_matches('#').trim().to_string();
     }
     // Table rows.
     if s.starts_with('|') {
-        let cells: Vec<&str> = s
-            .trim_matches('|')
-            .split('|')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        if cells
-            .iter()
-            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-        {
+        let cells: Vec<&str> = s.trim_matches('|').split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+        if cells.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
             return (None, 0);
         }
         s = cells.join(" | ");
@@ -263,8 +220,8 @@ pub fn strip_bullet(s: &str) -> Option<String> {
     let first = chars.next()?;
     let rest: String = chars.collect();
     const MARKS: &[char] = &[
-        '-', '*', '+', '•', '–', '·', '▪', '◦', '○', '➢', '➤', '►', '→', '✓', '✔', '◆', '◇', '■',
-        '□', '❖', '▸', '▹', '»',
+        '-', '*', '+', '•', '–', '·', '▪', '◦', '○', '➢', '➤', '►', '→', '✓', '✔', '◆', '◇', '■', '□', '❖', '▸', '▹',
+        '»',
     ];
     if MARKS.contains(&first) && rest.starts_with(char::is_whitespace) {
         // "- 2019" is a bullet, "–2019" is not; "--" rules are handled before.
@@ -278,9 +235,7 @@ pub fn strip_bullet(s: &str) -> Option<String> {
     if (1..=2).contains(&digits.len()) {
         let after: String = s.chars().skip(digits.len()).collect();
         if (after.starts_with(". ") || after.starts_with(") "))
-            && !after[2..]
-                .trim_start()
-                .starts_with(|c: char| c.is_ascii_digit())
+            && !after[2..].trim_start().starts_with(|c: char| c.is_ascii_digit())
         {
             return Some(after[2..].trim().to_string());
         }
@@ -297,11 +252,7 @@ fn strip_markdown(s: &str) -> (String, usize) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let link = if c == '[' || (c == '!' && chars.get(i + 1) == Some(&'[')) {
-            md_link(&chars, i)
-        } else {
-            None
-        };
+        let link = if c == '[' || (c == '!' && chars.get(i + 1) == Some(&'[')) { md_link(&chars, i) } else { None };
         if let Some((text, url, next)) = link {
             if c == '!' {
                 images += 1;
@@ -324,8 +275,7 @@ fn strip_markdown(s: &str) -> (String, usize) {
                 // Emphasis markers: at a word boundary on one side.
                 let prev = if i == 0 { None } else { chars.get(i - 1) };
                 let next = chars.get(i + 1);
-                let inner = prev.is_some_and(|p| p.is_alphanumeric())
-                    && next.is_some_and(|n| n.is_alphanumeric());
+                let inner = prev.is_some_and(|p| p.is_alphanumeric()) && next.is_some_and(|n| n.is_alphanumeric());
                 if inner {
                     out.push(c);
                 }
@@ -340,11 +290,7 @@ fn strip_markdown(s: &str) -> (String, usize) {
 
 /// Reads "[text](url)" starting at `start` ("!" included for images).
 fn md_link(chars: &[char], start: usize) -> Option<(String, String, usize)> {
-    let open = if chars[start] == '!' {
-        start + 1
-    } else {
-        start
-    };
+    let open = if chars[start] == '!' { start + 1 } else { start };
     let close = (open + 1..chars.len()).find(|&j| chars[j] == ']')?;
     if chars.get(close + 1) != Some(&'(') {
         return None;
@@ -367,10 +313,7 @@ mod tests {
         assert!(check_media_type("cv.txt", "").is_ok());
         for (name, mt) in [
             ("cv.pdf", "application/pdf"),
-            (
-                "cv.docx",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            ),
+            ("cv.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             ("cv.odt", "application/vnd.oasis.opendocument.text"),
             ("cv.pdf", "application/octet-stream"),
         ] {
@@ -388,23 +331,15 @@ mod tests {
         assert_eq!(decode(b""), Err(ParseError::EmptyDocument));
         assert_eq!(decode(b"  \n\t \r\n"), Err(ParseError::EmptyDocument));
         assert_eq!(decode(b"--- 12 ---"), Err(ParseError::EmptyDocument));
-        assert!(matches!(
-            decode(b"%PDF-1.7 ..."),
-            Err(ParseError::UnsupportedMediaType(_))
-        ));
-        assert!(matches!(
-            decode(b"abc\0\0\0def"),
-            Err(ParseError::Corrupt(_))
-        ));
+        assert!(matches!(decode(b"%PDF-1.7 ..."), Err(ParseError::UnsupportedMediaType(_))));
+        assert!(matches!(decode(b"abc\0\0\0def"), Err(ParseError::Corrupt(_))));
         let big = vec![b'a'; MAX_BYTES + 1];
         assert_eq!(decode(&big), Err(ParseError::TooLarge(MAX_BYTES as u64)));
         let (t, fb) = decode(b"Exp\xe9rience").unwrap();
         assert!(fb);
         assert_eq!(t, "Expérience");
-        let utf16: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("Été".encode_utf16().flat_map(|u| u.to_le_bytes()))
-            .collect();
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("Été".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).unwrap().0, "Été");
     }
 
@@ -414,13 +349,7 @@ mod tests {
         let texts: Vec<&str> = p.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             texts,
-            [
-                "Marie Durand",
-                "Expériences",
-                "09/2019 - 06/2021 : Mairie <https://example.fr>",
-                "Titre",
-                "a | b"
-            ]
+            ["Marie Durand", "Expériences", "09/2019 - 06/2021 : Mairie <https://example.fr>", "Titre", "a | b"]
         );
         assert_eq!(p.lines[0].md_heading, Some(1));
         assert!(p.lines[2].bullet);

@@ -136,9 +136,7 @@ const LEVEL_WORDS: &[&str] = &[
 fn language_prefix(text: &str) -> Option<(String, String)> {
     let t = text.trim();
     let f = fold(t);
-    let name = NAMES
-        .iter()
-        .find(|n| f == **n || f.starts_with(&format!("{n} ")))?;
+    let name = NAMES.iter().find(|n| f == **n || f.starts_with(&format!("{n} ")))?;
     let n_words = name.split(' ').count();
     // Byte spans of the words of `t`.
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -165,9 +163,7 @@ fn language_prefix(text: &str) -> Option<(String, String)> {
 
 /// Whether a list names at least one language ("anglais (B2), espagnol" but not "Rust, Go").
 pub fn names_language(text: &str) -> bool {
-    split_items(text)
-        .iter()
-        .any(|i| language_prefix(i).is_some())
+    split_items(text).iter().any(|i| language_prefix(i).is_some())
 }
 
 /// Whether a line starts with a language name ("Anglais : B2").
@@ -180,45 +176,24 @@ pub fn starts_with_language(text: &str) -> bool {
 
 /// The level written in a text: a CEFR code, else a level phrase as written.
 pub fn level_of(text: &str) -> Option<String> {
-    let upper: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_uppercase)
-        .collect();
-    if let Some(code) = upper
-        .iter()
-        .find(|w| matches!(w.as_str(), "A1" | "A2" | "B1" | "B2" | "C1" | "C2"))
-    {
+    let upper: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_uppercase).collect();
+    if let Some(code) = upper.iter().find(|w| matches!(w.as_str(), "A1" | "A2" | "B1" | "B2" | "C1" | "C2")) {
         return Some(code.clone());
     }
     let cleaned = text
         .trim()
-        .trim_start_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ':' | '-' | '–' | '(' | ',' | '—')
-        })
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '(' | ',' | '—'))
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | '.' | ','))
         .trim();
     let f = fold(cleaned);
     if f.is_empty() {
         return None;
     }
-    let level = LEVEL_WORDS
-        .iter()
-        .any(|l| f == *l || f.starts_with(&format!("{l} ")) || f.contains(&format!(" {l}")))
-        || [
-            "toeic",
-            "toefl",
-            "ielts",
-            "dele",
-            "goethe",
-            "dalf",
-            "delf",
-            "cambridge",
-            "bulats",
-            "linguaskill",
-        ]
-        .iter()
-        .any(|t| f.contains(t));
+    let level = LEVEL_WORDS.iter().any(|l| f == *l || f.starts_with(&format!("{l} ")) || f.contains(&format!(" {l}")))
+        || ["toeic", "toefl", "ielts", "dele", "goethe", "dalf", "delf", "cambridge", "bulats", "linguaskill"]
+            .iter()
+            .any(|t| f.contains(t));
     level.then(|| cleaned.to_string())
 }
 
@@ -234,10 +209,7 @@ pub fn parse(lines: &[Line]) -> Vec<Language> {
                             existing.level = level;
                         }
                     } else if out.len() < 50 {
-                        out.push(Language {
-                            name: capitalise(&name),
-                            level,
-                        });
+                        out.push(Language { name: capitalise(&name), level });
                     }
                 }
                 None => {
@@ -270,10 +242,7 @@ mod tests {
     #[test]
     fn language_levels() {
         let p = prepare("Anglais : courant (C1)\n- Espagnol (notions), allemand – B1\nItalien, lu écrit parlé\nFrançais langue maternelle\nEnglish: native\nLSF\n");
-        let got: Vec<(String, Option<String>)> = parse(&p.lines)
-            .into_iter()
-            .map(|l| (l.name, l.level))
-            .collect();
+        let got: Vec<(String, Option<String>)> = parse(&p.lines).into_iter().map(|l| (l.name, l.level)).collect();
         let want: Vec<(String, Option<String>)> = [
             ("Anglais", Some("C1")),
             ("Espagnol", Some("notions")),

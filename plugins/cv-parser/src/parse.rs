@@ -7,11 +7,7 @@ use vivier_sdk::cv_parser::{Identity, ParseError, ParsedCv, Profile, Warning};
 use vivier_sdk::text::fold;
 
 /// Parses a document as received by the plugin.
-pub fn parse_document(
-    filename: &str,
-    media_type: &str,
-    bytes: &[u8],
-) -> Result<ParsedCv, ParseError> {
+pub fn parse_document(filename: &str, media_type: &str, bytes: &[u8]) -> Result<ParsedCv, ParseError> {
     input::check_media_type(filename, media_type)?;
     let (text, fallback) = input::decode(bytes)?;
     let mut cv = parse_text(&text);
@@ -30,27 +26,17 @@ pub fn parse_document(
         && cv.profile.education.is_empty()
         && cv.profile.skills.is_empty()
     {
-        cv.warnings.push(warning(
-            "nothing-found",
-            "Aucune information de CV n'a pu être lue dans ce document.".into(),
-        ));
+        cv.warnings.push(warning("nothing-found", "Aucune information de CV n'a pu être lue dans ce document.".into()));
     }
     Ok(cv)
 }
 
 fn warning(code: &str, message: String) -> Warning {
-    Warning {
-        code: code.to_string(),
-        message,
-    }
+    Warning { code: code.to_string(), message }
 }
 
 fn lines_of(sections: &[Section], kind: Kind) -> Vec<Line> {
-    sections
-        .iter()
-        .filter(|s| s.kind == kind)
-        .flat_map(|s| s.lines.iter().cloned())
-        .collect()
+    sections.iter().filter(|s| s.kind == kind).flat_map(|s| s.lines.iter().cloned()).collect()
 }
 
 /// Parses the text of a CV. Never fails: what cannot be read is reported in warnings.
@@ -75,8 +61,7 @@ pub fn parse_text(text: &str) -> ParsedCv {
     let languages = languages::parse(&lang_lines);
     let certifications = certifications::parse(&lines_of(&sections, Kind::Certifications));
 
-    let mut driving_licences =
-        certifications::licence_section(&lines_of(&sections, Kind::Licences));
+    let mut driving_licences = certifications::licence_section(&lines_of(&sections, Kind::Licences));
     for line in &prepared.lines {
         for l in certifications::licences(&line.text) {
             if !driving_licences.contains(&l) {
@@ -91,12 +76,7 @@ pub fn parse_text(text: &str) -> ParsedCv {
     priority.extend(summary_lines.iter().cloned());
     let others: Vec<Line> = sections
         .iter()
-        .filter(|s| {
-            !matches!(
-                s.kind,
-                Kind::Header | Kind::Summary | Kind::PublicService | Kind::Contact
-            )
-        })
+        .filter(|s| !matches!(s.kind, Kind::Header | Kind::Summary | Kind::PublicService | Kind::Contact))
         .flat_map(|s| s.lines.iter().cloned())
         .collect();
     let public_service = public_service::extract(&priority, &others, &ps_section);
@@ -104,16 +84,9 @@ pub fn parse_text(text: &str) -> ParsedCv {
 
     // Headline and summary, with identity kept out.
     let (headline, header_summary) = headline_and_summary(&header, &identity);
-    let summary_text: Vec<String> = summary_lines
-        .iter()
-        .map(|l| l.text.clone())
-        .filter(|t| !mentions_identity(t, &identity))
-        .collect();
-    let summary = if summary_text.is_empty() {
-        header_summary
-    } else {
-        Some(summary_text.join("\n"))
-    };
+    let summary_text: Vec<String> =
+        summary_lines.iter().map(|l| l.text.clone()).filter(|t| !mentions_identity(t, &identity)).collect();
+    let summary = if summary_text.is_empty() { header_summary } else { Some(summary_text.join("\n")) };
 
     let mut experiences = experiences;
     for e in &mut experiences {
@@ -128,18 +101,14 @@ pub fn parse_text(text: &str) -> ParsedCv {
         ));
     }
     for line in exp_unparsed.iter().chain(edu_unparsed.iter()).take(20) {
-        warnings.push(warning(
-            "date-unparsed",
-            format!(
-                "Dates non lues dans la ligne « {} » : à vérifier.",
-                short(line)
-            ),
-        ));
+        warnings
+            .push(warning("date-unparsed", format!("Dates non lues dans la ligne « {} » : à vérifier.", short(line))));
     }
     if truncated {
         warnings.push(warning(
             "truncated",
-            "Document très long : une partie du texte ou des listes n'a pas été lue (limites du lecteur atteintes).".into(),
+            "Document très long : une partie du texte ou des listes n'a pas été lue (limites du lecteur atteintes)."
+                .into(),
         ));
     }
 
@@ -226,10 +195,7 @@ pub fn mentions_identity(text: &str, id: &Identity) -> bool {
 }
 
 fn scrub(text: &str, id: &Identity) -> String {
-    text.lines()
-        .filter(|l| !mentions_identity(l, id))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.lines().filter(|l| !mentions_identity(l, id)).collect::<Vec<_>>().join("\n")
 }
 
 fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Option<String>) {
@@ -252,11 +218,7 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
         let t = if kept.len() == fields.len() {
             line.text.trim()
         } else {
-            joined = kept
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" · ");
+            joined = kept.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" · ");
             joined.as_str()
         };
         if mentions_identity(t, id) {
@@ -264,13 +226,7 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
         }
         let f = fold(t);
         let words: Vec<&str> = f.split(' ').collect();
-        if PERSONAL.iter().any(|p| {
-            if p.contains(' ') {
-                f.contains(p)
-            } else {
-                words.contains(p)
-            }
-        }) {
+        if PERSONAL.iter().any(|p| if p.contains(' ') { f.contains(p) } else { words.contains(p) }) {
             continue;
         }
         if matches!(f.as_str(), "curriculum vitae" | "cv" | "resume")
@@ -285,17 +241,9 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
         }
         let labelled = t.split_once(':').and_then(|(label, value)| {
             let l = fold(label);
-            [
-                "poste recherche",
-                "objectif",
-                "poste vise",
-                "titre",
-                "target",
-                "title",
-                "fonction",
-            ]
-            .contains(&l.as_str())
-            .then(|| value.trim().to_string())
+            ["poste recherche", "objectif", "poste vise", "titre", "target", "title", "fonction"]
+                .contains(&l.as_str())
+                .then(|| value.trim().to_string())
         });
         if let Some(v) = labelled {
             if headline.is_none() && !v.is_empty() {
@@ -305,10 +253,7 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
         }
         if crate::entries::prose_like(t) || t.split_whitespace().count() > 14 {
             summary.push(t.to_string());
-        } else if headline.is_none()
-            && t.split_whitespace().count() >= 1
-            && t.chars().count() <= 100
-        {
+        } else if headline.is_none() && t.split_whitespace().count() >= 1 && t.chars().count() <= 100 {
             headline = Some(t.to_string());
         }
     }
@@ -321,14 +266,8 @@ mod tests {
 
     #[test]
     fn errors_not_panics() {
-        assert_eq!(
-            parse_document("cv.txt", "text/plain", b""),
-            Err(ParseError::EmptyDocument)
-        );
-        assert_eq!(
-            parse_document("cv.txt", "text/plain", b" \n \t "),
-            Err(ParseError::EmptyDocument)
-        );
+        assert_eq!(parse_document("cv.txt", "text/plain", b""), Err(ParseError::EmptyDocument));
+        assert_eq!(parse_document("cv.txt", "text/plain", b" \n \t "), Err(ParseError::EmptyDocument));
         assert!(matches!(
             parse_document("cv.pdf", "application/pdf", b"%PDF-1.4"),
             Err(ParseError::UnsupportedMediaType(_))
@@ -347,10 +286,7 @@ mod tests {
         assert_eq!(cv.identity.full_name.as_deref(), Some("Jeanne Martin"));
         assert_eq!(cv.profile.headline.as_deref(), Some("Assistante RH"));
         let summary = cv.profile.summary.unwrap_or_default();
-        assert!(
-            !summary.contains("example.fr") && !summary.contains("Martin"),
-            "{summary}"
-        );
+        assert!(!summary.contains("example.fr") && !summary.contains("Martin"), "{summary}");
         assert_eq!(cv.profile.experiences[0].description, "Paie");
     }
 
@@ -448,36 +384,22 @@ mod tests {
                         bytes.push(rng.next() as u8);
                     }
                 } else {
-                    let p = pieces[rng.below(pieces.len())]
-                        .replace("\\n", "\n")
-                        .replace("\\t", "\t");
+                    let p = pieces[rng.below(pieces.len())].replace("\\n", "\n").replace("\\t", "\t");
                     bytes.extend_from_slice(p.as_bytes());
                 }
                 if rng.below(5) == 0 {
                     bytes.push(b'\n');
                 }
             }
-            let media = if round % 2 == 0 {
-                "text/plain"
-            } else {
-                "text/markdown"
-            };
+            let media = if round % 2 == 0 { "text/plain" } else { "text/markdown" };
             let result = std::panic::catch_unwind(|| parse_document("cv.txt", media, &bytes));
-            assert!(
-                result.is_ok(),
-                "panic on input {:?}",
-                String::from_utf8_lossy(&bytes)
-            );
+            assert!(result.is_ok(), "panic on input {:?}", String::from_utf8_lossy(&bytes));
             // The text path too, on whatever the bytes decode to.
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            assert!(
-                std::panic::catch_unwind(|| parse_text(&text)).is_ok(),
-                "panic on text {text:?}"
-            );
+            assert!(std::panic::catch_unwind(|| parse_text(&text)).is_ok(), "panic on text {text:?}");
         }
         // Long and pathological inputs stay bounded.
-        let long =
-            "Expérience\n".to_string() + &"2019 - 2020 Assistante, Mairie\n- x\n".repeat(3000);
+        let long = "Expérience\n".to_string() + &"2019 - 2020 Assistante, Mairie\n- x\n".repeat(3000);
         let cv = parse_text(&long);
         assert!(cv.warnings.iter().any(|w| w.code == "truncated"));
         let one_line = "a, ".repeat(200_000);
@@ -508,42 +430,19 @@ mod tests {
         );
         let x = &cv.profile.experiences;
         assert_eq!(x.len(), 2, "{x:#?}");
-        assert_eq!(
-            (x[0].title.as_str(), x[0].organisation.as_deref()),
-            ("Software Engineer", Some("Acme Corp"))
-        );
-        assert_eq!(
-            (x[1].title.as_str(), x[1].organisation.as_deref()),
-            ("Junior Developer", Some("Globex Inc"))
-        );
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Software Engineer", Some("Acme Corp")));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Junior Developer", Some("Globex Inc")));
         let skills: Vec<&str> = cv.profile.skills.iter().map(|s| s.label.as_str()).collect();
-        assert!(
-            ["Rust", "Go", "Docker", "Kubernetes"]
-                .iter()
-                .all(|s| skills.contains(s)),
-            "{skills:?}"
-        );
+        assert!(["Rust", "Go", "Docker", "Kubernetes"].iter().all(|s| skills.contains(s)), "{skills:?}");
     }
 
     #[test]
     fn warnings() {
         let cv = parse_text("Jeanne Martin\nCompétences\nPaie\n");
-        assert!(cv
-            .warnings
-            .iter()
-            .any(|w| w.code == "no-experience-section"));
+        assert!(cv.warnings.iter().any(|w| w.code == "no-experience-section"));
         let cv = parse_text("Expérience\n09/19 – 06/21 : Assistante, Mairie\n- Paie\n");
-        assert!(
-            cv.warnings.iter().any(|w| w.code == "date-unparsed"),
-            "{:?}",
-            cv.warnings
-        );
-        let cv = parse_document(
-            "cv.txt",
-            "text/plain",
-            b"Exp\xe9rience\nAssistante, Mairie\n2019 - 2020\n",
-        )
-        .unwrap();
+        assert!(cv.warnings.iter().any(|w| w.code == "date-unparsed"), "{:?}", cv.warnings);
+        let cv = parse_document("cv.txt", "text/plain", b"Exp\xe9rience\nAssistante, Mairie\n2019 - 2020\n").unwrap();
         assert_eq!(cv.warnings[0].code, "encoding-fallback");
     }
 }

@@ -10,87 +10,31 @@ const GRADES: &[(&str, &str, &str)] = &[
     ("attache hors classe", "attachés territoriaux", "A"),
     ("attache principal", "attachés territoriaux", "A"),
     ("attache territorial", "attachés territoriaux", "A"),
-    (
-        "attache d administration",
-        "attachés d'administration de l'État",
-        "A",
-    ),
+    ("attache d administration", "attachés d'administration de l'État", "A"),
     ("redacteur principal", "rédacteurs territoriaux", "B"),
     ("redactrice principale", "rédacteurs territoriaux", "B"),
     ("redacteur territorial", "rédacteurs territoriaux", "B"),
     ("redactrice territoriale", "rédacteurs territoriaux", "B"),
-    (
-        "adjoint administratif principal",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
-    (
-        "adjointe administrative principale",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
-    (
-        "adjoint administratif territorial",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
-    (
-        "adjointe administrative territoriale",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
-    (
-        "adjoint administratif",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
-    (
-        "adjointe administrative",
-        "adjoints administratifs territoriaux",
-        "C",
-    ),
+    ("adjoint administratif principal", "adjoints administratifs territoriaux", "C"),
+    ("adjointe administrative principale", "adjoints administratifs territoriaux", "C"),
+    ("adjoint administratif territorial", "adjoints administratifs territoriaux", "C"),
+    ("adjointe administrative territoriale", "adjoints administratifs territoriaux", "C"),
+    ("adjoint administratif", "adjoints administratifs territoriaux", "C"),
+    ("adjointe administrative", "adjoints administratifs territoriaux", "C"),
     ("technicien principal", "techniciens territoriaux", "B"),
     ("technicien territorial", "techniciens territoriaux", "B"),
     ("ingenieur principal", "ingénieurs territoriaux", "A"),
     ("ingenieur territorial", "ingénieurs territoriaux", "A"),
-    (
-        "adjoint technique principal",
-        "adjoints techniques territoriaux",
-        "C",
-    ),
-    (
-        "adjoint technique territorial",
-        "adjoints techniques territoriaux",
-        "C",
-    ),
-    (
-        "agent de maitrise principal",
-        "agents de maîtrise territoriaux",
-        "C",
-    ),
+    ("adjoint technique principal", "adjoints techniques territoriaux", "C"),
+    ("adjoint technique territorial", "adjoints techniques territoriaux", "C"),
+    ("agent de maitrise principal", "agents de maîtrise territoriaux", "C"),
     ("agent de maitrise", "agents de maîtrise territoriaux", "C"),
     ("animateur principal", "animateurs territoriaux", "B"),
     ("animateur territorial", "animateurs territoriaux", "B"),
-    (
-        "adjoint d animation",
-        "adjoints territoriaux d'animation",
-        "C",
-    ),
-    (
-        "secretaire administratif",
-        "secrétaires administratifs",
-        "B",
-    ),
-    (
-        "secretaire administrative",
-        "secrétaires administratifs",
-        "B",
-    ),
-    (
-        "administrateur territorial",
-        "administrateurs territoriaux",
-        "A",
-    ),
+    ("adjoint d animation", "adjoints territoriaux d'animation", "C"),
+    ("secretaire administratif", "secrétaires administratifs", "B"),
+    ("secretaire administrative", "secrétaires administratifs", "B"),
+    ("administrateur territorial", "administrateurs territoriaux", "A"),
 ];
 
 /// Whole-word (folded) search; returns the index of the word where `needle` starts.
@@ -100,18 +44,9 @@ fn find_words(hay: &[&str], needle: &str) -> Option<usize> {
 }
 
 pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicService {
-    let mut ps = PublicService {
-        grade: None,
-        cadre_emplois: None,
-        categorie: None,
-        concours: Vec::new(),
-        status: None,
-    };
-    let lines: Vec<&Line> = section
-        .iter()
-        .chain(priority.iter())
-        .chain(rest.iter())
-        .collect();
+    let mut ps =
+        PublicService { grade: None, cadre_emplois: None, categorie: None, concours: Vec::new(), status: None };
+    let lines: Vec<&Line> = section.iter().chain(priority.iter()).chain(rest.iter()).collect();
     let mut public_context = false;
     for line in &lines {
         let text = line.text.as_str();
@@ -141,8 +76,7 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
             ]
             .iter()
             .any(|p| find_words(&w, p).is_some())
-                || (f.starts_with("statut")
-                    && (w.contains(&"contractuel") || w.contains(&"contractuelle")));
+                || (f.starts_with("statut") && (w.contains(&"contractuel") || w.contains(&"contractuelle")));
             ps.status = if stagiaire {
                 Some(EmploymentStatus::Stagiaire)
             } else if titulaire {
@@ -173,10 +107,7 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
         }
         // Cadre d'emplois, labelled or written out.
         if ps.cadre_emplois.is_none() {
-            if let Some(v) = labelled(
-                text,
-                &["cadre d emplois", "cadre d emploi", "cadre demplois"],
-            ) {
+            if let Some(v) = labelled(text, &["cadre d emplois", "cadre d emploi", "cadre demplois"]) {
                 ps.cadre_emplois = Some(v);
             } else if let Some(pos) = text.to_lowercase().find("cadre d'emplois des ") {
                 let v = text.get(pos + "cadre d'emplois des ".len()..).unwrap_or("");
@@ -192,11 +123,7 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
                 ps.grade = Some(v);
             } else if let Some(pos) = text.to_lowercase().find("grade de ") {
                 let v = text.get(pos + "grade de ".len()..).unwrap_or("");
-                let v = v
-                    .split([',', '(', ';', '.', '|'])
-                    .next()
-                    .unwrap_or("")
-                    .trim();
+                let v = v.split([',', '(', ';', '.', '|']).next().unwrap_or("").trim();
                 if !v.is_empty() {
                     ps.grade = Some(v.to_string());
                 }
@@ -219,30 +146,14 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
             ]
             .iter()
             .any(|p| f.contains(p));
-            let not_yet = [
-                "preparation",
-                "prepare",
-                "en cours",
-                "inscrit au",
-                "inscrite au",
-                "candidat",
-                "preparing",
-            ]
-            .iter()
-            .any(|p| f.contains(p));
+            let not_yet = ["preparation", "prepare", "en cours", "inscrit au", "inscrite au", "candidat", "preparing"]
+                .iter()
+                .any(|p| f.contains(p));
             let in_section = section.iter().any(|l| std::ptr::eq(l, *line));
             if (passed || in_section) && !not_yet {
                 if let Some(pos) = text.to_lowercase().find("concours") {
-                    let v = text
-                        .get(pos..)
-                        .unwrap_or("")
-                        .trim()
-                        .trim_end_matches(['.', ';', ','])
-                        .trim();
-                    if !v.is_empty()
-                        && !ps.concours.iter().any(|c| c == v)
-                        && ps.concours.len() < 20
-                    {
+                    let v = text.get(pos..).unwrap_or("").trim().trim_end_matches(['.', ';', ',']).trim();
+                    if !v.is_empty() && !ps.concours.iter().any(|c| c == v) && ps.concours.len() < 20 {
                         ps.concours.push(v.to_string());
                     }
                 }
@@ -298,10 +209,7 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
         .chain(ps.cadre_emplois.iter())
         .find_map(|g| {
             let f = fold(g);
-            GRADES
-                .iter()
-                .find(|(head, cadre, _)| f.starts_with(head) || fold(cadre) == f)
-                .copied()
+            GRADES.iter().find(|(head, cadre, _)| f.starts_with(head) || fold(cadre) == f).copied()
         })
         .or_else(|| {
             ps.grade.as_ref().and_then(|g| {
@@ -309,9 +217,7 @@ pub fn extract(priority: &[Line], rest: &[Line], section: &[Line]) -> PublicServ
                 let first = f.split(' ').next().unwrap_or("");
                 GRADES
                     .iter()
-                    .find(|(head, _, _)| {
-                        head.split(' ').next() == Some(first) && head.ends_with("territorial")
-                    })
+                    .find(|(head, _, _)| head.split(' ').next() == Some(first) && head.ends_with("territorial"))
                     .copied()
                     .filter(|_| f.contains("principal") || f.contains("classe"))
             })
@@ -344,10 +250,7 @@ mod tests {
         let p = prepare("Rédactrice principale de 2e classe, fonctionnaire titulaire\nLauréate du concours de rédacteur territorial (2016)\nPréparation au concours d'attaché territorial\n");
         let ps = extract(&p.lines, &[], &[]);
         assert_eq!(ps.status, Some(EmploymentStatus::Titulaire));
-        assert_eq!(
-            ps.grade.as_deref(),
-            Some("Rédactrice principale de 2e classe")
-        );
+        assert_eq!(ps.grade.as_deref(), Some("Rédactrice principale de 2e classe"));
         assert_eq!(ps.cadre_emplois.as_deref(), Some("rédacteurs territoriaux"));
         assert_eq!(ps.categorie.as_deref(), Some("B"));
         assert_eq!(ps.concours, ["concours de rédacteur territorial (2016)"]);
@@ -360,20 +263,10 @@ mod tests {
         assert_eq!(ps.status, Some(EmploymentStatus::Contractuel));
         assert_eq!(ps.categorie.as_deref(), Some("A"));
         assert!(ps.grade.is_none());
-        let none = extract(
-            &prepare("Développeuse web chez Example SAS\n").lines,
-            &[],
-            &[],
-        );
+        let none = extract(&prepare("Développeuse web chez Example SAS\n").lines, &[], &[]);
         assert_eq!(
             none,
-            PublicService {
-                grade: None,
-                cadre_emplois: None,
-                categorie: None,
-                concours: vec![],
-                status: None
-            }
+            PublicService { grade: None, cadre_emplois: None, categorie: None, concours: vec![], status: None }
         );
     }
 }

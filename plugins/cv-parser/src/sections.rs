@@ -302,12 +302,7 @@ fn is_vocab(w: &str) -> bool {
 fn inline_allowed(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::Skills
-            | Kind::Languages
-            | Kind::Licences
-            | Kind::Interests
-            | Kind::Certifications
-            | Kind::PublicService
+        Kind::Skills | Kind::Languages | Kind::Licences | Kind::Interests | Kind::Certifications | Kind::PublicService
     )
 }
 
@@ -328,11 +323,7 @@ pub fn inline_heading(text: &str) -> Option<(Kind, String)> {
 
 /// Splits the lines into sections. Lines before the first heading form the header.
 pub fn split(lines: &[Line]) -> Vec<Section> {
-    let mut sections = vec![Section {
-        kind: Kind::Header,
-        heading: None,
-        lines: Vec::new(),
-    }];
+    let mut sections = vec![Section { kind: Kind::Header, heading: None, lines: Vec::new() }];
     // Markdown level of the heading that opened the current section.
     let mut level: Option<u8> = None;
     let mut started = false;
@@ -368,17 +359,10 @@ pub fn split(lines: &[Line]) -> Vec<Section> {
                 open(&mut sections, kind, &line.text);
                 if let Some(s) = sections.last_mut() {
                     s.heading = line.text.split_once(':').map(|(h, _)| h.trim().to_string());
-                    s.lines.push(Line {
-                        text: rest,
-                        ..line.clone()
-                    });
+                    s.lines.push(Line { text: rest, ..line.clone() });
                 }
                 // What follows belongs to the section we were in.
-                sections.push(Section {
-                    kind: current,
-                    heading: None,
-                    lines: Vec::new(),
-                });
+                sections.push(Section { kind: current, heading: None, lines: Vec::new() });
                 started = true;
                 continue;
             }
@@ -464,16 +448,7 @@ mod tests {
         let text = "# Jeanne Martin\nChargée de mission\n\n## Expériences\n### Assistante — Mairie\n2019 - 2021\n\nCOMPÉTENCES\n- Paie\nLangues : anglais (B2)\nExcel\n";
         let sections = split(&prepare(text).lines);
         let kinds: Vec<Kind> = sections.iter().map(|s| s.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                Kind::Header,
-                Kind::Experience,
-                Kind::Skills,
-                Kind::Languages,
-                Kind::Skills
-            ]
-        );
+        assert_eq!(kinds, [Kind::Header, Kind::Experience, Kind::Skills, Kind::Languages, Kind::Skills]);
         assert_eq!(sections[1].lines.len(), 2);
         assert_eq!(sections[3].lines[0].text, "anglais (B2)");
         assert_eq!(sections[4].lines[0].text, "Excel");

@@ -48,27 +48,13 @@ const LEVELS: &[&str] = &[
 pub fn split_items(text: &str) -> Vec<String> {
     let mut items = vec![text.to_string()];
     for sep in [';', '•', '·', '|', '▪'] {
-        items = items
-            .iter()
-            .flat_map(|i| split_outside_parens(i, sep))
-            .collect();
+        items = items.iter().flat_map(|i| split_outside_parens(i, sep)).collect();
     }
-    items = items
-        .iter()
-        .flat_map(|i| split_outside_parens(i, ','))
-        .collect();
-    items = items
-        .iter()
-        .flat_map(|i| i.split(" / ").map(str::to_string).collect::<Vec<_>>())
-        .collect();
+    items = items.iter().flat_map(|i| split_outside_parens(i, ',')).collect();
+    items = items.iter().flat_map(|i| i.split(" / ").map(str::to_string).collect::<Vec<_>>()).collect();
     items
         .into_iter()
-        .map(|i| {
-            i.trim()
-                .trim_end_matches(['.', ';', ','])
-                .trim()
-                .to_string()
-        })
+        .map(|i| i.trim().trim_end_matches(['.', ';', ',']).trim().to_string())
         .filter(|i| !i.is_empty() && i.chars().any(char::is_alphanumeric))
         .collect()
 }
@@ -78,11 +64,7 @@ pub fn label_value(text: &str) -> Option<(String, String)> {
     let (label, value) = text.split_once(':')?;
     let label = label.trim();
     let value = value.trim();
-    if label.is_empty()
-        || value.is_empty()
-        || label.split_whitespace().count() > 5
-        || label.contains("http")
-    {
+    if label.is_empty() || value.is_empty() || label.split_whitespace().count() > 5 || label.contains("http") {
         return None;
     }
     Some((label.to_string(), value.to_string()))
@@ -110,8 +92,7 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
         }
         let items: Vec<String> = match label_value(text) {
             Some((label, value))
-                if is_level(&value)
-                    || value.split_whitespace().count() == 1 && value.chars().count() <= 3 =>
+                if is_level(&value) || value.split_whitespace().count() == 1 && value.chars().count() <= 3 =>
             {
                 vec![label]
             }
@@ -137,11 +118,7 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
                 truncated = true;
                 break;
             }
-            skills.push(Skill {
-                label: item,
-                concept_id: None,
-                evidence: vec![text.to_string()],
-            });
+            skills.push(Skill { label: item, concept_id: None, evidence: vec![text.to_string()] });
         }
     }
     (skills, language_lines, truncated)
@@ -209,19 +186,13 @@ mod tests {
                 "Excel"
             ]
         );
-        assert_eq!(
-            skills[0].evidence,
-            ["Bureautique : Word, Excel (TCD, macros), PowerPoint"]
-        );
+        assert_eq!(skills[0].evidence, ["Bureautique : Word, Excel (TCD, macros), PowerPoint"]);
         assert_eq!(langs.len(), 1);
     }
 
     #[test]
     fn interest_items() {
         let p = prepare("Randonnée, lecture\nBénévolat : Restos du cœur\n");
-        assert_eq!(
-            interests(&p.lines),
-            ["Randonnée", "lecture", "Bénévolat : Restos du coeur"]
-        );
+        assert_eq!(interests(&p.lines), ["Randonnée", "lecture", "Bénévolat : Restos du coeur"]);
     }
 }

@@ -27,9 +27,10 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             disability_mention: "Tous nos postes sont ouverts aux personnes en situation de handicap.".to_owned(),
-            equality_mention: "Conformément au principe d'égal accès aux emplois publics, toutes les candidatures sont \
+            equality_mention:
+                "Conformément au principe d'égal accès aux emplois publics, toutes les candidatures sont \
                                examinées selon les mêmes critères, sans aucune discrimination."
-                .to_owned(),
+                    .to_owned(),
             default_employer: None,
         }
     }
@@ -101,31 +102,11 @@ fn all_texts(r: &DraftRequest) -> Vec<(Field, String)> {
     opt(&mut out, Field::Filiere, &r.filiere);
     opt(&mut out, Field::Categorie, &r.categorie);
     opt(&mut out, Field::CadreEmplois, &r.cadre_emplois);
-    out.extend(
-        r.grades
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Field::Grade(i), v.clone())),
-    );
-    out.extend(
-        r.missions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Field::Mission(i), v.clone())),
-    );
-    out.extend(
-        r.profile
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Field::Profile(i), v.clone())),
-    );
+    out.extend(r.grades.iter().enumerate().map(|(i, v)| (Field::Grade(i), v.clone())));
+    out.extend(r.missions.iter().enumerate().map(|(i, v)| (Field::Mission(i), v.clone())));
+    out.extend(r.profile.iter().enumerate().map(|(i, v)| (Field::Profile(i), v.clone())));
     opt(&mut out, Field::WorkingTime, &r.working_time);
-    out.extend(
-        r.remuneration
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Field::Remuneration(i), v.clone())),
-    );
+    out.extend(r.remuneration.iter().enumerate().map(|(i, v)| (Field::Remuneration(i), v.clone())));
     opt(&mut out, Field::RemoteWork, &r.remote_work);
     opt(&mut out, Field::Deadline, &r.application_deadline);
     opt(&mut out, Field::StartDate, &r.start_date);
@@ -138,26 +119,19 @@ fn all_texts(r: &DraftRequest) -> Vec<(Field, String)> {
 
 /// A request value cleaned for the ad: spaces squashed, list markers dropped.
 fn clean(value: &str) -> String {
-    squash_spaces(value)
-        .trim_start_matches(['-', '*', '•', '–', '·', ' '])
-        .trim()
-        .to_owned()
+    squash_spaces(value).trim_start_matches(['-', '*', '•', '–', '·', ' ']).trim().to_owned()
 }
 
 /// The ad title: the job title with one space between words, capitalised, without trailing
 /// punctuation or an existing "H/F" mark, followed by "(F/H)" unless it is already inclusive.
 pub fn ad_title(job_title: &str) -> String {
     let mut t = clean(job_title);
-    for mark in [
-        "(H/F)", "(F/H)", "(h/f)", "(f/h)", "H/F", "F/H", "h/f", "f/h", "(H-F)", "(F-H)",
-    ] {
+    for mark in ["(H/F)", "(F/H)", "(h/f)", "(f/h)", "H/F", "F/H", "h/f", "f/h", "(H-F)", "(F-H)"] {
         if let Some(stripped) = t.strip_suffix(mark) {
             t = stripped.trim_end().to_owned();
         }
     }
-    let t = t
-        .trim_end_matches(['.', ',', ';', ':', '-', '–', ' '])
-        .to_owned();
+    let t = t.trim_end_matches(['.', ',', ';', ':', '-', '–', ' ']).to_owned();
     let mut chars = t.chars();
     let t = match chars.next() {
         Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
@@ -201,15 +175,9 @@ fn discrimination_warning(checked: &Checked, f: &Finding) -> DraftWarning {
             " Les notes du recruteur ne sont jamais reprises dans l'annonce, et ce critère ne peut pas non plus guider la sélection.",
         )
     } else if checked.field == Field::Title {
-        (
-            Severity::Error,
-            " Reformulez l'intitulé du poste avant publication.",
-        )
+        (Severity::Error, " Reformulez l'intitulé du poste avant publication.")
     } else {
-        (
-            Severity::Error,
-            " Le passage a été retiré du projet d'annonce.",
-        )
+        (Severity::Error, " Le passage a été retiré du projet d'annonce.")
     };
     warning(
         criterion.code(),
@@ -233,14 +201,7 @@ fn missing(code: &str, severity: Severity, what: &str) -> DraftWarning {
 }
 
 fn usual(code: &str, message: &str, article: &str) -> DraftWarning {
-    warning(
-        code,
-        "style",
-        Severity::Info,
-        message.to_owned(),
-        article,
-        String::new(),
-    )
+    warning(code, "style", Severity::Info, message.to_owned(), article, String::new())
 }
 
 fn present(v: &Option<String>) -> bool {
@@ -250,27 +211,18 @@ fn present(v: &Option<String>) -> bool {
 /// Drafts the ad. Deterministic: the same request and options give the same ad.
 pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftError> {
     if request.job_title.trim().is_empty() {
-        return Err(DraftError::InvalidRequest(
-            "l'intitulé du poste (job-title) est vide".to_owned(),
-        ));
+        return Err(DraftError::InvalidRequest("l'intitulé du poste (job-title) est vide".to_owned()));
     }
     let checked: Vec<Checked> = all_texts(request)
         .into_iter()
-        .map(|(field, text)| Checked {
-            findings: lint::check(&text),
-            field,
-            text,
-        })
+        .map(|(field, text)| Checked { findings: lint::check(&text), field, text })
         .collect();
 
     let mut warnings: Vec<DraftWarning> = Vec::new();
     for c in &checked {
         for f in &c.findings {
             let w = discrimination_warning(c, f);
-            if !warnings
-                .iter()
-                .any(|x| x.code == w.code && x.excerpt == w.excerpt)
-            {
+            if !warnings.iter().any(|x| x.code == w.code && x.excerpt == w.excerpt) {
                 warnings.push(w);
             }
         }
@@ -298,9 +250,8 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
             .map(|c| clean(&c.text))
             .filter(|s| !s.is_empty())
     };
-    let list = |make: fn(usize) -> Field, len: usize| -> Vec<String> {
-        (0..len).filter_map(|i| value(make(i))).collect()
-    };
+    let list =
+        |make: fn(usize) -> Field, len: usize| -> Vec<String> { (0..len).filter_map(|i| value(make(i))).collect() };
 
     let title = ad_title(&request.job_title);
     let employer = value(Field::Employer).or_else(|| options.default_employer.clone());
@@ -317,65 +268,31 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
 
     // Mandatory and usual mentions.
     if employer.is_none() {
-        warnings.push(missing(
-            "missing-employer",
-            Severity::Warning,
-            "l'employeur (autorité qui recrute)",
-        ));
+        warnings.push(missing("missing-employer", Severity::Warning, "l'employeur (autorité qui recrute)"));
     }
     if location.is_none() {
-        warnings.push(missing(
-            "missing-location",
-            Severity::Warning,
-            "le lieu de travail",
-        ));
+        warnings.push(missing("missing-location", Severity::Warning, "le lieu de travail"));
     }
     if categorie.is_none() {
-        warnings.push(missing(
-            "missing-categorie",
-            Severity::Warning,
-            "la catégorie statutaire (A, B ou C)",
-        ));
+        warnings.push(missing("missing-categorie", Severity::Warning, "la catégorie statutaire (A, B ou C)"));
     }
     if cadre.is_none() {
-        warnings.push(missing(
-            "missing-cadre-emplois",
-            Severity::Warning,
-            "le ou les cadres d'emplois",
-        ));
+        warnings.push(missing("missing-cadre-emplois", Severity::Warning, "le ou les cadres d'emplois"));
     }
     if grades.is_empty() {
-        let mut w = missing(
-            "missing-grades",
-            Severity::Info,
-            "le ou les grades recherchés, le cas échéant",
-        );
-        w.message =
-            "Grade non précisé : indiquez le ou les grades recherchés lorsque le poste en vise. "
-                .to_owned()
-                + "Complétez avant publication si nécessaire.";
+        let mut w = missing("missing-grades", Severity::Info, "le ou les grades recherchés, le cas échéant");
+        w.message = "Grade non précisé : indiquez le ou les grades recherchés lorsque le poste en vise. ".to_owned()
+            + "Complétez avant publication si nécessaire.";
         warnings.push(w);
     }
     if missions.is_empty() {
-        warnings.push(missing(
-            "missing-missions",
-            Severity::Warning,
-            "les missions du poste",
-        ));
+        warnings.push(missing("missing-missions", Severity::Warning, "les missions du poste"));
     }
     if profile.is_empty() {
-        warnings.push(missing(
-            "missing-profile",
-            Severity::Warning,
-            "le profil recherché (expérience ou compétences)",
-        ));
+        warnings.push(missing("missing-profile", Severity::Warning, "le profil recherché (expérience ou compétences)"));
     }
     if deadline.is_none() {
-        warnings.push(missing(
-            "missing-application-deadline",
-            Severity::Warning,
-            "la date limite de candidature",
-        ));
+        warnings.push(missing("missing-application-deadline", Severity::Warning, "la date limite de candidature"));
     }
     if contact.is_none() {
         warnings.push(missing(
@@ -398,8 +315,7 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
             DECREE,
         ));
     }
-    let open_to_contractuels =
-        request.open_to_contractuels.unwrap_or(false) || present(&request.contract_basis);
+    let open_to_contractuels = request.open_to_contractuels.unwrap_or(false) || present(&request.contract_basis);
     if request.open_to_contractuels.is_none()
         && !present(&request.contract_basis)
         && !present(&request.recruitment_route)
@@ -445,17 +361,11 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     md.push_str(&format!("*{}*\n\n", subtitle.join(" – ")));
 
     md.push_str("## L'employeur\n\n");
-    md.push_str(&format!(
-        "- **Employeur** : {}\n",
-        employer.as_deref().unwrap_or(TO_COMPLETE)
-    ));
+    md.push_str(&format!("- **Employeur** : {}\n", employer.as_deref().unwrap_or(TO_COMPLETE)));
     if let Some(s) = value(Field::Service) {
         md.push_str(&format!("- **Service** : {s}\n"));
     }
-    md.push_str(&format!(
-        "- **Lieu de travail** : {}\n\n",
-        location.as_deref().unwrap_or(TO_COMPLETE)
-    ));
+    md.push_str(&format!("- **Lieu de travail** : {}\n\n", location.as_deref().unwrap_or(TO_COMPLETE)));
 
     md.push_str("## Vos missions\n\n");
     push_bullets(&mut md, &missions);
@@ -463,17 +373,11 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     push_bullets(&mut md, &profile);
 
     md.push_str("## Conditions\n\n");
-    md.push_str(&format!(
-        "- **Catégorie** : {}\n",
-        categorie.as_deref().unwrap_or(TO_COMPLETE)
-    ));
+    md.push_str(&format!("- **Catégorie** : {}\n", categorie.as_deref().unwrap_or(TO_COMPLETE)));
     if let Some(f) = &filiere {
         md.push_str(&format!("- **Filière** : {f}\n"));
     }
-    md.push_str(&format!(
-        "- **Cadre d'emplois** : {}\n",
-        cadre.as_deref().unwrap_or(TO_COMPLETE)
-    ));
+    md.push_str(&format!("- **Cadre d'emplois** : {}\n", cadre.as_deref().unwrap_or(TO_COMPLETE)));
     if !grades.is_empty() {
         let label = if grades.len() > 1 { "Grades" } else { "Grade" };
         md.push_str(&format!("- **{label}** : {}\n", grades.join(", ")));
@@ -501,8 +405,7 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
         md.push_str(&format!("- **Voie de recrutement** : {route}\n"));
     }
     if open_to_contractuels {
-        let basis =
-            value(Field::ContractBasis).unwrap_or_else(|| DEFAULT_CONTRACT_BASIS.to_owned());
+        let basis = value(Field::ContractBasis).unwrap_or_else(|| DEFAULT_CONTRACT_BASIS.to_owned());
         md.push_str(&format!(
             "- Poste ouvert par voie statutaire ou, à défaut, contractuelle ({})\n",
             basis.trim_end_matches('.')
@@ -513,14 +416,8 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     md.push('\n');
 
     md.push_str("## Candidature\n\n");
-    md.push_str(&format!(
-        "- **Date limite de candidature** : {}\n",
-        deadline.as_deref().unwrap_or(TO_COMPLETE)
-    ));
-    md.push_str(&format!(
-        "- **Candidature à adresser à** : {}\n",
-        contact.as_deref().unwrap_or(TO_COMPLETE)
-    ));
+    md.push_str(&format!("- **Date limite de candidature** : {}\n", deadline.as_deref().unwrap_or(TO_COMPLETE)));
+    md.push_str(&format!("- **Candidature à adresser à** : {}\n", contact.as_deref().unwrap_or(TO_COMPLETE)));
     md.push_str("- Lettre de motivation et curriculum vitae ; pour les fonctionnaires, joindre le dernier arrêté de situation administrative.\n\n");
 
     md.push_str("---\n\n");
@@ -529,11 +426,7 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     md.push_str(&options.equality_mention);
     md.push('\n');
 
-    Ok(JobAd {
-        title,
-        markdown: md,
-        warnings,
-    })
+    Ok(JobAd { title, markdown: md, warnings })
 }
 
 fn push_bullets(md: &mut String, items: &[String]) {

@@ -26,10 +26,7 @@ impl PostingDrafter for TemplateDrafter {
     fn draft(request: DraftRequest) -> Result<JobAd, DraftError> {
         let options = compose::Options::from_lookup(config::get);
         let ad = compose::draft(&request, &options)?;
-        log::emit(
-            log::Level::Info,
-            &format!("annonce rédigée avec {} alerte(s)", ad.warnings.len()),
-        );
+        log::emit(log::Level::Info, &format!("annonce rédigée avec {} alerte(s)", ad.warnings.len()));
         Ok(ad)
     }
 }

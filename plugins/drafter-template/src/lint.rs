@@ -103,26 +103,10 @@ struct Rule {
 }
 
 const fn rule(criterion: Criterion, pattern: &'static str) -> Rule {
-    Rule {
-        criterion,
-        pattern,
-        ambiguous: false,
-        unless_near: &[],
-        unless_after: &[],
-        unless_before: &[],
-        window: 4,
-    }
+    Rule { criterion, pattern, ambiguous: false, unless_near: &[], unless_after: &[], unless_before: &[], window: 4 }
 }
 
-const EXPERIENCE: &[&str] = &[
-    "experience",
-    "experiences",
-    "anciennete",
-    "pratique",
-    "carriere",
-    "service",
-    "services",
-];
+const EXPERIENCE: &[&str] = &["experience", "experiences", "anciennete", "pratique", "carriere", "service", "services"];
 /// Around a number of years: experience or a contract length, or a public served.
 const AGE_CONTEXT: &[&str] = &[
     "jeunes",
@@ -154,16 +138,7 @@ const AGE_CONTEXT: &[&str] = &[
     "periode",
     "detachement",
 ];
-const SEX_CONTEXT: &[&str] = &[
-    "egalite",
-    "parite",
-    "violences",
-    "violence",
-    "mixite",
-    "droits",
-    "sexisme",
-    "sexistes",
-];
+const SEX_CONTEXT: &[&str] = &["egalite", "parite", "violences", "violence", "mixite", "droits", "sexisme", "sexistes"];
 const PREGNANCY_CONTEXT: &[&str] = &[
     "suivi",
     "suivis",
@@ -308,15 +283,7 @@ const RULES: &[Rule] = &[
 ];
 
 /// Words before a phrase that make it a non-discrimination statement ("sans distinction d'âge").
-const STATEMENT: &[&str] = &[
-    "discrimination",
-    "discriminations",
-    "distinction",
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-];
+const STATEMENT: &[&str] = &["discrimination", "discriminations", "distinction", "quel", "quelle", "quels", "quelles"];
 
 fn number(folded: &str) -> bool {
     folded.chars().all(|c| c.is_ascii_digit())
@@ -379,22 +346,14 @@ pub fn check(text: &str) -> Vec<Finding> {
         }
         for i in 0..=ws.len() - specs.len() {
             let end = i + specs.len();
-            if !specs
-                .iter()
-                .zip(&ws[i..end])
-                .all(|(s, w)| spec_matches(s, &w.folded))
-            {
+            if !specs.iter().zip(&ws[i..end]).all(|(s, w)| spec_matches(s, &w.folded)) {
                 continue;
             }
             let before = i.checked_sub(1).map(|j| ws[j].folded.as_str());
             if before.is_some_and(|b| rule.unless_before.contains(&b))
-                || ws[end..(end + 3).min(ws.len())]
-                    .iter()
-                    .any(|w| rule.unless_after.contains(&w.folded.as_str()))
+                || ws[end..(end + 3).min(ws.len())].iter().any(|w| rule.unless_after.contains(&w.folded.as_str()))
                 || near(&ws, i, end, rule.unless_near, rule.window)
-                || ws[i.saturating_sub(8)..i]
-                    .iter()
-                    .any(|w| STATEMENT.contains(&w.folded.as_str()))
+                || ws[i.saturating_sub(8)..i].iter().any(|w| STATEMENT.contains(&w.folded.as_str()))
             {
                 continue;
             }
@@ -404,9 +363,8 @@ pub fn check(text: &str) -> Vec<Finding> {
                 start: ws[i].start,
                 end: ws[end - 1].end,
             };
-            let overlaps = out.iter().any(|f| {
-                f.criterion == finding.criterion && f.start < finding.end && finding.start < f.end
-            });
+            let overlaps =
+                out.iter().any(|f| f.criterion == finding.criterion && f.start < finding.end && finding.start < f.end);
             if !overlaps {
                 out.push(finding);
             }
@@ -460,8 +418,7 @@ pub fn gendered_title_word(title: &str) -> Option<String> {
     words(title)
         .into_iter()
         .find(|w| {
-            FEMININE_TITLES.contains(&w.folded.as_str())
-                && !matches!(w.folded.as_str(), "secretaire" | "responsable")
+            FEMININE_TITLES.contains(&w.folded.as_str()) && !matches!(w.folded.as_str(), "secretaire" | "responsable")
         })
         .map(|w| title[w.start..w.end].to_owned())
 }
@@ -489,32 +446,17 @@ mod tests {
 
     #[test]
     fn other_criteria() {
-        assert_eq!(
-            criteria("De préférence un homme pour le port de charges"),
-            [Criterion::Sex]
-        );
+        assert_eq!(criteria("De préférence un homme pour le port de charges"), [Criterion::Sex]);
         assert!(criteria("Chargé de mission égalité femmes-hommes").is_empty());
-        assert_eq!(
-            criteria("Sans enfants, disponible le week-end"),
-            [Criterion::Family]
-        );
+        assert_eq!(criteria("Sans enfants, disponible le week-end"), [Criterion::Family]);
         assert_eq!(criteria("Pas de femme enceinte"), [Criterion::Pregnancy]);
         assert!(criteria("Consultations de suivi des femmes enceintes").is_empty());
-        assert_eq!(
-            criteria("Nationalité française exigée"),
-            [Criterion::Nationality]
-        );
+        assert_eq!(criteria("Nationalité française exigée"), [Criterion::Nationality]);
         assert!(criteria("Nationalité française ou d'un État de l'Union européenne").is_empty());
         assert_eq!(criteria("Être en bonne santé"), [Criterion::Health]);
         assert!(criteria("Accueil des personnes en situation de handicap").is_empty());
-        assert_eq!(
-            criteria("Bonne présentation exigée"),
-            [Criterion::Appearance]
-        );
-        assert_eq!(
-            criteria("Pas de personne voilée à l'accueil"),
-            [Criterion::Religion]
-        );
+        assert_eq!(criteria("Bonne présentation exigée"), [Criterion::Appearance]);
+        assert_eq!(criteria("Pas de personne voilée à l'accueil"), [Criterion::Religion]);
         assert!(criteria("Respect du principe de laïcité et du fait religieux").is_empty());
         assert_eq!(criteria("Éviter les syndiqués"), [Criterion::Union]);
         assert!(criteria("Relations avec les organisations syndicales").is_empty());
@@ -525,10 +467,7 @@ mod tests {
 
     #[test]
     fn gendered_titles() {
-        assert_eq!(
-            gendered_title_word("Assistante RH").as_deref(),
-            Some("Assistante")
-        );
+        assert_eq!(gendered_title_word("Assistante RH").as_deref(), Some("Assistante"));
         assert_eq!(gendered_title_word("Assistant·e RH"), None);
         assert_eq!(gendered_title_word("Secrétaire de mairie"), None);
         assert_eq!(gendered_title_word("Chargé ou chargée de mission"), None);

@@ -11,10 +11,7 @@ fn request() -> DraftRequest {
         filiere: Some("administrative".into()),
         categorie: Some("C".into()),
         cadre_emplois: Some("adjoints administratifs territoriaux".into()),
-        grades: vec![
-            "Adjoint administratif".into(),
-            "Adjoint administratif principal de 2e classe".into(),
-        ],
+        grades: vec!["Adjoint administratif".into(), "Adjoint administratif principal de 2e classe".into()],
         service: Some("Direction des ressources humaines – service paie".into()),
         location: Some("Hôtel du Département, Exempleville".into()),
         missions: vec![
@@ -28,11 +25,7 @@ fn request() -> DraftRequest {
             "Aisance avec les outils bureautiques".into(),
         ],
         working_time: Some("Temps complet, 37 h 30 hebdomadaires avec RTT".into()),
-        remuneration: vec![
-            "Rémunération statutaire".into(),
-            "RIFSEEP (IFSE + CIA)".into(),
-            "Adhésion au CNAS".into(),
-        ],
+        remuneration: vec!["Rémunération statutaire".into(), "RIFSEEP (IFSE + CIA)".into(), "Adhésion au CNAS".into()],
         remote_work: Some("Possible jusqu'à 2 jours par semaine".into()),
         application_deadline: Some("15 mars 2026".into()),
         start_date: Some("1er mai 2026".into()),
@@ -56,20 +49,12 @@ fn complete_request_gives_a_full_ad_without_alerts() {
     assert!(md.starts_with(
         "# Gestionnaire paie et carrières (F/H) – Cadre d'emplois des adjoints administratifs territoriaux\n"
     ));
-    for section in [
-        "## L'employeur",
-        "## Vos missions",
-        "## Votre profil",
-        "## Conditions",
-        "## Candidature",
-    ] {
+    for section in ["## L'employeur", "## Vos missions", "## Votre profil", "## Conditions", "## Candidature"] {
         assert!(md.contains(section), "{section} missing in\n{md}");
     }
     assert!(md.contains("- Suivre les carrières : avancements, positions, arrêtés\n"));
     assert!(md.contains("  - RIFSEEP (IFSE + CIA)\n"));
-    assert!(md.contains(
-        "- **Grades** : Adjoint administratif, Adjoint administratif principal de 2e classe\n"
-    ));
+    assert!(md.contains("- **Grades** : Adjoint administratif, Adjoint administratif principal de 2e classe\n"));
     assert!(md.contains(
         "par voie statutaire ou, à défaut, contractuelle (article L332-8 du code général de la fonction publique)"
     ));
@@ -83,21 +68,12 @@ fn complete_request_gives_a_full_ad_without_alerts() {
 #[test]
 fn age_in_recruiter_notes_warns_and_stays_out_of_the_ad() {
     let mut r = request();
-    r.recruiter_notes =
-        Some("Le chef de service veut quelqu'un de moins de 30 ans pour l'équipe.".into());
+    r.recruiter_notes = Some("Le chef de service veut quelqu'un de moins de 30 ans pour l'équipe.".into());
     let ad = draft(&r, &Options::default()).unwrap();
-    let w = ad
-        .warnings
-        .iter()
-        .find(|w| w.code == "age-criterion")
-        .expect("age warning");
+    let w = ad.warnings.iter().find(|w| w.code == "age-criterion").expect("age warning");
     assert_eq!(w.category, "discrimination");
     assert_eq!(w.severity, Severity::Warning);
-    assert!(
-        w.article.contains("225-1")
-            && w.article.contains("L131-1")
-            && w.article.contains("L1132-1")
-    );
+    assert!(w.article.contains("225-1") && w.article.contains("L131-1") && w.article.contains("L1132-1"));
     assert!(w.excerpt.contains("moins de 30 ans"));
     assert!(!ad.markdown.contains("30 ans"));
     assert!(!ad.markdown.contains("chef de service"));
@@ -116,16 +92,11 @@ fn recruiter_notes_are_never_pasted() {
 #[test]
 fn discriminatory_published_items_are_removed() {
     let mut r = request();
-    r.profile
-        .push("De préférence un homme, sans enfants".into());
+    r.profile.push("De préférence un homme, sans enfants".into());
     let ad = draft(&r, &Options::default()).unwrap();
     assert!(!ad.markdown.contains("homme"));
     assert!(ad.markdown.contains("Aisance avec les outils bureautiques"));
-    let sex = ad
-        .warnings
-        .iter()
-        .find(|w| w.code == "sex-criterion")
-        .unwrap();
+    let sex = ad.warnings.iter().find(|w| w.code == "sex-criterion").unwrap();
     assert_eq!(sex.severity, Severity::Error);
     assert!(sex.article.contains("L1142-1"));
     assert!(codes(&ad).contains(&"family-situation"));
@@ -150,39 +121,24 @@ fn missing_deadline_and_statutory_facts_warn() {
     ] {
         assert!(c.contains(&code), "{code} not in {c:?}");
     }
-    let deadline = ad
-        .warnings
-        .iter()
-        .find(|w| w.code == "missing-application-deadline")
-        .unwrap();
+    let deadline = ad.warnings.iter().find(|w| w.code == "missing-application-deadline").unwrap();
     assert_eq!(deadline.category, "mandatory-mention");
     assert_eq!(deadline.severity, Severity::Warning);
     assert!(deadline.article.contains("2018-1351"));
-    assert!(ad
-        .markdown
-        .contains(&format!("- **Date limite de candidature** : {TO_COMPLETE}")));
+    assert!(ad.markdown.contains(&format!("- **Date limite de candidature** : {TO_COMPLETE}")));
 }
 
 #[test]
 fn empty_title_is_invalid() {
     let mut r = request();
     r.job_title = " \t".into();
-    assert!(matches!(
-        draft(&r, &Options::default()),
-        Err(DraftError::InvalidRequest(_))
-    ));
+    assert!(matches!(draft(&r, &Options::default()), Err(DraftError::InvalidRequest(_))));
 }
 
 #[test]
 fn titles_are_clean_and_inclusive() {
-    assert_eq!(
-        ad_title("chargé de mission SIG - "),
-        "Chargé de mission SIG (F/H)"
-    );
-    assert_eq!(
-        ad_title("Assistant·e de direction"),
-        "Assistant·e de direction"
-    );
+    assert_eq!(ad_title("chargé de mission SIG - "), "Chargé de mission SIG (F/H)");
+    assert_eq!(ad_title("Assistant·e de direction"), "Assistant·e de direction");
     assert_eq!(ad_title("Agent d'entretien F/H"), "Agent d'entretien (F/H)");
     let mut r = request();
     r.job_title = "Assistante de gestion H/F".into();
@@ -195,17 +151,12 @@ fn contract_basis_and_options() {
     let mut r = request();
     r.contract_basis = Some("article L332-14 du code général de la fonction publique".into());
     let options = Options::from_lookup(|k| {
-        (k == "disability-mention")
-            .then(|| "Poste ouvert aux bénéficiaires de l'obligation d'emploi.".to_owned())
+        (k == "disability-mention").then(|| "Poste ouvert aux bénéficiaires de l'obligation d'emploi.".to_owned())
     });
     let ad = draft(&r, &options).unwrap();
-    assert!(ad
-        .markdown
-        .contains("contractuelle (article L332-14 du code général de la fonction publique)"));
+    assert!(ad.markdown.contains("contractuelle (article L332-14 du code général de la fonction publique)"));
     assert!(!ad.markdown.contains(DEFAULT_CONTRACT_BASIS));
-    assert!(ad
-        .markdown
-        .contains("Poste ouvert aux bénéficiaires de l'obligation d'emploi."));
+    assert!(ad.markdown.contains("Poste ouvert aux bénéficiaires de l'obligation d'emploi."));
     assert!(codes(&ad).is_empty(), "{:?}", codes(&ad));
 
     r.open_to_contractuels = Some(false);

@@ -16,11 +16,7 @@ pub fn words(text: &str) -> Vec<Word> {
     let mut start: Option<usize> = None;
     let mut push = |s: usize, e: usize| {
         for folded in fold(&text[s..e]).split(' ').filter(|w| !w.is_empty()) {
-            out.push(Word {
-                folded: folded.to_owned(),
-                start: s,
-                end: e,
-            });
+            out.push(Word { folded: folded.to_owned(), start: s, end: e });
         }
     };
     for (i, c) in text.char_indices() {
@@ -49,10 +45,7 @@ pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let first = chars.iter().position(|&(i, _)| i >= start).unwrap_or(0);
-    let last = chars
-        .iter()
-        .position(|&(i, _)| i >= end)
-        .unwrap_or(chars.len());
+    let last = chars.iter().position(|&(i, _)| i >= end).unwrap_or(chars.len());
     let budget = max_chars.saturating_sub(2).max(8);
     let mut from = first.saturating_sub(50);
     while from > 0 && from < first && !chars[from - 1].1.is_whitespace() {
@@ -98,11 +91,7 @@ mod tests {
 
     #[test]
     fn excerpt_is_bounded() {
-        let text = format!(
-            "{}moins de 30 ans{}",
-            "Contexte du poste. ".repeat(20),
-            " Suite.".repeat(30)
-        );
+        let text = format!("{}moins de 30 ans{}", "Contexte du poste. ".repeat(20), " Suite.".repeat(30));
         let s = text.find("moins").unwrap();
         let e = excerpt(&text, s, s + 15, 160);
         assert!(e.chars().count() <= 160);

@@ -22,16 +22,13 @@ pub struct Token {
 /// Grammatical words (folded) that carry no meaning for matching.
 const STOP_WORDS: &[&str] = &[
     // French
-    "a", "afin", "ainsi", "au", "aupres", "aux", "avec", "ce", "ces", "cet", "cette", "chez",
-    "comme", "d", "dans", "de", "des", "dont", "du", "elle", "en", "entre", "et", "etc", "etre",
-    "il", "ils", "j", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mes", "mon", "n",
-    "ne", "ni", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "s",
-    "sa", "se", "ses", "son", "sous", "sur", "t", "ta", "te", "tes", "ton", "tout", "toute",
-    "toutes", "tous", "tres", "tu", "un", "une", "vos", "votre", "vous", "y", "plus", "moins",
-    "bien", "bon", "bons", "bonne", "bonnes", "solide", "solides", "parfaite", "parfait", "forte",
-    "fort", // English
-    "the", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "good",
-    "strong",
+    "a", "afin", "ainsi", "au", "aupres", "aux", "avec", "ce", "ces", "cet", "cette", "chez", "comme", "d", "dans",
+    "de", "des", "dont", "du", "elle", "en", "entre", "et", "etc", "etre", "il", "ils", "j", "l", "la", "le", "les",
+    "leur", "leurs", "lui", "m", "ma", "mes", "mon", "n", "ne", "ni", "nos", "notre", "nous", "on", "ou", "par", "pas",
+    "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sous", "sur", "t", "ta", "te", "tes", "ton", "tout",
+    "toute", "toutes", "tous", "tres", "tu", "un", "une", "vos", "votre", "vous", "y", "plus", "moins", "bien", "bon",
+    "bons", "bonne", "bonnes", "solide", "solides", "parfaite", "parfait", "forte", "fort", // English
+    "the", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "good", "strong",
 ];
 
 /// Words that frame a requirement without saying what is required.
@@ -130,9 +127,8 @@ pub fn is_stop(folded: &str) -> bool {
 
 /// Suffixes removed by [`stem`], longest forms first. Applied once, keeping at least 3 letters.
 const SUFFIXES: &[&str] = &[
-    "abilite", "issement", "atrice", "ateur", "ation", "ement", "naire", "ienne", "trice", "teur",
-    "atif", "ative", "elle", "euse", "able", "ible", "ien", "eur", "ite", "ive", "if", "el", "ee",
-    "er", "e",
+    "abilite", "issement", "atrice", "ateur", "ation", "ement", "naire", "ienne", "trice", "teur", "atif", "ative",
+    "elle", "euse", "able", "ible", "ien", "eur", "ite", "ive", "if", "el", "ee", "er", "e",
 ];
 
 /// Light French stemming: plural `s`/`x`, `-aux` → `-al`, `-ique` → `-ic` and common derivational
@@ -172,13 +168,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // A run may fold to several words (a ligature, an exotic character): keep them all
         // with the run's span.
         for folded in fold(&text[s..e]).split(' ').filter(|w| !w.is_empty()) {
-            out.push(Token {
-                stem: stem(folded),
-                stop: is_stop(folded),
-                folded: folded.to_owned(),
-                start: s,
-                end: e,
-            });
+            out.push(Token { stem: stem(folded), stop: is_stop(folded), folded: folded.to_owned(), start: s, end: e });
         }
     };
     for (i, c) in text.char_indices() {
@@ -205,10 +195,7 @@ fn unicode_mark(c: char) -> bool {
 
 /// The significant tokens (no stop words, no bare numbers) of a text.
 pub fn significant(text: &str) -> Vec<Token> {
-    tokenize(text)
-        .into_iter()
-        .filter(|t| !t.stop && !is_number(&t.folded))
-        .collect()
+    tokenize(text).into_iter().filter(|t| !t.stop && !is_number(&t.folded)).collect()
 }
 
 /// Stems of the significant words of a text.
@@ -225,12 +212,8 @@ pub fn find_sequence(tokens: &[Token], needle: &[String]) -> Option<usize> {
     if needle.is_empty() || needle.len() > tokens.len() {
         return None;
     }
-    (0..=tokens.len() - needle.len()).find(|&i| {
-        tokens[i..i + needle.len()]
-            .iter()
-            .zip(needle)
-            .all(|(t, n)| t.stem == *n)
-    })
+    (0..=tokens.len() - needle.len())
+        .find(|&i| tokens[i..i + needle.len()].iter().zip(needle).all(|(t, n)| t.stem == *n))
 }
 
 /// A short excerpt of `text` around the byte span `start..end`, at most `max_chars` characters,
@@ -243,10 +226,7 @@ pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String
     let budget = max_chars.saturating_sub(2).max(8);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let first = chars.iter().position(|&(i, _)| i >= start).unwrap_or(0);
-    let last = chars
-        .iter()
-        .position(|&(i, _)| i >= end)
-        .unwrap_or(chars.len());
+    let last = chars.iter().position(|&(i, _)| i >= end).unwrap_or(chars.len());
     // Start a little before the match, on a word boundary.
     let mut from = first.saturating_sub(40);
     while from > 0 && from < first && !chars[from - 1].1.is_whitespace() {
@@ -317,19 +297,12 @@ mod tests {
         assert_eq!(toks.len(), 4);
         assert!(toks[0].stop);
         assert_eq!(&text[toks[3].start..toks[3].end], "paie");
-        assert_eq!(
-            significant_stems("Maîtrise des marchés publics"),
-            ["march", "public"]
-        );
+        assert_eq!(significant_stems("Maîtrise des marchés publics"), ["march", "public"]);
     }
 
     #[test]
     fn excerpts_are_short_and_centred() {
-        let long = format!(
-            "{} gestion de la paie des agents {}",
-            "début ".repeat(40),
-            "fin ".repeat(40)
-        );
+        let long = format!("{} gestion de la paie des agents {}", "début ".repeat(40), "fin ".repeat(40));
         let start = long.find("paie").unwrap();
         let ex = excerpt(&long, start, start + 4, 100);
         assert!(ex.chars().count() <= 100, "{ex}");

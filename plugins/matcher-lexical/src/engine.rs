@@ -6,8 +6,8 @@ use crate::profile::{self, interval, union_months, Source, SourceKind};
 use crate::report;
 use crate::synonyms;
 use vivier_sdk::skills_matcher::{
-    Assessment, Candidate, MatchError, Posting, Profile, Requirement, RequirementAssessment,
-    RequirementKind, RequirementStatus,
+    Assessment, Candidate, MatchError, Posting, Profile, Requirement, RequirementAssessment, RequirementKind,
+    RequirementStatus,
 };
 
 /// Longest evidence excerpt, label included.
@@ -29,11 +29,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            partial_threshold: 0.5,
-            reference_month: None,
-            max_evidence: 3,
-        }
+        Settings { partial_threshold: 0.5, reference_month: None, max_evidence: 3 }
     }
 }
 
@@ -46,25 +42,19 @@ impl Settings {
         if let Some(v) = get("partial-threshold") {
             match v.trim().parse::<f32>() {
                 Ok(t) if t > 0.0 && t <= 1.0 => s.partial_threshold = t,
-                _ => problems.push(format!(
-                    "partial-threshold ignoré : {v:?} n'est pas un nombre dans ]0, 1]"
-                )),
+                _ => problems.push(format!("partial-threshold ignoré : {v:?} n'est pas un nombre dans ]0, 1]")),
             }
         }
         if let Some(v) = get("reference-date") {
             match parse_reference(&v) {
                 Some(m) => s.reference_month = Some(m),
-                None => problems.push(format!(
-                    "reference-date ignoré : {v:?} n'est pas au format AAAA-MM"
-                )),
+                None => problems.push(format!("reference-date ignoré : {v:?} n'est pas au format AAAA-MM")),
             }
         }
         if let Some(v) = get("max-evidence") {
             match v.trim().parse::<usize>() {
                 Ok(n) if (1..=10).contains(&n) => s.max_evidence = n,
-                _ => problems.push(format!(
-                    "max-evidence ignoré : {v:?} n'est pas un entier entre 1 et 10"
-                )),
+                _ => problems.push(format!("max-evidence ignoré : {v:?} n'est pas un entier entre 1 et 10")),
             }
         }
         (s, problems)
@@ -94,18 +84,8 @@ pub fn concepts(tokens: &[Token]) -> Vec<Concept> {
     let mut i = 0;
     while i < stems.len() {
         let (len, concept) = match synonyms::longest_match(&stems[i..]) {
-            Some((len, group)) => (
-                len,
-                Concept {
-                    alternatives: group.to_vec(),
-                },
-            ),
-            None => (
-                1,
-                Concept {
-                    alternatives: vec![vec![stems[i].clone()]],
-                },
-            ),
+            Some((len, group)) => (len, Concept { alternatives: group.to_vec() }),
+            None => (1, Concept { alternatives: vec![vec![stems[i].clone()]] }),
         };
         if !out.contains(&concept) {
             out.push(concept);
@@ -160,21 +140,14 @@ pub struct Outcome {
 
 impl Outcome {
     fn new(status: RequirementStatus, evidence: Vec<String>) -> Self {
-        Outcome {
-            status,
-            evidence,
-            whole_phrase: false,
-        }
+        Outcome { status, evidence, whole_phrase: false }
     }
 }
 
-const LICENCE_CATEGORIES: &[&str] = &[
-    "am", "a1", "a2", "a", "b", "b1", "be", "c1", "c1e", "c", "ce", "d1", "d1e", "d", "de",
-];
+const LICENCE_CATEGORIES: &[&str] =
+    &["am", "a1", "a2", "a", "b", "b1", "be", "c1", "c1e", "c", "ce", "d1", "d1e", "d", "de"];
 
-const LANGUAGE_FRAME: &[&str] = &[
-    "langue", "langues", "lu", "ecrit", "parle", "oral", "niveau", "cecrl", "cadre",
-];
+const LANGUAGE_FRAME: &[&str] = &["langue", "langues", "lu", "ecrit", "parle", "oral", "niveau", "cecrl", "cadre"];
 
 /// Level words and CEFR codes, on a 1 (A1) to 6 (C2) scale.
 fn language_level_word(folded: &str) -> Option<u8> {
@@ -182,8 +155,7 @@ fn language_level_word(folded: &str) -> Option<u8> {
         "a1" | "notions" | "notion" | "debutant" | "debutante" => 1,
         "a2" | "elementaire" | "scolaire" => 2,
         "b1" | "intermediaire" => 3,
-        "b2" | "courant" | "courante" | "professionnel" | "professionnelle" | "operationnel"
-        | "operationnelle" => 4,
+        "b2" | "courant" | "courante" | "professionnel" | "professionnelle" | "operationnel" | "operationnelle" => 4,
         "c1" | "avance" | "avancee" | "confirme" | "confirmee" | "fluent" => 5,
         "c2" | "bilingue" | "natif" | "native" | "maternelle" => 6,
         _ => return None,
@@ -191,10 +163,7 @@ fn language_level_word(folded: &str) -> Option<u8> {
 }
 
 fn language_level(tokens: &[Token]) -> Option<u8> {
-    tokens
-        .iter()
-        .filter_map(|t| language_level_word(&t.folded))
-        .max()
+    tokens.iter().filter_map(|t| language_level_word(&t.folded)).max()
 }
 
 /// Degree words and their "bac+N" level.
@@ -359,67 +328,35 @@ fn held_licences(profile: &Profile) -> Vec<String> {
 }
 
 fn prepare(requirement: &Requirement) -> Prepared {
-    let weight = if requirement.weight.is_finite() && requirement.weight > 0.0 {
-        requirement.weight
-    } else {
-        1.0
-    };
+    let weight = if requirement.weight.is_finite() && requirement.weight > 0.0 { requirement.weight } else { 1.0 };
     let all = tokenize(&requirement.label);
-    let sig: Vec<Token> = all
-        .iter()
-        .filter(|t| !t.stop && !is_number(&t.folded))
-        .cloned()
-        .collect();
+    let sig: Vec<Token> = all.iter().filter(|t| !t.stop && !is_number(&t.folded)).cloned().collect();
     let kind = requirement.kind;
     let plan = if let Some((categories, any)) = licence_plan(&all, kind) {
-        Plan::Licence {
-            categories,
-            any,
-            concepts: concepts(&sig),
-        }
+        Plan::Licence { categories, any, concepts: concepts(&sig) }
     } else if kind == RequirementKind::Language {
         let frame: Vec<Token> = sig
             .iter()
-            .filter(|t| {
-                language_level_word(&t.folded).is_none()
-                    && !LANGUAGE_FRAME.contains(&t.folded.as_str())
-            })
+            .filter(|t| language_level_word(&t.folded).is_none() && !LANGUAGE_FRAME.contains(&t.folded.as_str()))
             .cloned()
             .collect();
-        Plan::Language {
-            concepts: concepts(&frame),
-            level: language_level(&all),
-        }
+        Plan::Language { concepts: concepts(&frame), level: language_level(&all) }
     } else if let (RequirementKind::Education, Some(level)) = (kind, education_level(&all, true)) {
         let domain: Vec<Token> = sig
             .iter()
             .filter(|t| {
                 t.folded != "bac"
                     && degree_level(&t.folded).is_none()
-                    && !matches!(
-                        t.folded.as_str(),
-                        "niveau" | "diplome" | "equivalent" | "equivalente" | "formation"
-                    )
+                    && !matches!(t.folded.as_str(), "niveau" | "diplome" | "equivalent" | "equivalente" | "formation")
             })
             .cloned()
             .collect();
-        Plan::Education {
-            concepts: concepts(&domain),
-            level,
-        }
+        Plan::Education { concepts: concepts(&domain), level }
     } else if let Some(months) = required_months(&all).filter(|_| {
         kind == RequirementKind::Experience
-            || all.iter().any(|t| {
-                matches!(
-                    t.folded.as_str(),
-                    "experience" | "experiences" | "anciennete"
-                )
-            })
+            || all.iter().any(|t| matches!(t.folded.as_str(), "experience" | "experiences" | "anciennete"))
     }) {
-        Plan::Duration {
-            concepts: concepts(&sig),
-            months,
-        }
+        Plan::Duration { concepts: concepts(&sig), months }
     } else {
         let c = concepts(&sig);
         if c.is_empty() {
@@ -428,11 +365,7 @@ fn prepare(requirement: &Requirement) -> Prepared {
             Plan::Generic(c)
         }
     };
-    Prepared {
-        requirement: requirement.clone(),
-        weight,
-        plan,
-    }
+    Prepared { requirement: requirement.clone(), weight, plan }
 }
 
 /// Requirements read from a posting's description when it lists none: one per line, bullet or
@@ -441,19 +374,11 @@ pub fn requirements_from_description(description: &str) -> Vec<Requirement> {
     let mut out = Vec::new();
     let normalised = description.replace(". ", ".\n").replace(['•', ';'], "\n");
     for line in normalised.lines() {
-        let chunk = line
-            .trim()
-            .trim_start_matches(['-', '*', '–', '·'])
-            .trim()
-            .trim_end_matches('.')
-            .trim();
+        let chunk = line.trim().trim_start_matches(['-', '*', '–', '·']).trim().trim_end_matches('.').trim();
         if chunk.is_empty() || significant(chunk).is_empty() {
             continue;
         }
-        let kind = if tokenize(chunk)
-            .iter()
-            .any(|t| t.folded.starts_with("experience"))
-        {
+        let kind = if tokenize(chunk).iter().any(|t| t.folded.starts_with("experience")) {
             RequirementKind::Experience
         } else {
             RequirementKind::Other
@@ -476,18 +401,13 @@ pub fn requirements_from_description(description: &str) -> Vec<Requirement> {
 /// Where a concept appears in a source: the byte span of the first matching alternative.
 fn find_concept(concept: &Concept, source: &Source) -> Option<(usize, usize)> {
     concept.alternatives.iter().find_map(|alt| {
-        find_sequence(&source.tokens, alt)
-            .map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
+        find_sequence(&source.tokens, alt).map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
     })
 }
 
 fn evidence_line(source: &Source, start: usize, end: usize) -> String {
     let budget = MAX_EVIDENCE_CHARS - source.label.chars().count() - 3;
-    format!(
-        "{} : {}",
-        source.label,
-        excerpt(&source.text, start, end, budget)
-    )
+    format!("{} : {}", source.label, excerpt(&source.text, start, end, budget))
 }
 
 /// Checks concepts against the sources `filter` keeps. Met when strong sources cover every
@@ -507,15 +427,10 @@ fn evaluate(
     let mut weak: Vec<Option<(usize, (usize, usize))>> = vec![None; n];
     let mut whole: Option<(usize, usize, usize)> = None;
     for (si, source) in sources.iter().enumerate().filter(|(_, s)| filter(s)) {
-        let hits: Vec<Option<(usize, usize)>> =
-            concepts.iter().map(|c| find_concept(c, source)).collect();
+        let hits: Vec<Option<(usize, usize)>> = concepts.iter().map(|c| find_concept(c, source)).collect();
         for (ci, hit) in hits.iter().enumerate() {
             if let Some(span) = hit {
-                let slot = if source.strong() {
-                    &mut strong[ci]
-                } else {
-                    &mut weak[ci]
-                };
+                let slot = if source.strong() { &mut strong[ci] } else { &mut weak[ci] };
                 if slot.is_none() {
                     *slot = Some((si, *span));
                 }
@@ -528,9 +443,7 @@ fn evaluate(
         }
     }
     let strong_n = strong.iter().flatten().count();
-    let any_n = (0..n)
-        .filter(|&i| strong[i].is_some() || weak[i].is_some())
-        .count();
+    let any_n = (0..n).filter(|&i| strong[i].is_some() || weak[i].is_some()).count();
     let share = |k: usize| k as f32 / n as f32;
     let status = if strong_n == n {
         RequirementStatus::Met
@@ -551,11 +464,7 @@ fn evaluate(
             }
         }
     }
-    Outcome {
-        status,
-        evidence,
-        whole_phrase: whole.is_some(),
-    }
+    Outcome { status, evidence, whole_phrase: whole.is_some() }
 }
 
 fn cap_at_partial(outcome: Outcome) -> Outcome {
@@ -567,10 +476,7 @@ fn cap_at_partial(outcome: Outcome) -> Outcome {
 }
 
 fn experience_months_line(title: &str, months: u32) -> String {
-    format!(
-        "Expérience : {} ({months} mois)",
-        truncate(title, MAX_EVIDENCE_CHARS - 30)
-    )
+    format!("Expérience : {} ({months} mois)", truncate(title, MAX_EVIDENCE_CHARS - 30))
 }
 
 fn evaluate_duration(
@@ -586,10 +492,7 @@ fn evaluate_duration(
     let mut undated: Vec<usize> = Vec::new();
     for (i, exp) in profile.experiences.iter().enumerate() {
         let covered = match sources.iter().find(|s| s.kind == SourceKind::Experience(i)) {
-            Some(source) => concepts
-                .iter()
-                .filter(|c| find_concept(c, source).is_some())
-                .count(),
+            Some(source) => concepts.iter().filter(|c| find_concept(c, source).is_some()).count(),
             None => 0,
         };
         let is_full = covered == n;
@@ -610,12 +513,7 @@ fn evaluate_duration(
         RequirementStatus::Partial
     } else {
         // No dated experience: a mention elsewhere (skills, diplomas) is at most partial.
-        return cap_at_partial(evaluate(
-            concepts,
-            sources,
-            |s| !matches!(s.kind, SourceKind::Experience(_)),
-            settings,
-        ));
+        return cap_at_partial(evaluate(concepts, sources, |s| !matches!(s.kind, SourceKind::Experience(_)), settings));
     };
     let mut evidence = Vec::new();
     for (i, iv) in full.iter().chain(near.iter()) {
@@ -623,10 +521,7 @@ fn evaluate_duration(
             break;
         }
         let months = union_months(vec![*iv]);
-        evidence.push(experience_months_line(
-            &profile.experiences[*i].title,
-            months,
-        ));
+        evidence.push(experience_months_line(&profile.experiences[*i].title, months));
     }
     for i in &undated {
         if evidence.len() + 1 >= settings.max_evidence.max(2) {
@@ -637,14 +532,8 @@ fn evaluate_duration(
             truncate(&profile.experiences[*i].title, MAX_EVIDENCE_CHARS - 40)
         ));
     }
-    let counted = if status == RequirementStatus::Met {
-        full_months
-    } else {
-        all_months
-    };
-    evidence.push(format!(
-        "Durée cumulée : {counted} mois pour {required} demandés"
-    ));
+    let counted = if status == RequirementStatus::Met { full_months } else { all_months };
+    evidence.push(format!("Durée cumulée : {counted} mois pour {required} demandés"));
     Outcome::new(status, evidence)
 }
 
@@ -664,11 +553,7 @@ fn evaluate_language(
             continue;
         };
         if concepts.iter().all(|c| find_concept(c, source).is_some()) {
-            let held = profile.languages[li]
-                .level
-                .as_deref()
-                .map(tokenize)
-                .and_then(|t| language_level(&t));
+            let held = profile.languages[li].level.as_deref().map(tokenize).and_then(|t| language_level(&t));
             if best.is_none_or(|(b, _)| held > b) {
                 best = Some((held, si));
             }
@@ -681,11 +566,7 @@ fn evaluate_language(
                 (Some(required), Some(h)) => h >= required,
                 (Some(_), None) => false,
             };
-            let status = if met {
-                RequirementStatus::Met
-            } else {
-                RequirementStatus::Partial
-            };
+            let status = if met { RequirementStatus::Met } else { RequirementStatus::Partial };
             let source = &sources[si];
             Outcome::new(status, vec![evidence_line(source, 0, source.text.len())])
         }
@@ -702,11 +583,7 @@ fn evaluate_education(
 ) -> Outcome {
     let mut held: Option<(i8, usize)> = None;
     for (i, e) in profile.education.iter().enumerate() {
-        let from_level = e
-            .level
-            .as_deref()
-            .map(tokenize)
-            .and_then(|t| education_level(&t, true));
+        let from_level = e.level.as_deref().map(tokenize).and_then(|t| education_level(&t, true));
         let from_degree = education_level(&tokenize(&e.degree), true);
         if let Some(l) = from_level.max(from_degree) {
             if held.is_none_or(|(h, _)| l > h) {
@@ -718,12 +595,7 @@ fn evaluate_education(
     let in_education = if concepts.is_empty() {
         Outcome::new(RequirementStatus::Met, Vec::new())
     } else {
-        evaluate(
-            concepts,
-            sources,
-            |s| matches!(s.kind, SourceKind::Education(_)),
-            settings,
-        )
+        evaluate(concepts, sources, |s| matches!(s.kind, SourceKind::Education(_)), settings)
     };
     let elsewhere = if concepts.is_empty() {
         Outcome::new(RequirementStatus::Missing, Vec::new())
@@ -746,11 +618,7 @@ fn evaluate_education(
             evidence.push(evidence_line(source, 0, source.text.len()));
         }
     }
-    let extra = if in_education.status != RequirementStatus::Missing {
-        in_education
-    } else {
-        elsewhere
-    };
+    let extra = if in_education.status != RequirementStatus::Missing { in_education } else { elsewhere };
     for line in extra.evidence {
         if !evidence.contains(&line) && evidence.len() < settings.max_evidence {
             evidence.push(line);
@@ -789,12 +657,7 @@ fn evaluate_licence(
     }
     // The licence may be written elsewhere (skills, certifications): only the whole phrase
     // counts, since "permis" alone says nothing about the category.
-    let found = evaluate(
-        concepts,
-        sources,
-        |s| s.kind != SourceKind::Licence,
-        settings,
-    );
+    let found = evaluate(concepts, sources, |s| s.kind != SourceKind::Licence, settings);
     if found.whole_phrase {
         found
     } else {
@@ -802,60 +665,32 @@ fn evaluate_licence(
     }
 }
 
-fn assess_requirement(
-    prepared: &Prepared,
-    profile: &Profile,
-    sources: &[Source],
-    settings: &Settings,
-) -> Outcome {
+fn assess_requirement(prepared: &Prepared, profile: &Profile, sources: &[Source], settings: &Settings) -> Outcome {
     // A taxonomy concept shared with a skill is the strongest evidence there is.
-    if let Some(concept) = prepared
-        .requirement
-        .concept_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
+    if let Some(concept) = prepared.requirement.concept_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         let same = |s: &vivier_sdk::skills_matcher::Skill| {
-            s.concept_id
-                .as_deref()
-                .is_some_and(|c| c.trim().eq_ignore_ascii_case(concept))
+            s.concept_id.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case(concept))
         };
         if let Some(skill) = profile.skills.iter().find(|s| same(s)) {
-            let line = format!(
-                "Compétence : {}",
-                truncate(&skill.label, MAX_EVIDENCE_CHARS - 14)
-            );
+            let line = format!("Compétence : {}", truncate(&skill.label, MAX_EVIDENCE_CHARS - 14));
             return Outcome::new(RequirementStatus::Met, vec![line]);
         }
     }
     match &prepared.plan {
         Plan::Neutral => Outcome::new(RequirementStatus::Partial, Vec::new()),
         Plan::Generic(concepts) => evaluate(concepts, sources, |_| true, settings),
-        Plan::Licence {
-            categories,
-            any,
-            concepts,
-        } => evaluate_licence(categories, *any, concepts, profile, sources, settings),
-        Plan::Language { concepts, level } => {
-            evaluate_language(concepts, *level, profile, sources, settings)
+        Plan::Licence { categories, any, concepts } => {
+            evaluate_licence(categories, *any, concepts, profile, sources, settings)
         }
-        Plan::Education { concepts, level } => {
-            evaluate_education(concepts, *level, profile, sources, settings)
-        }
-        Plan::Duration { concepts, months } => {
-            evaluate_duration(concepts, *months, profile, sources, settings)
-        }
+        Plan::Language { concepts, level } => evaluate_language(concepts, *level, profile, sources, settings),
+        Plan::Education { concepts, level } => evaluate_education(concepts, *level, profile, sources, settings),
+        Plan::Duration { concepts, months } => evaluate_duration(concepts, *months, profile, sources, settings),
     }
 }
 
 /// Assesses every candidate against the posting: exactly one assessment per candidate, in input
 /// order. A suggestion for a human: no field selects or rejects anyone.
-pub fn assess(
-    posting: &Posting,
-    candidates: &[Candidate],
-    settings: &Settings,
-) -> Result<Vec<Assessment>, MatchError> {
+pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) -> Result<Vec<Assessment>, MatchError> {
     let requirements = if posting.requirements.is_empty() {
         if posting.description.trim().is_empty() {
             return Err(MatchError::InvalidPosting(
@@ -865,8 +700,7 @@ pub fn assess(
         let derived = requirements_from_description(&posting.description);
         if derived.is_empty() {
             return Err(MatchError::InvalidPosting(
-                "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable"
-                    .to_owned(),
+                "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable".to_owned(),
             ));
         }
         derived
@@ -900,10 +734,8 @@ pub fn assess(
                     contribution,
                 });
             }
-            let kinds: Vec<(RequirementKind, bool)> = prepared
-                .iter()
-                .map(|p| (p.requirement.kind, matches!(p.plan, Plan::Duration { .. })))
-                .collect();
+            let kinds: Vec<(RequirementKind, bool)> =
+                prepared.iter().map(|p| (p.requirement.kind, matches!(p.plan, Plan::Duration { .. }))).collect();
             Assessment {
                 candidate_id: candidate.id.clone(),
                 score: score.clamp(0.0, 1.0),

@@ -24,9 +24,7 @@ pub mod synonyms;
 #[cfg(test)]
 mod tests;
 
-use vivier_sdk::skills_matcher::{
-    config, log, Assessment, Candidate, MatchError, Posting, SkillsMatcher,
-};
+use vivier_sdk::skills_matcher::{config, log, Assessment, Candidate, MatchError, Posting, SkillsMatcher};
 
 /// The component.
 pub struct LexicalMatcher;

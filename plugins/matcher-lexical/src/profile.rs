@@ -34,12 +34,7 @@ impl Source {
     fn new(kind: SourceKind, label: &'static str, text: String) -> Option<Self> {
         let text = text.trim().to_owned();
         let tokens = significant(&text);
-        (!tokens.is_empty()).then_some(Source {
-            kind,
-            label,
-            text,
-            tokens,
-        })
+        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens })
     }
 
     /// Skills, experiences, diplomas and the like; interests are weak.
@@ -49,12 +44,7 @@ impl Source {
 }
 
 fn join_non_empty(parts: &[&str], sep: &str) -> String {
-    parts
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(sep)
+    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(sep)
 }
 
 /// The profile's texts in a fixed order: skills first (the usual best evidence), then
@@ -70,53 +60,26 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
     for skill in &profile.skills {
         let mut parts = vec![skill.label.as_str()];
         parts.extend(skill.evidence.iter().map(String::as_str));
-        push(
-            SourceKind::Skill,
-            "Compétence",
-            join_non_empty(&parts, " ; "),
-        );
+        push(SourceKind::Skill, "Compétence", join_non_empty(&parts, " ; "));
     }
     for (i, e) in profile.experiences.iter().enumerate() {
-        push(
-            SourceKind::Experience(i),
-            "Expérience",
-            join_non_empty(&[&e.title, &e.description], " : "),
-        );
+        push(SourceKind::Experience(i), "Expérience", join_non_empty(&[&e.title, &e.description], " : "));
     }
     for (i, e) in profile.education.iter().enumerate() {
-        let level = e
-            .level
-            .as_deref()
-            .map(|l| format!("({l})"))
-            .unwrap_or_default();
-        push(
-            SourceKind::Education(i),
-            "Formation",
-            join_non_empty(&[&e.degree, &level], " "),
-        );
+        let level = e.level.as_deref().map(|l| format!("({l})")).unwrap_or_default();
+        push(SourceKind::Education(i), "Formation", join_non_empty(&[&e.degree, &level], " "));
     }
     for c in &profile.certifications {
         push(SourceKind::Certification, "Certification", c.name.clone());
     }
     for (i, l) in profile.languages.iter().enumerate() {
-        let level = l
-            .level
-            .as_deref()
-            .map(|l| format!("({l})"))
-            .unwrap_or_default();
-        push(
-            SourceKind::Language(i),
-            "Langue",
-            join_non_empty(&[&l.name, &level], " "),
-        );
+        let level = l.level.as_deref().map(|l| format!("({l})")).unwrap_or_default();
+        push(SourceKind::Language(i), "Langue", join_non_empty(&[&l.name, &level], " "));
     }
     for licence in &profile.driving_licences {
         let text = licence.trim();
-        let text = if vivier_sdk::text::fold(text).starts_with("permis") {
-            text.to_owned()
-        } else {
-            format!("Permis {text}")
-        };
+        let text =
+            if vivier_sdk::text::fold(text).starts_with("permis") { text.to_owned() } else { format!("Permis {text}") };
         push(SourceKind::Licence, "Permis", text);
     }
     let ps = &profile.public_service;
@@ -127,11 +90,7 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
         push(SourceKind::PublicService, "Cadre d'emplois", c.clone());
     }
     if let Some(c) = &ps.categorie {
-        push(
-            SourceKind::PublicService,
-            "Catégorie",
-            format!("catégorie {c}"),
-        );
+        push(SourceKind::PublicService, "Catégorie", format!("catégorie {c}"));
     }
     for c in &ps.concours {
         push(SourceKind::PublicService, "Concours", c.clone());
@@ -160,10 +119,7 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
 /// Months since year 0 of a partial date; an unknown month counts as January for a start and
 /// December for an end (a period "2015 – 2018" covers the whole of 2018).
 pub fn month_index(date: &PartialDate, as_end: bool) -> i32 {
-    let month = date
-        .month
-        .filter(|m| (1..=12).contains(m))
-        .unwrap_or(if as_end { 12 } else { 1 });
+    let month = date.month.filter(|m| (1..=12).contains(m)).unwrap_or(if as_end { 12 } else { 1 });
     i32::from(date.year) * 12 + i32::from(month) - 1
 }
 
@@ -224,38 +180,18 @@ mod tests {
     #[test]
     fn intervals_from_partial_dates() {
         assert_eq!(
-            union_months(vec![interval(
-                &exp(date(2019, Some(9)), date(2021, Some(8)), false),
-                None
-            )
-            .unwrap()]),
+            union_months(vec![interval(&exp(date(2019, Some(9)), date(2021, Some(8)), false), None).unwrap()]),
             24
         );
         // Whole years.
-        assert_eq!(
-            union_months(vec![interval(
-                &exp(date(2015, None), date(2017, None), false),
-                None
-            )
-            .unwrap()]),
-            36
-        );
+        assert_eq!(union_months(vec![interval(&exp(date(2015, None), date(2017, None), false), None).unwrap()]), 36);
         // Current position up to the reference month.
-        let reference = month_index(
-            &PartialDate {
-                year: 2024,
-                month: Some(6),
-            },
-            false,
-        );
+        let reference = month_index(&PartialDate { year: 2024, month: Some(6) }, false);
         let current = interval(&exp(date(2024, Some(1)), None, true), Some(reference)).unwrap();
         assert_eq!(union_months(vec![current]), 6);
         // No start: unusable. End before start: unusable.
         assert_eq!(interval(&exp(None, date(2020, None), false), None), None);
-        assert_eq!(
-            interval(&exp(date(2020, Some(5)), date(2019, Some(1)), false), None),
-            None
-        );
+        assert_eq!(interval(&exp(date(2020, Some(5)), date(2019, Some(1)), false), None), None);
     }
 
     #[test]

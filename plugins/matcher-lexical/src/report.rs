@@ -24,14 +24,8 @@ fn quoted(label: &str) -> String {
 /// "3 exigences sur 5 satisfaites, 1 partiellement ; manque : Permis B, Anglais courant."
 pub fn summary(results: &[RequirementAssessment]) -> String {
     let total = results.len();
-    let met = results
-        .iter()
-        .filter(|r| r.status == RequirementStatus::Met)
-        .count();
-    let partial = results
-        .iter()
-        .filter(|r| r.status == RequirementStatus::Partial)
-        .count();
+    let met = results.iter().filter(|r| r.status == RequirementStatus::Met).count();
+    let partial = results.iter().filter(|r| r.status == RequirementStatus::Partial).count();
     let missing: Vec<&str> = results
         .iter()
         .filter(|r| r.status == RequirementStatus::Missing)
@@ -46,11 +40,7 @@ pub fn summary(results: &[RequirementAssessment]) -> String {
         out.push_str(&format!(", {partial} partiellement"));
     }
     if !missing.is_empty() {
-        let named: Vec<String> = missing
-            .iter()
-            .take(MAX_NAMED)
-            .map(|l| crate::analysis::truncate(l, 60))
-            .collect();
+        let named: Vec<String> = missing.iter().take(MAX_NAMED).map(|l| crate::analysis::truncate(l, 60)).collect();
         out.push_str(" ; manque : ");
         out.push_str(&named.join(", "));
         let rest = missing.len().saturating_sub(MAX_NAMED);
@@ -64,10 +54,7 @@ pub fn summary(results: &[RequirementAssessment]) -> String {
 
 /// One question per partial or missing requirement, to probe it in interview.
 /// `kinds[i]` is the kind of `results[i]` and whether it asks for a duration.
-pub fn questions(
-    results: &[RequirementAssessment],
-    kinds: &[(RequirementKind, bool)],
-) -> Vec<String> {
+pub fn questions(results: &[RequirementAssessment], kinds: &[(RequirementKind, bool)]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (r, (kind, duration)) in results.iter().zip(kinds) {
         if r.status == RequirementStatus::Met {
@@ -119,43 +106,22 @@ mod tests {
     #[test]
     fn summary_is_one_grammatical_sentence() {
         use RequirementStatus::*;
-        let results = [
-            ra("Paie", Met),
-            ra("Carrières", Met),
-            ra("Excel", Met),
-            ra("Anglais", Partial),
-            ra("Permis B.", Missing),
-        ];
-        assert_eq!(
-            summary(&results),
-            "3 exigences sur 5 satisfaites, 1 partiellement ; manque : Permis B."
-        );
-        assert_eq!(
-            summary(&[ra("Paie", Missing)]),
-            "0 exigence sur 1 satisfaite ; manque : Paie."
-        );
+        let results =
+            [ra("Paie", Met), ra("Carrières", Met), ra("Excel", Met), ra("Anglais", Partial), ra("Permis B.", Missing)];
+        assert_eq!(summary(&results), "3 exigences sur 5 satisfaites, 1 partiellement ; manque : Permis B.");
+        assert_eq!(summary(&[ra("Paie", Missing)]), "0 exigence sur 1 satisfaite ; manque : Paie.");
         assert_eq!(summary(&[ra("Paie", Met)]), "1 exigence sur 1 satisfaite.");
     }
 
     #[test]
     fn questions_only_for_gaps() {
         use RequirementStatus::*;
-        let results = [
-            ra("Paie", Met),
-            ra("Marchés publics", Missing),
-            ra("Anglais B2", Partial),
-        ];
-        let kinds = [
-            (RequirementKind::Skill, false),
-            (RequirementKind::Skill, false),
-            (RequirementKind::Language, false),
-        ];
+        let results = [ra("Paie", Met), ra("Marchés publics", Missing), ra("Anglais B2", Partial)];
+        let kinds =
+            [(RequirementKind::Skill, false), (RequirementKind::Skill, false), (RequirementKind::Language, false)];
         let q = questions(&results, &kinds);
         assert_eq!(q.len(), 2);
-        assert_eq!(
-            q[0],
-            "Pouvez-vous décrire votre expérience en lien avec « Marchés publics » ?"
-        );
+        assert_eq!(q[0], "Pouvez-vous décrire votre expérience en lien avec « Marchés publics » ?");
         assert!(q[1].contains("« Anglais B2 »"));
     }
 }

@@ -10,48 +10,16 @@ use std::sync::OnceLock;
 
 pub const GROUPS: &[&[&str]] = &[
     // Human resources
-    &[
-        "paie",
-        "rémunération",
-        "rémunérations",
-        "salaires",
-        "payroll",
-        "traitement des agents",
-    ],
-    &[
-        "RH",
-        "ressources humaines",
-        "GRH",
-        "gestion des ressources humaines",
-        "human resources",
-        "HR",
-    ],
+    &["paie", "rémunération", "rémunérations", "salaires", "payroll", "traitement des agents"],
+    &["RH", "ressources humaines", "GRH", "gestion des ressources humaines", "human resources", "HR"],
     &["DRH", "direction des ressources humaines"],
-    &[
-        "GPEC",
-        "GPEEC",
-        "gestion prévisionnelle des emplois et des compétences",
-        "GEPP",
-    ],
+    &["GPEC", "GPEEC", "gestion prévisionnelle des emplois et des compétences", "GEPP"],
     &["DSN", "déclaration sociale nominative"],
-    &[
-        "CNRACL",
-        "caisse nationale de retraite des agents des collectivités locales",
-    ],
-    &[
-        "CGFP",
-        "code général de la fonction publique",
-        "statut de la fonction publique",
-    ],
+    &["CNRACL", "caisse nationale de retraite des agents des collectivités locales"],
+    &["CGFP", "code général de la fonction publique", "statut de la fonction publique"],
     &["FPT", "fonction publique territoriale"],
     // Finance and procurement
-    &[
-        "marchés publics",
-        "commande publique",
-        "achat public",
-        "achats publics",
-        "public procurement",
-    ],
+    &["marchés publics", "commande publique", "achat public", "achats publics", "public procurement"],
     &["comptabilité publique", "M57", "M14", "nomenclature M57"],
     &["AP/CP", "autorisations de programme et crédits de paiement"],
     // Social action
@@ -62,10 +30,7 @@ pub const GROUPS: &[&[&str]] = &[
     &["PCH", "prestation de compensation du handicap"],
     &["MDPH", "maison départementale des personnes handicapées"],
     &["CCAS", "centre communal d'action sociale"],
-    &[
-        "EHPAD",
-        "établissement d'hébergement pour personnes âgées dépendantes",
-    ],
+    &["EHPAD", "établissement d'hébergement pour personnes âgées dépendantes"],
     &[
         "travailleur social",
         "travailleuse sociale",
@@ -74,71 +39,27 @@ pub const GROUPS: &[&[&str]] = &[
         "ASS",
     ],
     &["DEASS", "diplôme d'État d'assistant de service social"],
-    &[
-        "EJE",
-        "éducateur de jeunes enfants",
-        "éducatrice de jeunes enfants",
-    ],
+    &["EJE", "éducateur de jeunes enfants", "éducatrice de jeunes enfants"],
     // Territory, works, digital
-    &[
-        "SIG",
-        "système d'information géographique",
-        "systèmes d'information géographique",
-        "GIS",
-        "QGIS",
-        "ArcGIS",
-    ],
-    &[
-        "CAO",
-        "conception assistée par ordinateur",
-        "AutoCAD",
-        "CAD",
-    ],
+    &["SIG", "système d'information géographique", "systèmes d'information géographique", "GIS", "QGIS", "ArcGIS"],
+    &["CAO", "conception assistée par ordinateur", "AutoCAD", "CAD"],
     &["DAO", "dessin assisté par ordinateur"],
     &["BIM", "building information modeling", "maquette numérique"],
     &["VRD", "voirie et réseaux divers"],
     &["PLU", "plan local d'urbanisme", "PLUi"],
-    &[
-        "ADS",
-        "application du droit des sols",
-        "instruction des autorisations d'urbanisme",
-    ],
-    &[
-        "RGPD",
-        "règlement général sur la protection des données",
-        "GDPR",
-        "protection des données personnelles",
-    ],
-    &[
-        "bureautique",
-        "pack office",
-        "suite office",
-        "microsoft office",
-        "suite bureautique",
-    ],
+    &["ADS", "application du droit des sols", "instruction des autorisations d'urbanisme"],
+    &["RGPD", "règlement général sur la protection des données", "GDPR", "protection des données personnelles"],
+    &["bureautique", "pack office", "suite office", "microsoft office", "suite bureautique"],
     &["tableur", "Excel", "LibreOffice Calc"],
     &["traitement de texte", "Word", "LibreOffice Writer"],
     // Safety, licences, certifications
-    &[
-        "permis B",
-        "permis VL",
-        "permis de conduire B",
-        "permis voiture",
-    ],
+    &["permis B", "permis VL", "permis de conduire B", "permis voiture"],
     &["SST", "sauveteur secouriste du travail"],
     &["PSC1", "prévention et secours civiques de niveau 1"],
-    &[
-        "SSIAP",
-        "service de sécurité incendie et d'assistance à personnes",
-    ],
+    &["SSIAP", "service de sécurité incendie et d'assistance à personnes"],
     &["CACES", "certificat d'aptitude à la conduite en sécurité"],
     &["BAFA", "brevet d'aptitude aux fonctions d'animateur"],
-    &[
-        "habilitation électrique",
-        "habilitation BR",
-        "habilitation B1V",
-        "habilitation B2V",
-    ],
+    &["habilitation électrique", "habilitation BR", "habilitation B1V", "habilitation B2V"],
     // Languages
     &["anglais", "english"],
     &["espagnol", "spanish", "castillan"],
@@ -146,11 +67,7 @@ pub const GROUPS: &[&[&str]] = &[
     &["italien", "italian"],
     &["LSF", "langue des signes française", "langue des signes"],
     // Reception
-    &[
-        "accueil du public",
-        "accueil des usagers",
-        "accueil physique et téléphonique",
-    ],
+    &["accueil du public", "accueil des usagers", "accueil physique et téléphonique"],
 ];
 
 /// The groups as stem sequences, prepared once.
@@ -180,8 +97,7 @@ pub fn longest_match(stems: &[String]) -> Option<(usize, &'static [Vec<String>])
     for group in prepared() {
         for variant in group {
             let n = variant.len();
-            if n <= stems.len() && stems[..n] == variant[..] && best.is_none_or(|(len, _)| n > len)
-            {
+            if n <= stems.len() && stems[..n] == variant[..] && best.is_none_or(|(len, _)| n > len) {
                 best = Some((n, group.as_slice()));
             }
         }
@@ -206,11 +122,7 @@ mod tests {
     #[test]
     fn every_group_has_two_distinct_variants() {
         for (i, group) in prepared().iter().enumerate() {
-            assert!(
-                group.len() >= 2,
-                "group {i} ({:?}) collapses to one variant",
-                GROUPS[i]
-            );
+            assert!(group.len() >= 2, "group {i} ({:?}) collapses to one variant", GROUPS[i]);
         }
     }
 }

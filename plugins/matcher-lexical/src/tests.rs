@@ -1,8 +1,6 @@
 //! Behaviour tests of the matcher on fictional profiles and postings.
 
-use crate::engine::{
-    assess, month_from_unix_seconds, parse_reference, Settings, MAX_EVIDENCE_CHARS,
-};
+use crate::engine::{assess, month_from_unix_seconds, parse_reference, Settings, MAX_EVIDENCE_CHARS};
 use vivier_sdk::skills_matcher::*;
 
 fn empty_profile() -> Profile {
@@ -27,11 +25,7 @@ fn empty_profile() -> Profile {
 }
 
 fn skill(label: &str) -> Skill {
-    Skill {
-        label: label.into(),
-        concept_id: None,
-        evidence: vec![],
-    }
+    Skill { label: label.into(), concept_id: None, evidence: vec![] }
 }
 
 fn date(year: u16, month: Option<u8>) -> Option<PartialDate> {
@@ -57,14 +51,7 @@ fn experience(
 }
 
 fn req(id: &str, label: &str, kind: RequirementKind) -> Requirement {
-    Requirement {
-        id: id.into(),
-        label: label.into(),
-        kind,
-        weight: 1.0,
-        mandatory: true,
-        concept_id: None,
-    }
+    Requirement { id: id.into(), label: label.into(), kind, weight: 1.0, mandatory: true, concept_id: None }
 }
 
 fn posting(requirements: Vec<Requirement>) -> Posting {
@@ -77,29 +64,12 @@ fn posting(requirements: Vec<Requirement>) -> Posting {
 }
 
 fn settings() -> Settings {
-    Settings {
-        reference_month: parse_reference("2025-06"),
-        ..Settings::default()
-    }
+    Settings { reference_month: parse_reference("2025-06"), ..Settings::default() }
 }
 
 fn one(requirement: Requirement, profile: Profile) -> RequirementAssessment {
-    let out = assess(
-        &posting(vec![requirement]),
-        &[Candidate {
-            id: "c1".into(),
-            profile,
-        }],
-        &settings(),
-    )
-    .unwrap();
-    out.into_iter()
-        .next()
-        .unwrap()
-        .requirements
-        .into_iter()
-        .next()
-        .unwrap()
+    let out = assess(&posting(vec![requirement]), &[Candidate { id: "c1".into(), profile }], &settings()).unwrap();
+    out.into_iter().next().unwrap().requirements.into_iter().next().unwrap()
 }
 
 /// A fictional HR assistant.
@@ -138,10 +108,7 @@ fn gestionnaire_rh() -> Profile {
         end: None,
         level: Some("bac+3".into()),
     }];
-    p.languages = vec![Language {
-        name: "English".into(),
-        level: Some("C1".into()),
-    }];
+    p.languages = vec![Language { name: "English".into(), level: Some("C1".into()) }];
     p.driving_licences = vec!["B".into()];
     p.public_service.concours = vec!["Concours de rédacteur territorial".into()];
     p.interests = vec!["Photographie argentique".into()];
@@ -160,26 +127,13 @@ fn synonym_turns_missing_into_met() {
         false,
     )];
     // Neither "paie" nor "PMI" appear verbatim in the profile.
-    let r = one(
-        req("r1", "Maîtrise de la paie", RequirementKind::Skill),
-        p.clone(),
-    );
+    let r = one(req("r1", "Maîtrise de la paie", RequirementKind::Skill), p.clone());
     assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
     assert!(r.evidence[0].contains("rémunérations"), "{:?}", r.evidence);
-    let r = one(
-        req("r2", "Connaissance de la PMI", RequirementKind::Skill),
-        p.clone(),
-    );
+    let r = one(req("r2", "Connaissance de la PMI", RequirementKind::Skill), p.clone());
     assert_eq!(r.status, RequirementStatus::Met);
     // Without the synonym the same kind of requirement stays missing.
-    let r = one(
-        req(
-            "r3",
-            "Connaissance de la comptabilité analytique",
-            RequirementKind::Skill,
-        ),
-        p,
-    );
+    let r = one(req("r3", "Connaissance de la comptabilité analytique", RequirementKind::Skill), p);
     assert_eq!(r.status, RequirementStatus::Missing);
     assert!(r.evidence.is_empty());
 }
@@ -188,45 +142,24 @@ fn synonym_turns_missing_into_met() {
 fn half_the_terms_is_partial() {
     let mut p = empty_profile();
     p.skills = vec![skill("Rédaction de courriers")];
-    let r = one(
-        req("r1", "Rédaction d'actes juridiques", RequirementKind::Skill),
-        p,
-    );
+    let r = one(req("r1", "Rédaction d'actes juridiques", RequirementKind::Skill), p);
     // "rédaction" found, "actes" and "juridiques" not: 1/3 < 0.5.
     assert_eq!(r.status, RequirementStatus::Missing);
     let mut p = empty_profile();
     p.skills = vec![skill("Rédaction de courriers administratifs")];
-    let r = one(
-        req(
-            "r1",
-            "Rédaction d'actes administratifs",
-            RequirementKind::Skill,
-        ),
-        p,
-    );
+    let r = one(req("r1", "Rédaction d'actes administratifs", RequirementKind::Skill), p);
     assert_eq!(r.status, RequirementStatus::Partial);
     assert_eq!(r.contribution, 0.5);
 }
 
 #[test]
 fn candidate_without_anything_still_gets_an_assessment_in_order() {
-    let requirements = vec![
-        req("r1", "Gestion de la paie", RequirementKind::Skill),
-        req("r2", "Permis B", RequirementKind::Licence),
-    ];
+    let requirements =
+        vec![req("r1", "Gestion de la paie", RequirementKind::Skill), req("r2", "Permis B", RequirementKind::Licence)];
     let candidates = vec![
-        Candidate {
-            id: "cand-b".into(),
-            profile: gestionnaire_rh(),
-        },
-        Candidate {
-            id: "cand-a".into(),
-            profile: empty_profile(),
-        },
-        Candidate {
-            id: "cand-c".into(),
-            profile: gestionnaire_rh(),
-        },
+        Candidate { id: "cand-b".into(), profile: gestionnaire_rh() },
+        Candidate { id: "cand-a".into(), profile: empty_profile() },
+        Candidate { id: "cand-c".into(), profile: gestionnaire_rh() },
     ];
     let out = assess(&posting(requirements), &candidates, &settings()).unwrap();
     let ids: Vec<&str> = out.iter().map(|a| a.candidate_id.as_str()).collect();
@@ -234,14 +167,8 @@ fn candidate_without_anything_still_gets_an_assessment_in_order() {
     let empty = &out[1];
     assert_eq!(empty.score, 0.0);
     assert_eq!(empty.requirements.len(), 2);
-    assert!(empty
-        .requirements
-        .iter()
-        .all(|r| r.status == RequirementStatus::Missing));
-    assert_eq!(
-        empty.summary,
-        "0 exigence sur 2 satisfaite ; manque : Gestion de la paie, Permis B."
-    );
+    assert!(empty.requirements.iter().all(|r| r.status == RequirementStatus::Missing));
+    assert_eq!(empty.summary, "0 exigence sur 2 satisfaite ; manque : Gestion de la paie, Permis B.");
     assert_eq!(empty.interview_questions.len(), 2);
     assert!(empty.interview_questions[0]
         .starts_with("Pouvez-vous décrire votre expérience en lien avec « Gestion de la paie »"));
@@ -252,200 +179,92 @@ fn candidate_without_anything_still_gets_an_assessment_in_order() {
 
 #[test]
 fn no_candidates_gives_no_assessments() {
-    let out = assess(
-        &posting(vec![req("r1", "Paie", RequirementKind::Skill)]),
-        &[],
-        &settings(),
-    )
-    .unwrap();
+    let out = assess(&posting(vec![req("r1", "Paie", RequirementKind::Skill)]), &[], &settings()).unwrap();
     assert!(out.is_empty());
 }
 
 #[test]
 fn years_of_experience_are_counted_from_partial_dates() {
     // 24 months (2019-09 → 2021-08) + 46 months (2021-09 → reference 2025-06) = 70 months.
-    let r = one(
-        req(
-            "r1",
-            "3 ans d'expérience en gestion de la paie",
-            RequirementKind::Experience,
-        ),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "3 ans d'expérience en gestion de la paie", RequirementKind::Experience), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
-    assert_eq!(
-        r.evidence.last().unwrap(),
-        "Durée cumulée : 70 mois pour 36 demandés"
-    );
-    assert!(r
-        .evidence
-        .iter()
-        .any(|e| e == "Expérience : Gestionnaire paie (24 mois)"));
+    assert_eq!(r.evidence.last().unwrap(), "Durée cumulée : 70 mois pour 36 demandés");
+    assert!(r.evidence.iter().any(|e| e == "Expérience : Gestionnaire paie (24 mois)"));
 
-    let r = one(
-        req(
-            "r2",
-            "Expérience de 10 ans en gestion de la paie",
-            RequirementKind::Experience,
-        ),
-        gestionnaire_rh(),
-    );
+    let r =
+        one(req("r2", "Expérience de 10 ans en gestion de la paie", RequirementKind::Experience), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Partial);
 
     let mut p = empty_profile();
-    p.experiences = vec![experience(
-        "Gestionnaire paie",
-        "",
-        date(2022, None),
-        date(2022, None),
-        false,
-    )];
-    let r = one(
-        req(
-            "r3",
-            "Deux ans d'expérience en paie",
-            RequirementKind::Experience,
-        ),
-        p,
-    );
+    p.experiences = vec![experience("Gestionnaire paie", "", date(2022, None), date(2022, None), false)];
+    let r = one(req("r3", "Deux ans d'expérience en paie", RequirementKind::Experience), p);
     assert_eq!(r.status, RequirementStatus::Partial);
-    assert_eq!(
-        r.evidence.last().unwrap(),
-        "Durée cumulée : 12 mois pour 24 demandés"
-    );
+    assert_eq!(r.evidence.last().unwrap(), "Durée cumulée : 12 mois pour 24 demandés");
 
     // No experience at all, but the skill is listed: at most partial.
     let mut p = empty_profile();
     p.skills = vec![skill("Paie")];
-    let r = one(
-        req(
-            "r4",
-            "3 ans d'expérience en paie",
-            RequirementKind::Experience,
-        ),
-        p,
-    );
+    let r = one(req("r4", "3 ans d'expérience en paie", RequirementKind::Experience), p);
     assert_eq!(r.status, RequirementStatus::Partial);
 }
 
 #[test]
 fn languages_compare_levels() {
-    let r = one(
-        req("r1", "Anglais niveau B2", RequirementKind::Language),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Anglais niveau B2", RequirementKind::Language), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
     assert_eq!(r.evidence, ["Langue : English (C1)"]);
     let mut p = empty_profile();
-    p.languages = vec![Language {
-        name: "Anglais".into(),
-        level: Some("notions".into()),
-    }];
+    p.languages = vec![Language { name: "Anglais".into(), level: Some("notions".into()) }];
     let r = one(req("r1", "Anglais courant", RequirementKind::Language), p);
     assert_eq!(r.status, RequirementStatus::Partial);
-    let r = one(
-        req("r1", "Espagnol courant", RequirementKind::Language),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Espagnol courant", RequirementKind::Language), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Missing);
 }
 
 #[test]
 fn licences_compare_categories() {
+    assert_eq!(one(req("r1", "Permis B", RequirementKind::Licence), gestionnaire_rh()).status, RequirementStatus::Met);
     assert_eq!(
-        one(
-            req("r1", "Permis B", RequirementKind::Licence),
-            gestionnaire_rh()
-        )
-        .status,
-        RequirementStatus::Met
-    );
-    assert_eq!(
-        one(
-            req("r1", "Permis C", RequirementKind::Licence),
-            gestionnaire_rh()
-        )
-        .status,
+        one(req("r1", "Permis C", RequirementKind::Licence), gestionnaire_rh()).status,
         RequirementStatus::Missing
     );
     let mut p = empty_profile();
     p.driving_licences = vec!["CE".into()];
     // CE implies B; the label needs no explicit kind when it says "permis".
     assert_eq!(
-        one(
-            req("r1", "Permis B obligatoire", RequirementKind::Other),
-            p.clone()
-        )
-        .status,
+        one(req("r1", "Permis B obligatoire", RequirementKind::Other), p.clone()).status,
         RequirementStatus::Met
     );
-    assert_eq!(
-        one(req("r1", "Permis C ou CE", RequirementKind::Licence), p).status,
-        RequirementStatus::Met
-    );
+    assert_eq!(one(req("r1", "Permis C ou CE", RequirementKind::Licence), p).status, RequirementStatus::Met);
     // "permis de construire" is not a licence.
     let mut p = empty_profile();
     p.skills = vec![skill("Instruction des permis de construire")];
     assert_eq!(
-        one(
-            req(
-                "r1",
-                "Instruction des permis de construire",
-                RequirementKind::Skill
-            ),
-            p
-        )
-        .status,
+        one(req("r1", "Instruction des permis de construire", RequirementKind::Skill), p).status,
         RequirementStatus::Met
     );
 }
 
 #[test]
 fn education_levels_and_fields() {
-    let r = one(
-        req(
-            "r1",
-            "Bac+2 minimum en ressources humaines",
-            RequirementKind::Education,
-        ),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Bac+2 minimum en ressources humaines", RequirementKind::Education), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
-    let r = one(
-        req("r1", "Master en droit public", RequirementKind::Education),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Master en droit public", RequirementKind::Education), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Missing, "{r:?}");
-    let r = one(
-        req("r1", "Bac+3 en droit public", RequirementKind::Education),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Bac+3 en droit public", RequirementKind::Education), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Partial, "{r:?}");
 }
 
 #[test]
 fn public_service_facts_and_weak_sources() {
-    let r = one(
-        req(
-            "r1",
-            "Lauréat du concours de rédacteur territorial",
-            RequirementKind::Other,
-        ),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Lauréat du concours de rédacteur territorial", RequirementKind::Other), gestionnaire_rh());
     // "lauréat" is not in the profile: 2 of 3 terms.
     assert_eq!(r.status, RequirementStatus::Partial);
-    let r = one(
-        req("r1", "Concours de rédacteur", RequirementKind::Other),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Concours de rédacteur", RequirementKind::Other), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Met);
     assert!(r.evidence[0].starts_with("Concours : "));
     // Interests alone never meet a requirement.
-    let r = one(
-        req("r1", "Photographie", RequirementKind::Skill),
-        gestionnaire_rh(),
-    );
+    let r = one(req("r1", "Photographie", RequirementKind::Skill), gestionnaire_rh());
     assert_eq!(r.status, RequirementStatus::Partial);
     assert!(r.evidence[0].starts_with("Centre d'intérêt : "));
 }
@@ -453,11 +272,7 @@ fn public_service_facts_and_weak_sources() {
 #[test]
 fn concept_ids_match_directly() {
     let mut p = empty_profile();
-    p.skills = vec![Skill {
-        label: "Payroll".into(),
-        concept_id: Some("ESCO:S-PAIE-01".into()),
-        evidence: vec![],
-    }];
+    p.skills = vec![Skill { label: "Payroll".into(), concept_id: Some("ESCO:S-PAIE-01".into()), evidence: vec![] }];
     let mut r = req("r1", "Traitement des salaires", RequirementKind::Skill);
     r.concept_id = Some("esco:s-paie-01".into());
     assert_eq!(one(r, p).status, RequirementStatus::Met);
@@ -471,89 +286,42 @@ fn weights_are_normalised_and_bad_weights_count_as_one() {
     r2.weight = f32::NAN;
     let mut r3 = req("r3", "Excel", RequirementKind::Skill);
     r3.weight = -2.0;
-    let out = assess(
-        &posting(vec![r1, r2, r3]),
-        &[Candidate {
-            id: "c".into(),
-            profile: gestionnaire_rh(),
-        }],
-        &settings(),
-    )
-    .unwrap();
+    let out =
+        assess(&posting(vec![r1, r2, r3]), &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings())
+            .unwrap();
     let a = &out[0];
     let weights: Vec<f32> = a.requirements.iter().map(|r| r.weight).collect();
     assert_eq!(weights, [3.0, 1.0, 1.0]);
     assert!((a.requirements[0].contribution - 0.6).abs() < 1e-6);
     assert_eq!(a.requirements[1].contribution, 0.0);
     assert!((a.score - 0.8).abs() < 1e-6, "{}", a.score);
-    assert_eq!(
-        a.summary,
-        "2 exigences sur 3 satisfaites ; manque : Marchés publics."
-    );
+    assert_eq!(a.summary, "2 exigences sur 3 satisfaites ; manque : Marchés publics.");
 }
 
 #[test]
 fn invalid_and_description_only_postings() {
     let mut p = posting(vec![]);
     p.description = "  \n ".into();
-    assert!(matches!(
-        assess(&p, &[], &settings()),
-        Err(MatchError::InvalidPosting(_))
-    ));
+    assert!(matches!(assess(&p, &[], &settings()), Err(MatchError::InvalidPosting(_))));
     p.description = "Vous assurez la gestion de la paie.\n- Suivi des carrières\n- Permis B".into();
-    let out = assess(
-        &p,
-        &[Candidate {
-            id: "c".into(),
-            profile: gestionnaire_rh(),
-        }],
-        &settings(),
-    )
-    .unwrap();
-    let ids: Vec<&str> = out[0]
-        .requirements
-        .iter()
-        .map(|r| r.requirement_id.as_str())
-        .collect();
+    let out = assess(&p, &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings()).unwrap();
+    let ids: Vec<&str> = out[0].requirements.iter().map(|r| r.requirement_id.as_str()).collect();
     assert_eq!(ids, ["d1", "d2", "d3"]);
-    assert!(
-        out[0]
-            .requirements
-            .iter()
-            .all(|r| r.status == RequirementStatus::Met),
-        "{:?}",
-        out[0].requirements
-    );
+    assert!(out[0].requirements.iter().all(|r| r.status == RequirementStatus::Met), "{:?}", out[0].requirements);
 }
 
 #[test]
 fn output_is_deterministic_and_evidence_short() {
     let mut p = gestionnaire_rh();
-    p.experiences[1].description = format!(
-        "{} Gestion de la paie des assistants familiaux. {}",
-        "Contexte. ".repeat(30),
-        "Suite. ".repeat(30)
-    );
+    p.experiences[1].description =
+        format!("{} Gestion de la paie des assistants familiaux. {}", "Contexte. ".repeat(30), "Suite. ".repeat(30));
     let requirements = vec![
         req("r1", "Gestion de la paie", RequirementKind::Skill),
-        req(
-            "r2",
-            "3 ans d'expérience en paie",
-            RequirementKind::Experience,
-        ),
+        req("r2", "3 ans d'expérience en paie", RequirementKind::Experience),
         req("r3", "Suivi des carrières", RequirementKind::Skill),
         req("r4", "", RequirementKind::Other),
     ];
-    let candidates = vec![
-        Candidate {
-            id: "c1".into(),
-            profile: p.clone(),
-        },
-        Candidate {
-            id: "c2".into(),
-            profile: p,
-        },
-    ];
+    let candidates = vec![Candidate { id: "c1".into(), profile: p.clone() }, Candidate { id: "c2".into(), profile: p }];
     let a = assess(&posting(requirements.clone()), &candidates, &settings()).unwrap();
     let b = assess(&posting(requirements), &candidates, &settings()).unwrap();
     assert_eq!(a, b);
@@ -582,15 +350,8 @@ fn settings_are_read_and_checked() {
     let mut p = empty_profile();
     p.skills = vec![skill("Rédaction de courriers")];
     let out = assess(
-        &posting(vec![req(
-            "r1",
-            "Rédaction d'actes juridiques",
-            RequirementKind::Skill,
-        )]),
-        &[Candidate {
-            id: "c".into(),
-            profile: p,
-        }],
+        &posting(vec![req("r1", "Rédaction d'actes juridiques", RequirementKind::Skill)]),
+        &[Candidate { id: "c".into(), profile: p }],
         &s,
     )
     .unwrap();
