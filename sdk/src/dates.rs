@@ -119,23 +119,29 @@ fn plausible_year(y: u32) -> Option<u16> {
     (1940..=2100).contains(&y).then_some(y as u16)
 }
 
-/// Reads "09/2019", "9.2019", "01/09/2019", "2019/09" and "2019".
-fn numeric_date(word: &str) -> Option<PartialDate> {
+/// Reads a numeric date: "09/2019", "9.2019", "01/09/2019", "2019/09" or "2019". Years must be
+/// plausible for a career (1940-2100); days and months have at most two digits.
+pub fn numeric_date(word: &str) -> Option<PartialDate> {
     let parts: Vec<&str> = word.split(['/', '.']).filter(|p| !p.is_empty()).collect();
     let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    match nums.as_slice() {
-        [y] if parts[0].len() == 4 => Some(PartialDate::new(plausible_year(*y)?, None)),
-        [m, y] if parts[1].len() == 4 && (1..=12).contains(m) => {
-            Some(PartialDate::new(plausible_year(*y)?, Some(*m as u8)))
-        }
-        [y, m] if parts[0].len() == 4 && (1..=12).contains(m) => {
-            Some(PartialDate::new(plausible_year(*y)?, Some(*m as u8)))
-        }
-        [_, m, y] if parts[2].len() == 4 && (1..=12).contains(m) => {
-            Some(PartialDate::new(plausible_year(*y)?, Some(*m as u8)))
-        }
+    let month = |i: usize| (parts[i].len() <= 2 && (1..=12).contains(&nums[i])).then_some(nums[i] as u8);
+    let year = |i: usize| if parts[i].len() == 4 { plausible_year(nums[i]) } else { None };
+    match nums.len() {
+        1 => Some(PartialDate::new(year(0)?, None)),
+        2 => match (month(0), year(1)) {
+            (Some(m), Some(y)) => Some(PartialDate::new(y, Some(m))),
+            _ => Some(PartialDate::new(year(0)?, Some(month(1)?))),
+        },
+        3 if parts[0].len() <= 2 => Some(PartialDate::new(year(2)?, Some(month(1)?))),
         _ => None,
     }
+}
+
+/// Whether a folded word is, or is part of, an expression meaning "until now" ("aujourd'hui",
+/// "à ce jour", "présent", "en cours"...), for parsers that tokenise lines themselves. The
+/// preposition "en" does not count: alone, it says nothing about time.
+pub fn is_present_word(folded: &str) -> bool {
+    folded != "en" && PRESENT.iter().any(|p| p.split(' ').any(|w| w == folded))
 }
 
 fn tokens(text: &str) -> Vec<Token> {
@@ -263,6 +269,19 @@ mod tests {
         assert_eq!(parse_range("Mai"), None);
         assert!(!contains_date("Accueil du public, 35 heures"));
         assert!(contains_date("Stage (juin 2021)"));
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(numeric_date("09/2019"), d(2019, Some(9)));
+        assert_eq!(numeric_date("2019.09"), d(2019, Some(9)));
+        assert_eq!(numeric_date("01/09/2019"), d(2019, Some(9)));
+        assert_eq!(numeric_date("2019"), d(2019, None));
+        for not_a_date in ["009/2019", "123/09/2019", "13/2019", "1850", "19", "2019/13", "1/2/3/2019"] {
+            assert_eq!(numeric_date(not_a_date), None, "{not_a_date}");
+        }
+        assert!(is_present_word("aujourd") && is_present_word("hui") && is_present_word("present"));
+        assert!(!is_present_word("en") && !is_present_word("paie"));
     }
 
     #[test]

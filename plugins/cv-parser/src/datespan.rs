@@ -2,7 +2,7 @@
 //! "Assistante RH — Mairie de Lyon (sept. 2019 – aujourd'hui)" → the range and
 //! "Assistante RH — Mairie de Lyon".
 
-use vivier_sdk::dates::{month_from_name, parse_range, DateRange};
+use vivier_sdk::dates::{is_present_word, month_from_name, numeric_date, parse_range, DateRange};
 use vivier_sdk::text::fold;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,44 +29,10 @@ struct Word {
     tok: Tok,
 }
 
-const PRESENT: &[&str] = &[
-    "aujourd",
-    "hui",
-    "auj",
-    "ce",
-    "jour",
-    "present",
-    "presente",
-    "maintenant",
-    "actuellement",
-    "actuel",
-    "cours",
-    "now",
-    "current",
-    "currently",
-    "today",
-    "ongoing",
-    "date",
-];
 const LINKS: &[&str] = &[
     "depuis", "since", "des", "a", "au", "aux", "to", "till", "until", "jusqu", "de", "du", "from", "en", "le", "er",
     "in", "et", "and",
 ];
-
-fn is_year_like(w: &str) -> bool {
-    let parts: Vec<&str> = w.split(['/', '.']).collect();
-    if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
-        return false;
-    }
-    let year_ok = |p: &str| p.len() == 4 && p.parse::<u32>().is_ok_and(|y| (1940..=2100).contains(&y));
-    let month_ok = |p: &str| p.len() <= 2 && p.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
-    match parts.as_slice() {
-        [y] => year_ok(y),
-        [m, y] => (month_ok(m) && year_ok(y)) || (year_ok(m) && month_ok(y)),
-        [d, m, y] => d.len() <= 2 && month_ok(m) && year_ok(y),
-        _ => false,
-    }
-}
 
 fn words(line: &str) -> Vec<Word> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
@@ -93,11 +59,11 @@ fn words(line: &str) -> Vec<Word> {
         let e = chars.get(i).map_or(line.len(), |c| c.0);
         let w = &line[s..e];
         let f = fold(w);
-        let tok = if is_year_like(w) {
+        let tok = if numeric_date(w).is_some() {
             Tok::Year
         } else if month_from_name(w).is_some() {
             Tok::Month
-        } else if PRESENT.contains(&f.as_str()) {
+        } else if is_present_word(&f) || f == "auj" {
             Tok::Present
         } else if LINKS.contains(&f.as_str()) || f == "1er" {
             Tok::Link
