@@ -111,12 +111,13 @@ pub enum PluginCommand {
     },
 }
 
-struct Context_ {
+/// What a command needs: the plugin registry and the sandboxed runtime.
+struct Session {
     registry: Registry,
     runtime: Runtime,
 }
 
-impl Context_ {
+impl Session {
     fn new(cli: &Cli) -> Result<Self> {
         let trusted = cli
             .trusted_keys
@@ -144,11 +145,11 @@ impl Context_ {
 
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Command::Parse { files, plugin, format } => parse(&Context_::new(&cli)?, files, plugin.as_deref(), *format),
-        Command::Rank { posting, files, plugin } => rank(&Context_::new(&cli)?, posting, files, plugin.as_deref()),
-        Command::Draft { request, plugin } => draft(&Context_::new(&cli)?, request, plugin.as_deref()),
+        Command::Parse { files, plugin, format } => parse(&Session::new(&cli)?, files, plugin.as_deref(), *format),
+        Command::Rank { posting, files, plugin } => rank(&Session::new(&cli)?, posting, files, plugin.as_deref()),
+        Command::Draft { request, plugin } => draft(&Session::new(&cli)?, request, plugin.as_deref()),
         Command::Conformance { bundle, json } => {
-            let ctx = Context_::new(&cli)?;
+            let ctx = Session::new(&cli)?;
             let report = conformance::run(bundle, &ctx.registry, &ctx.runtime);
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -202,7 +203,7 @@ fn call_summary(r: &CallReport) -> serde_json::Value {
 
 /// Parses one file; `Ok(Err)` is a per-file failure reported in the output.
 fn parse_one(
-    ctx: &Context_,
+    ctx: &Session,
     plugin: &LoadedPlugin,
     path: &Path,
 ) -> Result<Result<(ParsedCv, Timeline, CallReport), String>> {
@@ -221,7 +222,7 @@ fn parse_one(
     })
 }
 
-fn parse(ctx: &Context_, files: &[PathBuf], spec: Option<&str>, format: Format) -> Result<()> {
+fn parse(ctx: &Session, files: &[PathBuf], spec: Option<&str>, format: Format) -> Result<()> {
     let (entry, plugin) = ctx.plugin(spec, World::CvParser)?;
     let mut failures = 0;
     for path in files {
@@ -257,7 +258,7 @@ fn parse(ctx: &Context_, files: &[PathBuf], spec: Option<&str>, format: Format) 
     Ok(())
 }
 
-fn rank(ctx: &Context_, posting: &Path, files: &[PathBuf], spec: Option<&str>) -> Result<()> {
+fn rank(ctx: &Session, posting: &Path, files: &[PathBuf], spec: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(posting).with_context(|| format!("cannot read {}", posting.display()))?;
     let posting: Posting =
         serde_json::from_str(&text).with_context(|| format!("{} is not a valid posting", posting.display()))?;
@@ -300,7 +301,7 @@ fn rank(ctx: &Context_, posting: &Path, files: &[PathBuf], spec: Option<&str>) -
     Ok(())
 }
 
-fn draft(ctx: &Context_, path: &Path, spec: Option<&str>) -> Result<()> {
+fn draft(ctx: &Session, path: &Path, spec: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let request: DraftRequest =
         serde_json::from_str(&text).with_context(|| format!("{} is not a valid draft request", path.display()))?;
@@ -365,7 +366,7 @@ fn plugin_command(cli: &Cli, command: &PluginCommand) -> Result<()> {
             Ok(())
         }
         _ => {
-            let ctx = Context_::new(cli)?;
+            let ctx = Session::new(cli)?;
             match command {
                 PluginCommand::List => {
                     let active: Vec<(String, String)> = World::ALL

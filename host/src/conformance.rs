@@ -3,7 +3,7 @@
 
 use crate::bundle::Bundle;
 use crate::model::*;
-use crate::registry::{PluginEntry, Registry};
+use crate::registry::{PluginEntry, Registry, Source};
 use crate::runtime::{Invocation, LoadedPlugin, Runtime};
 use crate::world::World;
 use serde::Serialize;
@@ -69,7 +69,7 @@ pub fn run(path: &Path, registry: &Registry, runtime: &Runtime) -> Report {
     report.digest = Some(bundle.digest.clone());
     report.push("manifest valid", true, "all fields present, transparency facts filled in");
     report.push("component digest", true, format!("sha256 {} matches the manifest", bundle.digest));
-    let entry = match registry.open_bundle(path) {
+    let entry = match registry.verify(bundle, Source::File(path.to_owned())) {
         Ok(entry) => {
             report.push("signature", true, format!("{:?}", entry.signature));
             entry

@@ -98,40 +98,62 @@ impl Registry {
         self.data_dir.join("active.toml")
     }
 
-    /// Reads and verifies a bundle file or directory given on the command line.
-    pub fn open_bundle(&self, path: &Path) -> Result<PluginEntry, RegistryError> {
-        let bundle = Bundle::read(path)?;
+    /// Checks a bundle's signature against the trusted keys.
+    pub fn verify(&self, bundle: Bundle, source: Source) -> Result<PluginEntry, RegistryError> {
         let signature = bundle.check_signature(&self.trusted)?;
-        Ok(PluginEntry { bundle, signature, source: Source::File(path.to_owned()) })
+        Ok(PluginEntry { bundle, signature, source })
     }
 
-    /// Every known plugin: built-ins first, then installed ones by id and version.
-    pub fn list(&self) -> Result<Vec<PluginEntry>, RegistryError> {
-        let mut out: Vec<PluginEntry> = builtin::bundles()?
+    /// Reads and verifies a bundle file or directory given on the command line.
+    pub fn open_bundle(&self, path: &Path) -> Result<PluginEntry, RegistryError> {
+        self.verify(Bundle::read(path)?, Source::File(path.to_owned()))
+    }
+
+    fn builtins() -> Result<Vec<PluginEntry>, RegistryError> {
+        Ok(builtin::bundles()?
             .into_iter()
             .map(|bundle| PluginEntry { bundle, signature: SignatureStatus::Builtin, source: Source::Builtin })
-            .collect();
+            .collect())
+    }
+
+    /// Installed plugins, all of them or those of one id, read from the plugin store.
+    fn installed(&self, only: Option<&str>) -> Result<Vec<PluginEntry>, RegistryError> {
         let root = self.plugins_dir();
-        let mut dirs = Vec::new();
-        if root.is_dir() {
-            for id in std::fs::read_dir(&root).map_err(io(format!("reading {}", root.display())))? {
-                let id = id.map_err(io("reading the plugin store"))?.path();
-                if let Ok(versions) = std::fs::read_dir(&id) {
-                    dirs.extend(versions.filter_map(|v| v.ok().map(|v| v.path())).filter(|p| p.is_dir()));
+        let mut id_dirs = Vec::new();
+        match only {
+            Some(id) => id_dirs.push(root.join(id)),
+            None if root.is_dir() => {
+                for id in std::fs::read_dir(&root).map_err(io(format!("reading {}", root.display())))? {
+                    id_dirs.push(id.map_err(io("reading the plugin store"))?.path());
                 }
+            }
+            None => {}
+        }
+        let mut dirs = Vec::new();
+        for id in id_dirs {
+            if let Ok(versions) = std::fs::read_dir(&id) {
+                dirs.extend(versions.filter_map(|v| v.ok().map(|v| v.path())).filter(|p| p.is_dir()));
             }
         }
         dirs.sort();
+        let mut out = Vec::new();
         for dir in dirs {
             // A damaged entry must not hide the others: it is reported and skipped.
-            match Bundle::read(&dir).map_err(RegistryError::from).and_then(|bundle| {
-                let signature = bundle.check_signature(&self.trusted)?;
-                Ok(PluginEntry { bundle, signature, source: Source::Installed(dir.clone()) })
-            }) {
+            match Bundle::read(&dir)
+                .map_err(RegistryError::from)
+                .and_then(|b| self.verify(b, Source::Installed(dir.clone())))
+            {
                 Ok(entry) => out.push(entry),
                 Err(e) => tracing::warn!(path = %dir.display(), error = %e, "skipping an unreadable installed plugin"),
             }
         }
+        Ok(out)
+    }
+
+    /// Every known plugin: built-ins first, then installed ones by id and version.
+    pub fn list(&self) -> Result<Vec<PluginEntry>, RegistryError> {
+        let mut out = Self::builtins()?;
+        out.extend(self.installed(None)?);
         Ok(out)
     }
 
@@ -142,9 +164,12 @@ impl Registry {
             return self.open_bundle(path);
         }
         let (id, version) = spec.split_once('@').map_or((spec, None), |(i, v)| (i, Some(v)));
-        self.list()?
+        let mut candidates = Self::builtins()?;
+        candidates.retain(|e| e.id() == id);
+        candidates.extend(self.installed(Some(id))?);
+        candidates
             .into_iter()
-            .filter(|e| e.id() == id && version.is_none_or(|v| e.version() == v))
+            .filter(|e| version.is_none_or(|v| e.version() == v))
             .max_by(|a, b| {
                 let va = semver::Version::parse(a.version()).ok();
                 let vb = semver::Version::parse(b.version()).ok();
@@ -169,9 +194,9 @@ impl Registry {
         if let Some(spec) = self.active_map()?.get(world.name()) {
             return self.find(spec);
         }
-        self.list()?
+        Self::builtins()?
             .into_iter()
-            .find(|e| e.source == Source::Builtin && e.world() == world)
+            .find(|e| e.world() == world)
             .ok_or_else(|| RegistryError::NotFound(format!("built-in {world}")))
     }
 

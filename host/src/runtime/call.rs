@@ -139,6 +139,17 @@ impl Runtime {
         )
     }
 
+    /// A fresh store for one use of `plugin`: its memory limiter installed and its deadline armed.
+    pub(crate) fn sandbox(&self, plugin: &LoadedPlugin) -> Store<CallState> {
+        let state = CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone());
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        let tick = self.epoch_tick.as_micros().max(1);
+        let ticks = plugin.limits.timeout.as_micros().div_ceil(tick) as u64 + 1;
+        store.set_epoch_deadline(ticks);
+        store
+    }
+
     /// The per-call path shared by every world. `check` validates and sanitises the result in
     /// place, returning what it corrected, or the reason the result cannot be used.
     fn invoke<P, R>(
@@ -202,12 +213,7 @@ impl Runtime {
         (R,): ComponentNamedList + Lift,
     {
         let id = plugin.id();
-        let state = CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone());
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        let tick = self.epoch_tick.as_micros().max(1);
-        let ticks = plugin.limits.timeout.as_micros().div_ceil(tick) as u64 + 1;
-        store.set_epoch_deadline(ticks);
+        let mut store = self.sandbox(plugin);
 
         let called = plugin
             .pre

@@ -12,7 +12,6 @@ use crate::world::{check_import, ImportVerdict, World};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, ComponentExportIndex, InstancePre};
-use wasmtime::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
@@ -108,7 +107,7 @@ impl Runtime {
             LoadError::ExportMismatch { world, problems: vec![format!("missing export `{}`", world.export_name())] }
         })?;
         let limits = CallLimits::from_capabilities(&manifest.capabilities, &self.ceilings);
-        let plugin = LoadedPlugin {
+        let mut plugin = LoadedPlugin {
             manifest,
             world,
             digest: bundle.digest.clone(),
@@ -121,15 +120,13 @@ impl Runtime {
             load_time: Duration::ZERO,
         };
         self.typecheck(&plugin)?;
-        Ok(LoadedPlugin { load_time: started.elapsed(), ..plugin })
+        plugin.load_time = started.elapsed();
+        Ok(plugin)
     }
 
     /// Instantiates once in a sandbox and checks the export's signature against the world.
     fn typecheck(&self, plugin: &LoadedPlugin) -> Result<(), LoadError> {
-        let state = CallState::new(&plugin.limits, plugin.grants.clone(), None);
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
-        store.set_epoch_deadline(u64::MAX / 2);
+        let mut store = self.sandbox(plugin);
         let instance = plugin.pre.instantiate(&mut store).map_err(|e| LoadError::Link(format!("{e:#}")))?;
         let e = &plugin.export;
         let checked = match plugin.world {
