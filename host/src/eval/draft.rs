@@ -1,0 +1,11 @@
+//! `vivier eval draft`.
+
+use crate::cli::Cli;
+use anyhow::{bail, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_cli: &Cli, _args: &Args) -> Result<()> {
+    bail!("`vivier eval draft` is not available yet")
+}
