@@ -13,6 +13,7 @@ pub mod conformance;
 pub mod eval;
 pub mod inference;
 pub mod json_resume;
+pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod registry;
