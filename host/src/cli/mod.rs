@@ -15,6 +15,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 mod draft;
+mod lint;
 mod parse;
 mod plugin;
 mod rank;
@@ -74,6 +75,8 @@ pub enum Command {
         #[arg(long)]
         plugin: Option<String>,
     },
+    /// Check a job ad (Markdown) for discriminatory criteria, missing mandatory mentions and leaked notes.
+    Lint(lint::LintArgs),
     /// Manage plugins.
     Plugin {
         #[command(subcommand)]
@@ -174,6 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Lint(args) => lint::run(args),
         Command::Plugin { command } => plugin::run(&cli, command),
         Command::Eval { command } => crate::eval::run(&cli, command),
     }

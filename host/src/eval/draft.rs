@@ -1,11 +1,221 @@
-//! `vivier eval draft`.
+//! `vivier eval draft`: how a posting-drafter and the host's linter do on cases that pair a
+//! request with expected facts. Each case is one JSON line:
+//!
+//! ```json
+//! {"id": "c01", "request": {...},
+//!  "must_mention": [["date limite", "avant le"], "Permis B"],
+//!  "must_flag": [{"phrase": "jeune et dynamique", "category": "age"}],
+//!  "must_not_flag": ["permis B exigé"]}
+//! ```
+//!
+//! A fact is mentioned when one of its phrasings is in the ad (folded, on word boundaries). A
+//! phrase is flagged when a violation (severity warning or error) of the right category is
+//! about those words, in the ad or in the request. A must-not-flag phrase counts as flagged
+//! when any violation is about its words.
 
-use crate::cli::Cli;
-use anyhow::{bail, Result};
+use crate::cli::{Cli, Session};
+use crate::drafting;
+use crate::lint::text::{contains_words, fold};
+use crate::lint::Flag;
+use crate::model::DraftRequest;
+use crate::world::World;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Cases, one JSON object per line (request, must_mention, must_flag, must_not_flag).
+    #[arg(long)]
+    pub cases: PathBuf,
+    /// Plugin id, id@version, or bundle path (default: the active posting-drafter).
+    #[arg(long)]
+    pub plugin: Option<String>,
+    /// Print every miss, not only the totals.
+    #[arg(long)]
+    pub verbose: bool,
+}
 
-pub fn run(_cli: &Cli, _args: &Args) -> Result<()> {
-    bail!("`vivier eval draft` is not available yet")
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Fact {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl Fact {
+    fn phrasings(&self) -> Vec<&str> {
+        match self {
+            Fact::One(s) => vec![s.as_str()],
+            Fact::Any(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MustFlag {
+    pub phrase: String,
+    pub category: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub request: DraftRequest,
+    #[serde(default)]
+    pub must_mention: Vec<Fact>,
+    #[serde(default)]
+    pub must_flag: Vec<MustFlag>,
+    #[serde(default)]
+    pub must_not_flag: Vec<String>,
+}
+
+/// Counts over all cases.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Score {
+    pub cases: usize,
+    pub mention_hits: usize,
+    pub mention_total: usize,
+    pub flag_hits: usize,
+    pub flag_total: usize,
+    pub not_flag_flagged: usize,
+    pub not_flag_total: usize,
+    pub misses: Vec<String>,
+}
+
+fn pct(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        100.0
+    } else {
+        100.0 * n as f64 / d as f64
+    }
+}
+
+impl Score {
+    pub fn mention_rate(&self) -> f64 {
+        pct(self.mention_hits, self.mention_total)
+    }
+    pub fn flag_rate(&self) -> f64 {
+        pct(self.flag_hits, self.flag_total)
+    }
+    pub fn false_flag_rate(&self) -> f64 {
+        if self.not_flag_total == 0 {
+            0.0
+        } else {
+            pct(self.not_flag_flagged, self.not_flag_total)
+        }
+    }
+    pub fn meets_targets(&self) -> bool {
+        self.flag_hits == self.flag_total && self.mention_rate() >= 95.0 && self.false_flag_rate() <= 5.0
+    }
+}
+
+/// Whether a flag is about `phrase` (folded containment either way).
+fn about(flag: &Flag, phrase: &str) -> bool {
+    let p = fold(phrase);
+    if flag.matched.is_empty() {
+        return fold(&flag.warning.excerpt) == p || contains_words(&fold(&flag.warning.excerpt), &p);
+    }
+    let m = fold(&flag.matched);
+    !m.is_empty() && !p.is_empty() && (contains_words(&p, &m) || contains_words(&m, &p))
+}
+
+/// Scores one case from its ad and flags.
+pub fn score_case(case: &Case, title: &str, markdown: &str, flags: &[Flag], score: &mut Score) {
+    score.cases += 1;
+    let ad = fold(&format!("{title}\n{markdown}"));
+    for fact in &case.must_mention {
+        score.mention_total += 1;
+        if fact.phrasings().iter().any(|p| contains_words(&ad, &fold(p))) {
+            score.mention_hits += 1;
+        } else {
+            score.misses.push(format!("{}: not mentioned: {:?}", case.id, fact.phrasings()));
+        }
+    }
+    for m in &case.must_flag {
+        score.flag_total += 1;
+        let hit = flags.iter().any(|f| f.is_violation() && f.warning.category == m.category && about(f, &m.phrase));
+        if hit {
+            score.flag_hits += 1;
+        } else {
+            let got: Vec<&str> =
+                flags.iter().filter(|f| about(f, &m.phrase)).map(|f| f.warning.category.as_str()).collect();
+            score
+                .misses
+                .push(format!("{}: not flagged as {}: {:?} (flagged as {got:?})", case.id, m.category, m.phrase));
+        }
+    }
+    for phrase in &case.must_not_flag {
+        score.not_flag_total += 1;
+        let wrong: Vec<&Flag> = flags.iter().filter(|f| f.is_violation() && about(f, phrase)).collect();
+        if !wrong.is_empty() {
+            score.not_flag_flagged += 1;
+            let cats: Vec<&str> = wrong.iter().map(|f| f.warning.category.as_str()).collect();
+            score.misses.push(format!("{}: wrongly flagged as {cats:?}: {phrase:?}", case.id));
+        }
+    }
+}
+
+pub fn load_cases(path: &std::path::Path) -> Result<Vec<Case>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| format!("{}:{}: not a valid case", path.display(), i + 1))
+        })
+        .collect()
+}
+
+pub fn run(cli: &Cli, args: &Args) -> Result<()> {
+    let cases = load_cases(&args.cases)?;
+    if cases.is_empty() {
+        bail!("{} holds no case", args.cases.display());
+    }
+    let session = Session::new(cli)?;
+    let (_, plugin) = session.plugin(args.plugin.as_deref(), World::PostingDrafter)?;
+    let mut score = Score::default();
+    let mut failures = 0;
+    for case in &cases {
+        let (result, _) = drafting::draft(&session.runtime, &plugin, &case.request);
+        match result {
+            Ok((out, flags)) => score_case(case, &out.title, &out.markdown, &flags, &mut score),
+            Err(e) => {
+                failures += 1;
+                score.misses.push(format!("{}: drafting failed: {e}", case.id));
+                // Still score what the linter sees in the request alone.
+                let flags = crate::lint::lint_request(&case.request);
+                score_case(case, "", "", &flags, &mut score);
+            }
+        }
+    }
+    println!("plugin: {} {} ({} cases, {failures} drafting failures)", plugin.id(), plugin.version(), score.cases);
+    println!(
+        "must_mention present:          {}/{} = {:.1} % (target >= 95 %)",
+        score.mention_hits,
+        score.mention_total,
+        score.mention_rate()
+    );
+    println!(
+        "must_flag flagged (category):  {}/{} = {:.1} % (target 100 %)",
+        score.flag_hits,
+        score.flag_total,
+        score.flag_rate()
+    );
+    println!(
+        "must_not_flag flagged:         {}/{} = {:.1} % (target <= 5 %)",
+        score.not_flag_flagged,
+        score.not_flag_total,
+        score.false_flag_rate()
+    );
+    println!("targets: {}", if score.meets_targets() { "met" } else { "NOT met" });
+    if args.verbose || !score.meets_targets() {
+        for m in &score.misses {
+            println!("  - {m}");
+        }
+    }
+    Ok(())
 }

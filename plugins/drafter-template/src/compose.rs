@@ -21,6 +21,8 @@ pub struct Options {
     pub equality_mention: String,
     /// Employer used when the request names none (`employer`).
     pub default_employer: Option<String>,
+    /// Presentation of the employer (`employer-presentation`).
+    pub employer_presentation: Option<String>,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
                                examinées selon les mêmes critères, sans aucune discrimination."
                     .to_owned(),
             default_employer: None,
+            employer_presentation: None,
         }
     }
 }
@@ -47,6 +50,7 @@ impl Options {
             o.equality_mention = v;
         }
         o.default_employer = value("employer");
+        o.employer_presentation = value("employer-presentation");
         o
     }
 }
@@ -315,7 +319,7 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
             DECREE,
         ));
     }
-    let open_to_contractuels = request.open_to_contractuels.unwrap_or(false) || present(&request.contract_basis);
+    let open_to_contractuels = request.open_to_contractuels == Some(true);
     if request.open_to_contractuels.is_none()
         && !present(&request.contract_basis)
         && !present(&request.recruitment_route)
@@ -333,24 +337,53 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
             "Code général de la fonction publique, art. L332-8 ; décret n° 2019-1414 du 19 décembre 2019",
         ));
     }
-    if present(&request.recruiter_notes) {
+    if present(&request.contract_basis) && !open_to_contractuels {
         warnings.push(usual(
-            "recruiter-notes-not-published",
-            "Les notes du recruteur ne sont pas reprises dans l'annonce : reportez vous-même dans les missions ou le profil ce qui doit être publié.",
-            "",
+            "contract-basis-unused",
+            "Un fondement de recrutement contractuel est indiqué mais le poste n'est pas déclaré ouvert aux contractuels (open_to_contractuels) : l'ouverture n'est pas mentionnée.",
+            "Décret n° 2019-1414 du 19 décembre 2019",
         ));
     }
 
-    // The ad.
-    let mut md = String::new();
-    let mut heading = format!("# {title}");
-    if let Some(c) = &cadre {
-        heading.push_str(&format!(" – {}", cadre_phrase(c)));
-    } else if !grades.is_empty() {
-        heading.push_str(&format!(" – {}", grades.join(", ")));
+    let notes = request.recruiter_notes.as_deref().map(crate::notes::classify).unwrap_or_default();
+    let published_notes: Vec<String> = notes.iter().filter(|n| !n.internal).map(|n| n.text.clone()).collect();
+    let internal_notes = notes.iter().filter(|n| n.internal).count();
+    if internal_notes > 0 {
+        warnings.push(usual(
+            "recruiter-notes-kept-internal",
+            &format!(
+                "{internal_notes} remarque(s) des notes du recruteur sont internes (contexte, budget, personnes, \
+                 critères non publiables) et n'ont pas été reprises dans l'annonce."
+            ),
+            "",
+        ));
     }
-    md.push_str(&heading);
-    md.push_str("\n\n");
+    if warnings.iter().any(|w| w.category == "discrimination" && w.severity == Severity::Error) {
+        warnings.push(usual(
+            "passage-removed",
+            "Un ou plusieurs passages de la demande contenant un critère discriminatoire ont été retirés du projet \
+             d'annonce : voyez les alertes correspondantes.",
+            "Code pénal, art. 225-2 (5°)",
+        ));
+    }
+    let metier = crate::notes::labelled(request.recruiter_notes.as_deref().unwrap_or(""), &["metier", "fiche metier"])
+        .unwrap_or_else(|| {
+            warnings.push(usual(
+                "metier-from-title",
+                "Métier de référence déduit de l'intitulé : vérifiez qu'il correspond à une fiche du répertoire des \
+                 métiers territoriaux du CNFPT.",
+                "Décret n° 2018-1351 du 28 décembre 2018, art. 3, 6°",
+            ));
+            title_stem(&title)
+        });
+    let reference = crate::notes::labelled(request.recruiter_notes.as_deref().unwrap_or(""), &["ref", "reference"])
+        .unwrap_or_else(|| generated_reference(request));
+    let creation = [&request.recruitment_route, &request.recruiter_notes]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|t| fold(t).contains("creation de poste") || fold(t).contains("poste cree")));
+    // décret 2018-1351 art. 3, 2°: creation or vacancy of the post.
+    let vacancy = if creation { "Création de poste (emploi permanent)" } else { "Vacance d'emploi permanent" };
+
     let mut subtitle = vec!["Fonction publique territoriale".to_owned()];
     if let Some(c) = &categorie {
         subtitle.push(format!("catégorie {c}"));
@@ -358,86 +391,99 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     if let Some(f) = &filiere {
         subtitle.push(filiere_phrase(f));
     }
-    md.push_str(&format!("*{}*\n\n", subtitle.join(" – ")));
-
-    md.push_str("## L'employeur\n\n");
-    md.push_str(&format!("- **Employeur** : {}\n", employer.as_deref().unwrap_or(TO_COMPLETE)));
-    if let Some(s) = value(Field::Service) {
-        md.push_str(&format!("- **Service** : {s}\n"));
-    }
-    md.push_str(&format!("- **Lieu de travail** : {}\n\n", location.as_deref().unwrap_or(TO_COMPLETE)));
-
-    md.push_str("## Vos missions\n\n");
-    push_bullets(&mut md, &missions);
-    md.push_str("## Votre profil\n\n");
-    push_bullets(&mut md, &profile);
-
-    md.push_str("## Conditions\n\n");
-    md.push_str(&format!("- **Catégorie** : {}\n", categorie.as_deref().unwrap_or(TO_COMPLETE)));
-    if let Some(f) = &filiere {
-        md.push_str(&format!("- **Filière** : {f}\n"));
-    }
-    md.push_str(&format!("- **Cadre d'emplois** : {}\n", cadre.as_deref().unwrap_or(TO_COMPLETE)));
-    if !grades.is_empty() {
-        let label = if grades.len() > 1 { "Grades" } else { "Grade" };
-        md.push_str(&format!("- **{label}** : {}\n", grades.join(", ")));
-    }
-    if let Some(w) = value(Field::WorkingTime) {
-        md.push_str(&format!("- **Temps de travail** : {w}\n"));
-    }
-    match remuneration.len() {
-        0 => {}
-        1 => md.push_str(&format!("- **Rémunération** : {}\n", remuneration[0])),
-        _ => {
-            md.push_str("- **Rémunération** :\n");
-            for r in &remuneration {
-                md.push_str(&format!("  - {r}\n"));
-            }
-        }
-    }
-    if let Some(t) = value(Field::RemoteWork) {
-        md.push_str(&format!("- **Télétravail** : {t}\n"));
-    }
-    if let Some(s) = value(Field::StartDate) {
-        md.push_str(&format!("- **Prise de poste** : {s}\n"));
-    }
-    if let Some(route) = value(Field::RecruitmentRoute) {
-        md.push_str(&format!("- **Voie de recrutement** : {route}\n"));
-    }
-    if open_to_contractuels {
-        let basis = value(Field::ContractBasis).unwrap_or_else(|| DEFAULT_CONTRACT_BASIS.to_owned());
-        md.push_str(&format!(
-            "- Poste ouvert par voie statutaire ou, à défaut, contractuelle ({})\n",
-            basis.trim_end_matches('.')
-        ));
-    } else if request.open_to_contractuels == Some(false) {
-        md.push_str("- Poste ouvert aux fonctionnaires (mutation, détachement, liste d'aptitude après concours)\n");
-    }
-    md.push('\n');
-
-    md.push_str("## Candidature\n\n");
-    md.push_str(&format!("- **Date limite de candidature** : {}\n", deadline.as_deref().unwrap_or(TO_COMPLETE)));
-    md.push_str(&format!("- **Candidature à adresser à** : {}\n", contact.as_deref().unwrap_or(TO_COMPLETE)));
-    md.push_str("- Lettre de motivation et curriculum vitae ; pour les fonctionnaires, joindre le dernier arrêté de situation administrative.\n\n");
-
-    md.push_str("---\n\n");
-    md.push_str(&options.disability_mention);
-    md.push_str("\n\n");
-    md.push_str(&options.equality_mention);
-    md.push('\n');
-
+    let service = value(Field::Service);
+    let presentation = options.employer_presentation.clone().unwrap_or_else(|| match (&employer, &service) {
+        (Some(e), Some(s)) => format!(
+            "{e} recrute au sein de : {s}. Rejoindre une collectivité territoriale, c'est mettre ses compétences au \
+             service de l'intérêt général et des habitants du territoire."
+        ),
+        (Some(e), None) => format!(
+            "{e} recrute. Rejoindre une collectivité territoriale, c'est mettre ses compétences au service de \
+             l'intérêt général et des habitants du territoire."
+        ),
+        _ => "Rejoindre une collectivité territoriale, c'est mettre ses compétences au service de l'intérêt \
+              général et des habitants du territoire."
+            .to_owned(),
+    });
+    // Opening to contract staff only when the request says so (décret n° 2019-1414; CGFP L332-8).
+    let contractuels = (request.open_to_contractuels == Some(true)).then(|| {
+        value(Field::ContractBasis)
+            .unwrap_or_else(|| DEFAULT_CONTRACT_BASIS.to_owned())
+            .trim_end_matches('.')
+            .to_owned()
+    });
+    let ctx = minijinja::context! {
+        title => &title,
+        cadre => &cadre,
+        cadre_heading => cadre.as_deref().map(cadre_phrase),
+        grades => &grades,
+        subtitle => subtitle.join(" – "),
+        reference => &reference,
+        vacancy => vacancy,
+        presentation => presentation,
+        employer => &employer,
+        service => &service,
+        location => &location,
+        missions => &missions,
+        profile => &profile,
+        notes => &published_notes,
+        metier => &metier,
+        categorie => &categorie,
+        filiere => &filiere,
+        working_time => value(Field::WorkingTime),
+        remuneration => &remuneration,
+        remote_work => value(Field::RemoteWork),
+        start_date => value(Field::StartDate),
+        route => value(Field::RecruitmentRoute),
+        contractuels => contractuels,
+        titulaires_only => request.open_to_contractuels == Some(false),
+        deadline => &deadline,
+        contact => &contact,
+        disability => &options.disability_mention,
+        equality => &options.equality_mention,
+        todo => TO_COMPLETE,
+    };
+    let mut env = minijinja::Environment::new();
+    // Markdown, not HTML: no escaping; the request's text is the recruiter's own.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_keep_trailing_newline(true);
+    let md = env
+        .render_str(TEMPLATE, ctx)
+        .map_err(|e| DraftError::Internal(format!("le modèle d'annonce n'a pas pu être rempli : {e}")))?;
     Ok(JobAd { title, markdown: md, warnings })
 }
 
-fn push_bullets(md: &mut String, items: &[String]) {
-    if items.is_empty() {
-        md.push_str(&format!("- {TO_COMPLETE}\n\n"));
-        return;
+/// The Markdown template of the ad (minijinja).
+const TEMPLATE: &str = include_str!("../templates/annonce.md.j2");
+
+/// The title without its gender mark, as the métier when the notes name none.
+fn title_stem(title: &str) -> String {
+    title.trim_end_matches("(F/H)").trim().to_owned()
+}
+
+/// A stable reference when the notes give none: "VIV-<year of the deadline>-<6 hex digits of a
+/// hash of title, employer and deadline>", so the same request always gets the same reference.
+pub fn generated_reference(r: &DraftRequest) -> String {
+    let key = format!(
+        "{}|{}|{}",
+        fold(&r.job_title),
+        fold(r.employer.as_deref().unwrap_or("")),
+        fold(r.application_deadline.as_deref().unwrap_or(""))
+    );
+    // FNV-1a: tiny, deterministic across platforms.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
     }
-    for item in items {
-        md.push_str(&format!("- {item}\n"));
+    let year = r
+        .application_deadline
+        .as_deref()
+        .and_then(|d| d.split(|c: char| !c.is_ascii_digit()).find(|t| t.len() == 4).map(str::to_owned));
+    match year {
+        Some(y) => format!("VIV-{y}-{:06X}", h & 0xFF_FFFF),
+        None => format!("VIV-{:06X}", h & 0xFF_FFFF),
     }
-    md.push('\n');
 }
 
 /// "adjoints administratifs territoriaux" → "Cadre d'emplois des adjoints administratifs

@@ -12,6 +12,7 @@
 
 pub mod compose;
 pub mod lint;
+pub mod notes;
 pub mod words;
 
 #[cfg(test)]

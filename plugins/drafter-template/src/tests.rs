@@ -62,7 +62,7 @@ fn complete_request_gives_a_full_ad_without_alerts() {
     assert!(md.contains("- **Date limite de candidature** : 15 mars 2026"));
     assert!(!md.contains(TO_COMPLETE));
     // Only the note that the default legal basis was used.
-    assert_eq!(codes(&ad), ["contract-basis-default"]);
+    assert_eq!(codes(&ad), ["contract-basis-default", "metier-from-title"]);
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn age_in_recruiter_notes_warns_and_stays_out_of_the_ad() {
     assert!(w.excerpt.contains("moins de 30 ans"));
     assert!(!ad.markdown.contains("30 ans"));
     assert!(!ad.markdown.contains("chef de service"));
-    assert!(codes(&ad).contains(&"recruiter-notes-not-published"));
+    assert!(codes(&ad).contains(&"recruiter-notes-kept-internal"));
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn contract_basis_and_options() {
     assert!(ad.markdown.contains("contractuelle (article L332-14 du code général de la fonction publique)"));
     assert!(!ad.markdown.contains(DEFAULT_CONTRACT_BASIS));
     assert!(ad.markdown.contains("Poste ouvert aux bénéficiaires de l'obligation d'emploi."));
-    assert!(codes(&ad).is_empty(), "{:?}", codes(&ad));
+    assert_eq!(codes(&ad), ["metier-from-title"]);
 
     r.open_to_contractuels = Some(false);
     r.contract_basis = None;
@@ -194,4 +194,46 @@ fn minimal_request_is_drafted_with_placeholders() {
     assert!(codes(&ad).contains(&"missing-employer"));
     assert!(codes(&ad).contains(&"recruitment-route-unspecified"));
     assert_eq!(draft(&r, &Options::default()).unwrap(), ad);
+}
+
+#[test]
+fn decree_mentions_reference_and_publishable_notes_are_in_the_ad() {
+    let mut r = request();
+    r.recruiter_notes = Some(
+        "Réf. : DRH-2026-14. Métier : Gestionnaire paie. Équipe de 6 agents, logiciel Ciril. \
+         Entre nous, le précédent titulaire est parti en conflit avec la cheffe. Budget serré."
+            .into(),
+    );
+    let ad = draft(&r, &Options::default()).unwrap();
+    let md = &ad.markdown;
+    for needle in [
+        "Fonction publique territoriale",
+        "Vacance d'emploi permanent",
+        "**Référence de l'offre : DRH-2026-14**",
+        "- **Métier de référence** : Gestionnaire paie\n",
+        "- Équipe de 6 agents, logiciel Ciril.\n",
+        "- **Poste à pourvoir (prise de poste)** : 1er mai 2026\n",
+        "Département de l'Exemple recrute au sein de",
+    ] {
+        assert!(md.contains(needle), "{needle:?} missing in\n{md}");
+    }
+    assert!(!md.contains("titulaire est parti") && !md.contains("Budget"));
+    assert!(codes(&ad).contains(&"recruiter-notes-kept-internal"));
+    assert!(!codes(&ad).contains(&"metier-from-title"));
+
+    // Without a reference in the notes: a stable generated one.
+    r.recruiter_notes = None;
+    let a = draft(&r, &Options::default()).unwrap();
+    assert!(a.markdown.contains("**Référence de l'offre : VIV-2026-"));
+    assert_eq!(a, draft(&r, &Options::default()).unwrap());
+}
+
+#[test]
+fn contractuels_opening_only_when_requested() {
+    let mut r = request();
+    r.open_to_contractuels = None;
+    r.contract_basis = Some("article L332-8".into());
+    let ad = draft(&r, &Options::default()).unwrap();
+    assert!(!ad.markdown.contains("contractuelle"));
+    assert!(codes(&ad).contains(&"contract-basis-unused"));
 }
