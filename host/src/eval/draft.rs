@@ -120,7 +120,11 @@ fn about(flag: &Flag, phrase: &str) -> bool {
         return fold(&flag.warning.excerpt) == p || contains_words(&fold(&flag.warning.excerpt), &p);
     }
     let m = fold(&flag.matched);
-    !m.is_empty() && !p.is_empty() && (contains_words(&p, &m) || contains_words(&m, &p))
+    let e = fold(&flag.warning.excerpt);
+    // The words overlap, and the warning's passage is the one holding the phrase (not another
+    // sentence that happens to share the words).
+    let words = !m.is_empty() && !p.is_empty() && (contains_words(&p, &m) || contains_words(&m, &p));
+    words && (contains_words(&e, &p) || contains_words(&p, &e) || flag.warning.excerpt.contains('…'))
 }
 
 /// Scores one case from its ad and flags.

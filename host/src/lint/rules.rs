@@ -417,7 +417,7 @@ pub(crate) static RULES: &[Rule] = &[
     },
     // ── Loss of autonomy ────────────────────────────────────────────────────────────────
     Rule { unless_near: SOCIAL_PUBLIC, window: 6, ..r(&[LossOfAutonomy], "perte d autonomie") },
-    r(&[LossOfAutonomy], "sans|pas|aucune de perte d autonomie"),
+    r(&[LossOfAutonomy], "sans|pas|aucune ~ perte d autonomie"),
     r(&[LossOfAutonomy], "non dependant|dependante|dependants|dependantes"),
     r(&[LossOfAutonomy], "sans|pas de dependance"),
     // ── Mores ───────────────────────────────────────────────────────────────────────────
