@@ -64,7 +64,9 @@ fn draft_output_has_the_issue_fields_and_a_complete_request_has_no_violation() {
     {
         assert!(md.contains(needle), "{needle} missing:\n{md}");
     }
-    assert_eq!(violations(&v), [], "{md}");
+    // The fixture gives no start date: the only gap is décret 2018-1351 art. 3, 11°.
+    let expected = [("missing-mention".to_owned(), "missing-mention".to_owned(), "vacancy-date".to_owned())];
+    assert_eq!(violations(&v), expected, "{md}");
     for w in v["warnings"].as_array().unwrap() {
         for field in ["code", "category", "severity", "message", "article", "excerpt"] {
             assert!(w.get(field).is_some(), "{field} missing in {w}");
@@ -119,8 +121,13 @@ fn lint_command_checks_a_markdown_ad() {
     let strict = vivier(dir.path(), &["lint", "--strict", bad.to_str().unwrap()]);
     assert_eq!(strict.status.code(), Some(2));
 
-    // The template's own ad passes the linter.
-    let o = vivier(dir.path(), &["draft", &repo("tests/fixtures/conformance/draft-request.json")]);
+    // The template's own ad from a complete request passes the linter.
+    let mut request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("tests/fixtures/conformance/draft-request.json")).unwrap())
+            .unwrap();
+    request["start_date"] = "1er mars 2027".into();
+    let path = write(dir.path(), "request.json", &request.to_string());
+    let o = vivier(dir.path(), &["draft", path.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let good = write(dir.path(), "good.md", v["markdown"].as_str().unwrap());
     let o = vivier(dir.path(), &["lint", "--strict", good.to_str().unwrap()]);

@@ -186,6 +186,8 @@ pub(crate) static RULES: &[Rule] = &[
         ..r(&[Age], "jeune|jeunes")
     },
     r(&[Age], "jeune|jeunes diplome|diplomee|diplomes|diplomees"),
+    r(&[Age], "jeune|jeunes et dynamique|dynamiques|motive|motivee|motives|energique|energiques|sportif|sportive"),
+    r(&[Age], "personne|personnes|candidat|candidats|candidate|candidates|profil|profils|equipe|collaborateur|collaboratrice jeune|jeunes"),
     r(&[Age, Sex], "jeune|jeunes fille|filles|homme|hommes|femme|femmes"),
     r(&[Age], "generation y|z|millennial"),
     r(&[Age], "digital native|natives|natif|natifs"),

@@ -19,6 +19,7 @@ fn flagged(text: &str, category: &str) -> bool {
 fn direct_and_indirect_criteria_are_flagged_with_their_category() {
     let cases = [
         ("Nous cherchons une personne jeune et dynamique.", "age"),
+        ("Une personne jeune et dynamique, de nationalité française", "age"),
         ("Candidat de moins de 30 ans", "age"),
         ("Âgé·e de 25 à 35 ans", "age"),
         ("Idéalement né après 1990", "age"),
