@@ -17,6 +17,7 @@ pub mod json_resume;
 pub mod lint;
 pub mod manifest;
 pub mod model;
+pub mod outbound;
 pub mod registry;
 pub mod runtime;
 pub mod timeline;

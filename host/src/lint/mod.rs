@@ -18,6 +18,9 @@ pub use criteria::Criterion;
 use crate::model::{DraftRequest, DraftWarning, Severity};
 use text::{excerpt, fold};
 
+/// Characters of recruiter notes compared with the ad for leaks.
+pub const MAX_NOTES_CHARS: usize = 64 * 1024;
+
 /// Longest excerpt in a warning, in characters.
 pub const MAX_EXCERPT_CHARS: usize = 200;
 
@@ -190,6 +193,11 @@ pub fn lint_ad(title: &str, markdown: &str, request: Option<&DraftRequest>) -> V
         });
     }
     if let Some(n) = request.and_then(|r| r.recruiter_notes.as_deref()) {
+        // Meeting notes are short; a pathological size must not stall the check.
+        let n = match n.char_indices().nth(MAX_NOTES_CHARS) {
+            Some((i, _)) => &n[..i],
+            None => n,
+        };
         for (ad_sentence, _note) in notes::leaks(n, markdown) {
             out.push(Flag {
                 warning: DraftWarning {

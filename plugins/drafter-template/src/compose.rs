@@ -117,7 +117,10 @@ fn all_texts(r: &DraftRequest) -> Vec<(Field, String)> {
     opt(&mut out, Field::Contact, &r.contact);
     opt(&mut out, Field::ContractBasis, &r.contract_basis);
     opt(&mut out, Field::RecruitmentRoute, &r.recruitment_route);
-    opt(&mut out, Field::Notes, &r.recruiter_notes);
+    // The host's linter reads the whole notes; this plugin reads what a meeting note can hold.
+    if let Some(n) = &r.recruiter_notes {
+        out.push((Field::Notes, crate::notes::head(n, 4 * crate::notes::MAX_NOTES_CHARS).to_owned()));
+    }
     out
 }
 
@@ -345,8 +348,23 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
         ));
     }
 
-    let notes = request.recruiter_notes.as_deref().map(crate::notes::classify).unwrap_or_default();
-    let published_notes: Vec<String> = notes.iter().filter(|n| !n.internal).map(|n| n.text.clone()).collect();
+    // Meeting notes are short: past MAX_NOTES_CHARS they are not used for the ad (the
+    // discrimination check above still read them whole).
+    let notes_text = request.recruiter_notes.as_deref().map(|n| crate::notes::head(n, crate::notes::MAX_NOTES_CHARS));
+    if request.recruiter_notes.as_deref().is_some_and(|n| n.chars().count() > crate::notes::MAX_NOTES_CHARS) {
+        warnings.push(usual(
+            "recruiter-notes-truncated",
+            "Notes du recruteur très longues : seul leur début a été exploité pour l'annonce.",
+            "",
+        ));
+    }
+    let notes = notes_text.map(crate::notes::classify).unwrap_or_default();
+    let mut published_notes: Vec<String> = Vec::new();
+    for n in notes.iter().filter(|n| !n.internal) {
+        if !published_notes.contains(&n.text) && published_notes.len() < crate::notes::MAX_PUBLISHED {
+            published_notes.push(n.text.clone());
+        }
+    }
     let internal_notes = notes.iter().filter(|n| n.internal).count();
     if internal_notes > 0 {
         warnings.push(usual(
@@ -366,17 +384,16 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
             "Code pénal, art. 225-2 (5°)",
         ));
     }
-    let metier = crate::notes::labelled(request.recruiter_notes.as_deref().unwrap_or(""), &["metier", "fiche metier"])
-        .unwrap_or_else(|| {
-            warnings.push(usual(
-                "metier-from-title",
-                "Métier de référence déduit de l'intitulé : vérifiez qu'il correspond à une fiche du répertoire des \
+    let metier = crate::notes::labelled(notes_text.unwrap_or(""), &["metier", "fiche metier"]).unwrap_or_else(|| {
+        warnings.push(usual(
+            "metier-from-title",
+            "Métier de référence déduit de l'intitulé : vérifiez qu'il correspond à une fiche du répertoire des \
                  métiers territoriaux du CNFPT.",
-                "Décret n° 2018-1351 du 28 décembre 2018, art. 3, 6°",
-            ));
-            title_stem(&title)
-        });
-    let reference = crate::notes::labelled(request.recruiter_notes.as_deref().unwrap_or(""), &["ref", "reference"])
+            "Décret n° 2018-1351 du 28 décembre 2018, art. 3, 6°",
+        ));
+        title_stem(&title)
+    });
+    let reference = crate::notes::labelled(notes_text.unwrap_or(""), &["ref", "reference"])
         .unwrap_or_else(|| generated_reference(request));
     let creation = [&request.recruitment_route, &request.recruiter_notes]
         .iter()

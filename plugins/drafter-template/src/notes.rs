@@ -91,6 +91,19 @@ const INTERNAL_MARKERS: &[&str] = &[
     "sensible",
 ];
 
+/// Characters of notes read for the ad.
+pub const MAX_NOTES_CHARS: usize = 4000;
+/// Note sentences published at most.
+pub const MAX_PUBLISHED: usize = 10;
+
+/// The first `max` characters of a text.
+pub fn head(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
 /// A sentence of the notes and whether it must stay internal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteSentence {

@@ -237,3 +237,14 @@ fn contractuels_opening_only_when_requested() {
     assert!(!ad.markdown.contains("contractuelle"));
     assert!(codes(&ad).contains(&"contract-basis-unused"));
 }
+
+#[test]
+fn a_megabyte_of_notes_is_drafted_quickly() {
+    let mut r = request();
+    r.recruiter_notes = Some("Notes de réunion. ".repeat(60_000));
+    let t = std::time::Instant::now();
+    let ad = draft(&r, &Options::default()).unwrap();
+    eprintln!("1 MB of notes: {:?}", t.elapsed());
+    assert!(ad.markdown.len() < 20_000);
+    assert!(codes(&ad).contains(&"recruiter-notes-truncated"));
+}
