@@ -21,6 +21,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("example-drafter", "examples/plugin-drafter"),
 ];
 
+/// Reference plugins that need an administrator's grant: built for the tests and for packing,
+/// not embedded (the bundled set must work with nothing granted).
+const GRANTED: &[(&str, &str)] = &[("vivier-drafter-llm", "plugins/drafter-llm")];
+
 /// Features of `vivier-hostile`, one component each.
 const HOSTILE: &[&str] = &[
     "noop",
@@ -79,6 +83,12 @@ fn main() {
     // Test components stay out of the binary: the tests find them in this directory.
     std::fs::create_dir_all(&test_dir).unwrap();
     for (package, dir) in EXAMPLES {
+        let wasm = builder.build(package, &[]);
+        std::fs::copy(&wasm, test_dir.join(format!("{package}.wasm"))).unwrap();
+        std::fs::copy(builder.workspace.join(dir).join("vivier-plugin.toml"), test_dir.join(format!("{package}.toml")))
+            .unwrap();
+    }
+    for (package, dir) in GRANTED {
         let wasm = builder.build(package, &[]);
         std::fs::copy(&wasm, test_dir.join(format!("{package}.wasm"))).unwrap();
         std::fs::copy(builder.workspace.join(dir).join("vivier-plugin.toml"), test_dir.join(format!("{package}.toml")))

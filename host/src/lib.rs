@@ -12,6 +12,7 @@ pub mod cli;
 pub mod conformance;
 pub mod drafting;
 pub mod eval;
+pub mod grants;
 pub mod inference;
 pub mod json_resume;
 pub mod lint;

@@ -66,7 +66,13 @@ impl PluginEntry {
         let grants = PluginGrants {
             config: Default::default(),
             models: self.bundle.manifest.capabilities.models.clone().into(),
+            outbound: Default::default(),
         };
+        self.load_with(runtime, grants)
+    }
+
+    /// Loads with the grants an administrator gave (see [`crate::grants`]).
+    pub fn load_with(&self, runtime: &Runtime, grants: PluginGrants) -> Result<LoadedPlugin, RegistryError> {
         runtime.load(&self.bundle, self.signature.clone(), grants).map_err(|source| RegistryError::Load {
             id: self.id().to_owned(),
             version: self.version().to_owned(),

@@ -100,7 +100,13 @@ pub fn check_import(world: World, name: &str, outbound_granted: bool) -> ImportV
                 "`{name}`: outbound HTTP needs `outbound-hosts` in the manifest and an administrator's grant"
             ));
         }
-        return ImportVerdict::Refused(format!("`{name}`: outbound HTTP is not available on this host version"));
+        // The client side only: a plugin sends requests, it never serves them.
+        if name.starts_with("wasi:http/outgoing-handler@") || name.starts_with("wasi:http/types@") {
+            return ImportVerdict::Allowed;
+        }
+        return ImportVerdict::Refused(format!(
+            "`{name}`: only wasi:http/outgoing-handler and wasi:http/types are available"
+        ));
     }
     if name.starts_with("wasi:sockets/") {
         return ImportVerdict::Refused(format!(
@@ -141,6 +147,18 @@ mod tests {
             ImportVerdict::Refused(m) if m.contains("outbound-hosts")
         ));
         assert_eq!(check_import(World::CvParser, "wasi:cli/environment@0.2.6", false), ImportVerdict::Allowed);
+    }
+
+    #[test]
+    fn http_client_imports_need_outbound_hosts() {
+        let h = "wasi:http/outgoing-handler@0.2.12";
+        assert!(matches!(check_import(World::PostingDrafter, h, false), ImportVerdict::Refused(_)));
+        assert_eq!(check_import(World::PostingDrafter, h, true), ImportVerdict::Allowed);
+        assert_eq!(check_import(World::PostingDrafter, "wasi:http/types@0.2.12", true), ImportVerdict::Allowed);
+        assert!(matches!(
+            check_import(World::PostingDrafter, "wasi:http/incoming-handler@0.2.12", true),
+            ImportVerdict::Refused(_)
+        ));
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub enum PluginCommand {
 pub(crate) struct Session {
     pub(crate) registry: Registry,
     pub(crate) runtime: Runtime,
+    pub(crate) data_dir: PathBuf,
 }
 
 impl Session {
@@ -142,8 +143,9 @@ impl Session {
             .map(|k| parse_verifying_key(k).with_context(|| format!("trusted key `{k}`")))
             .collect::<Result<Vec<_>>>()?;
         let registry = Registry::new(&cli.data_dir, trusted);
+        let data_dir = cli.data_dir.clone();
         let config = RuntimeConfig { cache_dir: Some(cli.data_dir.join("cache")), ..Default::default() };
-        Ok(Self { registry, runtime: Runtime::new(config)? })
+        Ok(Self { registry, runtime: Runtime::new(config)?, data_dir })
     }
 
     pub(crate) fn plugin(&self, spec: Option<&str>, world: World) -> Result<(PluginEntry, LoadedPlugin)> {
@@ -154,7 +156,9 @@ impl Session {
         if entry.world() != world {
             bail!("plugin {} implements {}, not {world}", entry.id(), entry.world());
         }
-        let loaded = entry.load(&self.runtime)?;
+        let grants =
+            crate::grants::AdminGrants::load(&self.data_dir, entry.id())?.to_plugin_grants(&entry.bundle.manifest)?;
+        let loaded = entry.load_with(&self.runtime, grants)?;
         Ok((entry, loaded))
     }
 }

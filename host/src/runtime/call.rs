@@ -226,6 +226,17 @@ impl Runtime {
         let log = state.take_log();
         report.log = log.entries;
         report.log_dropped = log.dropped;
+        // Outbound calls: logged without bodies; a refused one fails the call with its reason.
+        for c in state.http_hooks.log.calls() {
+            report.log.push(LogEntry {
+                level: super::sandbox::LogLevel::Info,
+                source: "http",
+                message: serde_json::to_string(&c).unwrap_or_default(),
+            });
+        }
+        if let Some(denied) = state.http_hooks.log.denied() {
+            return Err(PluginError::OutboundDenied { plugin: id.to_owned(), reason: denied.to_string() });
+        }
         report.peak_memory_bytes = state.limiter.peak();
         let (mut value,) = called?;
         let bytes = serde_json::to_vec(&value).map_err(|e| PluginError::InvalidOutput {

@@ -20,6 +20,8 @@ pub enum PluginError {
     InvalidOutput { plugin: String, reason: String },
     #[error("plugin {plugin} could not be started: {reason}")]
     Instantiation { plugin: String, reason: String },
+    #[error("plugin {plugin} tried an outbound request that is not granted: {reason}")]
+    OutboundDenied { plugin: String, reason: String },
     #[error("host error while running plugin {plugin}: {reason}")]
     Host { plugin: String, reason: String },
 }
@@ -43,6 +45,7 @@ impl PluginError {
             PluginError::OutputTooLarge { .. } => "output_too_large",
             PluginError::InvalidOutput { .. } => "invalid_output",
             PluginError::Instantiation { .. } => "instantiation",
+            PluginError::OutboundDenied { .. } => "outbound_denied",
             PluginError::Host { .. } => "host",
         }
     }

@@ -43,6 +43,9 @@ fn iface(name: &str) -> String {
 /// Adds WASI (everything denied by the per-call context) and Vivier's host interfaces.
 pub fn add_to_linker(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
     wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    // wasi:http is linked for every plugin, but only a manifest that asks for outbound hosts may
+    // import it (world::check_import), and each request must match an administrator's grant.
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker)?;
     // Interfaces that only carry types still have to exist as instances.
     for types_only in ["types", "cv", "matching", "drafting"] {
         linker.instance(&iface(types_only))?;

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod call;
 pub mod error;
 mod host_imports;
+pub mod http;
 pub mod limits;
 pub mod plugin;
 pub mod sandbox;

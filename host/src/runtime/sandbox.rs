@@ -19,6 +19,8 @@ pub struct PluginGrants {
     pub config: Arc<BTreeMap<String, String>>,
     /// Models the plugin may use through `inference`.
     pub models: Arc<[String]>,
+    /// Endpoints the plugin may reach through `wasi:http`, granted by an administrator.
+    pub outbound: Arc<[super::http::OutboundGrant]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -87,6 +89,8 @@ pub struct CallState {
     pub(crate) inference: Option<Arc<dyn Inference>>,
     pub(crate) stdout: CappedSink,
     pub(crate) stderr: CappedSink,
+    http: wasmtime_wasi_http::WasiHttpCtx,
+    pub(crate) http_hooks: super::http::OutboundHooks,
 }
 
 impl CallState {
@@ -96,8 +100,12 @@ impl CallState {
         // WasiCtxBuilder starts with nothing: no preopened directory, no environment, no
         // arguments, stdin closed, TCP/UDP and name lookup denied.
         let wasi = WasiCtxBuilder::new().stdout(stdout.clone()).stderr(stderr.clone()).build();
+        // Outbound calls end before the call's own deadline, so the plugin can report a clean error.
+        let http_hooks = super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8));
         Self {
             wasi,
+            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+            http_hooks,
             table: ResourceTable::new(),
             limiter: MemoryLimiter::new(limits.memory_bytes),
             log: LogBuffer::new(limits.max_log_bytes),
@@ -132,6 +140,12 @@ impl CallState {
             start += 1;
         }
         text[start..].to_owned()
+    }
+}
+
+impl wasmtime_wasi_http::WasiHttpView for CallState {
+    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
+        wasmtime_wasi_http::WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.http_hooks }
     }
 }
 
