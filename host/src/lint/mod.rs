@@ -149,7 +149,13 @@ fn request_fields(r: &DraftRequest) -> Vec<(&'static str, String)> {
         out.extend(list.iter().map(|v| (name, v.clone())));
     }
     if let Some(n) = &r.recruiter_notes {
-        out.push(("recruiter_notes", n.clone()));
+        // Meeting notes are short; a pathological size is read up to a bound (the ad is always
+        // read whole).
+        let head = match n.char_indices().nth(MAX_NOTES_CHARS) {
+            Some((i, _)) => &n[..i],
+            None => n.as_str(),
+        };
+        out.push(("recruiter_notes", head.to_owned()));
     }
     out
 }
@@ -165,6 +171,21 @@ pub fn lint_request(request: &DraftRequest) -> Vec<Flag> {
         criterion_flags(text, &document, origin, &mut out);
     }
     out.extend(title_flag(&request.job_title, true));
+    if request.recruiter_notes.as_deref().is_some_and(|n| n.chars().count() > MAX_NOTES_CHARS) {
+        out.push(Flag {
+            warning: DraftWarning {
+                code: "notes-partly-checked".into(),
+                category: "style".into(),
+                severity: Severity::Info,
+                message: format!(
+                    "Notes du recruteur très longues : seuls les {MAX_NOTES_CHARS} premiers caractères ont été contrôlés."
+                ),
+                article: String::new(),
+                excerpt: String::new(),
+            },
+            matched: String::new(),
+        });
+    }
     dedup(out)
 }
 
