@@ -2,8 +2,7 @@
 //! endpoints an administrator granted, and the check of the address a granted name resolves to,
 //! so that an allowed name cannot be pointed at another internal address (DNS rebinding).
 //!
-//! This is the decision logic only; the `wasi:http` outgoing-request hook that calls it is not
-//! wired yet (see the closing note of issue 5).
+//! The decision logic; `runtime::http` applies it to every `wasi:http` request a plugin sends.
 
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 
