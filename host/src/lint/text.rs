@@ -65,8 +65,7 @@ pub fn words(text: &str) -> Vec<Word> {
         let stem_end = chars.get(i).map_or(text.len(), |&(b, _)| b);
         // Inclusive endings: "·e", "·es", ".e", "(e)", "(e)s", "·rice".
         let mut end = stem_end;
-        loop {
-            let Some(&(_, sep)) = chars.get(i) else { break };
+        while let Some(&(_, sep)) = chars.get(i) {
             if INCLUSIVE_DOTS.contains(&sep) || (sep == '.' && short_ending(&chars, i + 1)) {
                 let mut j = i + 1;
                 let mut n = 0;

@@ -8,7 +8,6 @@
 //! response size. Each call is logged (host, bytes, duration, status; never a body).
 
 use crate::outbound::{self, Grant, OutboundError};
-use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -260,6 +259,6 @@ async fn send(
     };
     drop(connection);
     call.bytes_received = bytes.len() as u64;
-    let body: WasiBody = Full::new(Bytes::from(bytes)).map_err(|never| match never {}).boxed_unsync();
+    let body: WasiBody = Full::new(bytes).map_err(|never| match never {}).boxed_unsync();
     Ok(http::Response::from_parts(parts, body))
 }
