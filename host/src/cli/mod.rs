@@ -18,6 +18,9 @@ mod draft;
 mod parse;
 mod plugin;
 mod rank;
+mod serve;
+
+pub use serve::{AuditCommand, KeysCommand};
 
 pub use parse::media_type_for;
 use parse::{call_summary, parse_one};
@@ -90,6 +93,25 @@ pub enum Command {
     Eval {
         #[command(subcommand)]
         command: crate::eval::EvalCommand,
+    },
+    /// Run the SIRH HTTP API (default 127.0.0.1:8080, or VIVIER_BIND=host:port).
+    Serve {
+        /// TOML configuration file (default: <data-dir>/vivier.toml when present).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on; overrides VIVIER_BIND and the configuration file.
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
 }
 
@@ -176,6 +198,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Plugin { command } => plugin::run(&cli, command),
         Command::Eval { command } => crate::eval::run(&cli, command),
+        Command::Serve { config, bind } => serve::serve(&cli, config.as_deref(), *bind),
+        Command::Keys { command } => serve::keys(&cli, command),
+        Command::Audit { command } => serve::audit(&cli, command),
     }
 }
 
