@@ -109,12 +109,26 @@ pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
         let inner = err.into_inner();
         use serde_json::error::Category;
         match inner.classify() {
-            Category::Data => ApiError::invalid(if path == "." { "$".into() } else { path }, inner.to_string()),
+            Category::Data => ApiError::invalid(field_path(&path, &inner.to_string()), inner.to_string()),
             Category::Syntax | Category::Eof | Category::Io => {
                 ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}"))
             }
         }
     })
+}
+
+/// The path of the offending field. serde reports a missing or unknown field at the path of the
+/// object that holds it, so the field's name is taken from the message.
+fn field_path(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p).and_then(|rest| rest.split('`').next()));
+    match (path, named) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => "$".to_owned(),
+        (p, Some(name)) => format!("{p}.{name}"),
+        (p, None) => p.to_owned(),
+    }
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {

@@ -11,7 +11,6 @@ pub mod slots;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 pub type Pool = sqlx::SqlitePool;
@@ -46,7 +45,7 @@ impl Store {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| StoreError::Io { path: data_dir.display().to_string(), source })?;
         let path = data_dir.join(DB_FILE);
-        let options = SqliteConnectOptions::from_str("sqlite:")?
+        let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
             // WAL: readers never block the writer; FULL sync: a committed row survives a crash.

@@ -104,7 +104,11 @@ pub async fn rank(
         Err(e) => return Err(super::plugin_failure(&e, &trace_id)),
         Ok(Err(e)) => {
             state.audit.record(Event::new("plugin.call", &caller.key_id, call_payload(&trace_id, &report))).await?;
-            return Err(ApiError::invalid("posting", e.to_string()).with_trace(&trace_id));
+            return Err(match e {
+                crate::model::MatchError::InvalidPosting(m) => ApiError::invalid("posting", m),
+                other => ApiError::new(axum::http::StatusCode::BAD_GATEWAY, "plugin_failed", other.to_string()),
+            }
+            .with_trace(&trace_id));
         }
         Ok(Ok(a)) => a,
     };
