@@ -28,7 +28,7 @@ fn matcher_bundle(dir: &Path, version: &str) -> Vec<u8> {
 
 fn hostile_bundle(dir: &Path, feature: &str) -> Vec<u8> {
     let manifest = common::manifest(&format!("hostile-{feature}"), "skills-matcher", 64, 2000, "");
-    let bundle = Bundle::pack(manifest, common::component(feature), None).unwrap();
+    let bundle = Bundle::pack(manifest, common::component(&format!("hostile-{feature}")), None).unwrap();
     let path = dir.join(format!("{feature}.zip"));
     bundle.write_zip(&path).unwrap();
     std::fs::read(path).unwrap()

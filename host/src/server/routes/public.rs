@@ -102,7 +102,7 @@ async fn register_html(State(state): State<Shared>) -> Html<String> {
             .map(|p| format!("<li>{} : {} ({})</li>", s(&p["metric"]), s(&p["value"]), s(&p["dataset"])))
             .collect();
         items.push_str(&format!(
-            "<section><h2>{usage}</h2><p>{objet}</p><p>État : {etat}</p><dl><dt>Module</dt><dd>{nom} version {version} ({editeur})</dd>\
+            "<section><h2>{usage}</h2><p>{objet}</p><p>État : {etat}</p><dl><dt>Module</dt><dd>{nom} (<code>{id}</code>) version {version}, {editeur}</dd>\
              <dt>Empreinte SHA-256</dt><dd><code>{digest}</code></dd><dt>Finalité prévue</dt><dd>{finalite}</dd>\
              <dt>Contrôle humain</dt><dd>{controle}</dd><dt>Contact du fournisseur</dt><dd>{contact}</dd></dl>\
              <h3>Limites connues</h3><ul>{limits}</ul><h3>Performances mesurées</h3><ul>{perf}</ul></section>",
@@ -110,6 +110,7 @@ async fn register_html(State(state): State<Shared>) -> Html<String> {
             objet = s(&a["objet"]),
             etat = if a["en_service"] == true { "en service" } else { "suspendu" },
             nom = s(&m["nom"]),
+            id = s(&m["id"]),
             version = s(&m["version"]),
             editeur = s(&m["editeur"]),
             digest = s(&m["empreinte_sha256"]),
