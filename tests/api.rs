@@ -310,6 +310,10 @@ fn bad_input_gets_typed_errors_never_500() {
     assert_error(&post_json(&s.url("/v1/admin/plugins/vivier-matcher-lexical/disable"), a, &json!({})), 409, None);
     assert_error(&post_empty(&s.url("/v1/admin/slots/skills-matcher/rollback"), a), 409, None);
     assert_error(&post_json(&s.url("/v1/admin/keys"), a, &json!({ "role": "root" })), 422, Some("role"));
+    // Rejections produced by the framework itself (path or query that does not parse) are JSON too.
+    assert_error(&get(&s.url("/v1/audit/events?after=abc"), a), 400, None);
+    assert_error(&get(&s.url("/v1/audit/events?limit=0"), a), 422, Some("limit"));
+    assert_error(&get(&s.url("/v1/candidates/%FF%FE"), key), 400, None);
     let m = get(&s.url("/metrics"), a).text;
     assert!(!m.contains("status=\"500\""), "{m}");
 }

@@ -73,6 +73,36 @@ fn state_survives_a_restart() {
 }
 
 #[test]
+fn graceful_shutdown_lets_in_flight_requests_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    let s = Server::start(dir.path());
+    let profile = parse(&s, &sirh, "fr-redactrice-territoriale.txt")["profile"].clone();
+    // A ranking of many inline profiles takes long enough to be in flight when SIGTERM arrives.
+    let profiles: Vec<_> = (0..1500).map(|i| json!({ "ref": format!("r{i}"), "profile": profile })).collect();
+    let body = json!({ "posting": fixture_json("posting.json"), "profiles": profiles });
+    let url = s.url("/v1/rankings");
+    let key = sirh.clone();
+    let started = Arc::new(AtomicBool::new(false));
+    let flag = started.clone();
+    let request = std::thread::spawn(move || {
+        flag.store(true, Ordering::SeqCst);
+        post_json(&url, Some(&key), &body)
+    });
+    while !started.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let status = s.stop();
+    let r = request.join().unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["candidates"].as_array().unwrap().len(), 1500);
+    assert!(status.success());
+    let (valid, v) = audit_verify(dir.path());
+    assert!(valid, "{v}");
+}
+
+#[test]
 fn concurrent_requests_all_succeed_and_chain_stays_valid() {
     let dir = tempfile::tempdir().unwrap();
     let sirh = create_key(dir.path(), "sirh");

@@ -256,10 +256,25 @@ fn guarded(state: &Shared, roles: &'static [Role], router: Router<Shared>) -> Ro
     router.route_layer(middleware::from_fn(move |req: Request, next: Next| require(s.clone(), roles, req, next)))
 }
 
-async fn count_responses(State(state): State<Shared>, req: Request, next: Next) -> Response {
+/// Counts responses, and turns the few plain-text rejections axum produces itself (a path or
+/// query that does not parse) into the API's JSON error shape.
+async fn finish_response(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let response = next.run(req).await;
-    state.metrics.record_response(response.status().as_u16());
-    response
+    let status = response.status();
+    state.metrics.record_response(status.as_u16());
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 64 << 10).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).trim().to_owned();
+    let code = if status == StatusCode::BAD_REQUEST { "bad_request" } else { "error" };
+    let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { message };
+    ApiError::new(status, code, message).into_response()
 }
 
 pub fn router(state: Shared) -> Router {
@@ -281,7 +296,7 @@ pub fn router(state: Shared) -> Router {
             )
         })
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
+        .layer(middleware::from_fn_with_state(state.clone(), finish_response))
         .with_state(state)
 }
 
