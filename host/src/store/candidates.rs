@@ -206,16 +206,26 @@ pub async fn assessments(
     candidate_id: &str,
     posting: Option<&str>,
 ) -> Result<Vec<AssessmentRow>, StoreError> {
-    let rows: Vec<(String, String, i64, i64, f64, String, i64, String, String, String)> = sqlx::query_as(
-        "SELECT a.trace_id, a.posting_id, a.rank_position, a.candidate_count, a.score, a.assessment_json, a.created_at, \
-                s.plugin_id, s.plugin_version, s.plugin_digest \
-         FROM assessments a JOIN suggestions s ON s.trace_id = a.trace_id \
-         WHERE a.candidate_id = $1 AND ($2 IS NULL OR a.posting_id = $2) ORDER BY a.created_at, a.trace_id",
-    )
-    .bind(candidate_id)
-    .bind(posting)
-    .fetch_all(pool)
-    .await?;
+    const SELECT: &str =
+        "SELECT a.trace_id, a.posting_id, a.rank_position, a.candidate_count, a.score, a.assessment_json, \
+        a.created_at, s.plugin_id, s.plugin_version, s.plugin_digest \
+        FROM assessments a JOIN suggestions s ON s.trace_id = a.trace_id WHERE a.candidate_id = $1";
+    // Two statements rather than `$2 IS NULL OR ...`, which PostgreSQL cannot type.
+    let rows: Vec<(String, String, i64, i64, f64, String, i64, String, String, String)> = match posting {
+        Some(p) => {
+            sqlx::query_as(&format!("{SELECT} AND a.posting_id = $2 ORDER BY a.created_at, a.trace_id"))
+                .bind(candidate_id)
+                .bind(p)
+                .fetch_all(pool)
+                .await?
+        }
+        None => {
+            sqlx::query_as(&format!("{SELECT} ORDER BY a.created_at, a.trace_id"))
+                .bind(candidate_id)
+                .fetch_all(pool)
+                .await?
+        }
+    };
     Ok(rows
         .into_iter()
         .map(
