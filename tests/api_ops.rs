@@ -46,7 +46,7 @@ fn state_survives_a_restart() {
     let s = Server::start(dir.path());
     let a = parse(&s, &sirh, "fr-recherche-emploi.txt");
     let id = a["candidate_id"].as_str().unwrap().to_owned();
-    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(&[id.clone()]));
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));
     assert_eq!(r.status, 200, "{}", r.text);
     let d = json!({ "candidate_id": id, "decision": "interview", "recruiter_id": "agent-2", "trace_ids": [r.json()["trace_id"]] });
     assert_eq!(post_json(&s.url("/v1/decisions"), Some(&sirh), &d).status, 201);
@@ -230,7 +230,7 @@ fn a_failing_plugin_fails_closed_and_the_stop_switch_stops_calls() {
         put_json(&s.url("/v1/admin/slots/skills-matcher/active"), Some(&admin), &json!({ "plugin": "hostile-panic" }));
     assert_eq!(act.status, 200, "{}", act.text);
     // The plugin traps: the SIRH gets the error, never another vendor's answer.
-    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(&[id.clone()]));
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));
     let e = assert_error(&r, 502, None);
     assert_eq!(e["error"]["code"], "plugin_failed");
     let trace = e["error"]["trace_id"].as_str().unwrap().to_owned();
@@ -241,7 +241,7 @@ fn a_failing_plugin_fails_closed_and_the_stop_switch_stops_calls() {
         &json!({ "failure_policy": "retry-once" }),
     );
     assert_eq!(p.status, 200, "{}", p.text);
-    assert_error(&post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(&[id.clone()])), 502, None);
+    assert_error(&post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id))), 502, None);
     let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&admin)).json();
     let failures: Vec<_> = events["events"]
         .as_array()

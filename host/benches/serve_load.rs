@@ -40,11 +40,9 @@ fn post(agent: &ureq::Agent, url: &str, key: &str, body: &Value) -> Result<Value
 }
 
 /// Runs `op` from `clients` threads for `secs`; returns (requests, errors, sorted latencies in ms).
-fn phase(
-    clients: usize,
-    secs: u64,
-    op: Arc<dyn Fn(&ureq::Agent) -> Result<(), String> + Send + Sync>,
-) -> (usize, usize, Vec<f64>, f64) {
+type Op = Arc<dyn Fn(&ureq::Agent) -> Result<(), String> + Send + Sync>;
+
+fn phase(clients: usize, secs: u64, op: Op) -> (usize, usize, Vec<f64>, f64) {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let handles: Vec<_> = (0..clients)

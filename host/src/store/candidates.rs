@@ -122,8 +122,10 @@ pub async fn posting(pool: &Pool, id: &str) -> Result<Option<String>, StoreError
     Ok(sqlx::query_scalar("SELECT posting_json FROM postings WHERE id = $1").bind(id).fetch_optional(pool).await?)
 }
 
+type CandidateTuple = (String, i64, i64, Option<String>, Option<i64>);
+
 pub async fn get(pool: &Pool, id: &str) -> Result<Option<CandidateRow>, StoreError> {
-    let row: Option<(String, i64, i64, Option<String>, Option<i64>)> =
+    let row: Option<CandidateTuple> =
         sqlx::query_as("SELECT id, created_at, last_contact_at, outcome, erased_at FROM candidates WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
@@ -200,6 +202,8 @@ pub struct AssessmentRow {
     pub plugin_digest: String,
 }
 
+type AssessmentTuple = (String, String, i64, i64, f64, String, i64, String, String, String);
+
 /// Ranking suggestions about a candidate, oldest first, optionally for one posting.
 pub async fn assessments(
     pool: &Pool,
@@ -211,7 +215,7 @@ pub async fn assessments(
         a.created_at, s.plugin_id, s.plugin_version, s.plugin_digest \
         FROM assessments a JOIN suggestions s ON s.trace_id = a.trace_id WHERE a.candidate_id = $1";
     // Two statements rather than `$2 IS NULL OR ...`, which PostgreSQL cannot type.
-    let rows: Vec<(String, String, i64, i64, f64, String, i64, String, String, String)> = match posting {
+    let rows: Vec<AssessmentTuple> = match posting {
         Some(p) => {
             sqlx::query_as(&format!("{SELECT} AND a.posting_id = $2 ORDER BY a.created_at, a.trace_id"))
                 .bind(candidate_id)
@@ -301,8 +305,10 @@ pub async fn insert_decision(conn: &mut Conn, d: &DecisionRow, key_id: &str) -> 
     Ok(())
 }
 
+type DecisionTuple = (String, String, Option<String>, String, String, Option<String>, String, i64);
+
 pub async fn decisions(pool: &Pool, candidate_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
-    let rows: Vec<(String, String, Option<String>, String, String, Option<String>, String, i64)> = sqlx::query_as(
+    let rows: Vec<DecisionTuple> = sqlx::query_as(
         "SELECT id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at \
          FROM decisions WHERE candidate_id = $1 ORDER BY created_at, id",
     )

@@ -27,8 +27,10 @@ pub async fn insert(pool: &Pool, role: Role, key_hash: &str, label: Option<&str>
 }
 
 /// The active (not revoked) key with this hash.
+type KeyTuple = (String, String, Option<String>, i64, Option<i64>);
+
 pub async fn find_by_hash(pool: &Pool, key_hash: &str) -> Result<Option<KeyRecord>, StoreError> {
-    let row: Option<(String, String, Option<String>, i64, Option<i64>)> = sqlx::query_as(
+    let row: Option<KeyTuple> = sqlx::query_as(
         "SELECT id, role, label, created_at, revoked_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
     )
     .bind(key_hash)
@@ -38,7 +40,7 @@ pub async fn find_by_hash(pool: &Pool, key_hash: &str) -> Result<Option<KeyRecor
 }
 
 pub async fn list(pool: &Pool) -> Result<Vec<KeyRecord>, StoreError> {
-    let rows: Vec<(String, String, Option<String>, i64, Option<i64>)> =
+    let rows: Vec<KeyTuple> =
         sqlx::query_as("SELECT id, role, label, created_at, revoked_at FROM api_keys ORDER BY created_at, id")
             .fetch_all(pool)
             .await?;
@@ -55,9 +57,7 @@ pub async fn revoke(pool: &Pool, id: &str) -> Result<bool, StoreError> {
     Ok(done.rows_affected() == 1)
 }
 
-fn record(
-    (id, role, label, created_at, revoked_at): (String, String, Option<String>, i64, Option<i64>),
-) -> Result<KeyRecord, StoreError> {
+fn record((id, role, label, created_at, revoked_at): KeyTuple) -> Result<KeyRecord, StoreError> {
     let role = role.parse().map_err(|_| StoreError::Corrupt(format!("key {id} has an unknown role `{role}`")))?;
     Ok(KeyRecord { id, role, label, created_at, revoked_at })
 }

@@ -14,8 +14,10 @@ pub struct SlotRow {
     pub updated_at: i64,
 }
 
+type SlotTuple = (String, String, Option<String>, i64, i64, String, i64);
+
 pub async fn all(pool: &Pool) -> Result<Vec<SlotRow>, StoreError> {
-    let rows: Vec<(String, String, Option<String>, i64, i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<SlotTuple> = sqlx::query_as(
         "SELECT world, active, previous, pinned, stopped, failure_policy, updated_at FROM slots ORDER BY world",
     )
     .fetch_all(pool)
