@@ -374,3 +374,44 @@ fn erasure_and_retention_leave_only_tombstones() {
         assert!(!db.windows(name.len()).any(|w| w == name.as_bytes()), "erased identity still in the file");
     }
 }
+
+#[test]
+fn configuration_file_and_environment_are_applied_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    // An audit retention below the legal floor is refused at start, with the reason.
+    let out = std::process::Command::new(bin())
+        .args(["serve", "--data-dir"])
+        .arg(dir.path())
+        .env("VIVIER_BIND", "127.0.0.1:0")
+        .env("VIVIER_AUDIT_RETENTION_DAYS", "30")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("183") && !err.contains("panicked"), "{err}");
+    // Unknown keys in the TOML file are errors, not silently ignored.
+    std::fs::write(dir.path().join("vivier.toml"), "max_candidatez = 1\n").unwrap();
+    let out = std::process::Command::new(bin()).args(["serve", "--data-dir"]).arg(dir.path()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("max_candidatez"));
+    // The file's limits apply.
+    std::fs::write(dir.path().join("vivier.toml"), "max_candidates = 1\nbind = \"127.0.0.1:1\"\n").unwrap();
+    let s = Server::start(dir.path()); // VIVIER_BIND overrides the file's bind address
+    let ids: Vec<String> = ["en-nurse.txt", "fr-alternance.txt"]
+        .iter()
+        .map(|f| parse(&s, &sirh, f)["candidate_id"].as_str().unwrap().to_owned())
+        .collect();
+    let r = post_json(
+        &s.url("/v1/rankings"),
+        Some(&sirh),
+        &json!({ "posting": fixture_json("posting.json"), "candidate_ids": ids }),
+    );
+    assert_error(&r, 413, None);
+    let one = post_json(
+        &s.url("/v1/rankings"),
+        Some(&sirh),
+        &json!({ "posting": fixture_json("posting.json"), "candidate_ids": [ids[0]] }),
+    );
+    assert_eq!(one.status, 200, "{}", one.text);
+}
