@@ -6,6 +6,10 @@
 //! Data flow of a call: request → (pseudonymise) → slot → [`runtime::Runtime`] sandboxed call →
 //! [`runtime::CallReport`] (audit) → response.
 
+#![recursion_limit = "512"]
+
+pub mod audit;
+pub mod auth;
 pub mod builtin;
 pub mod bundle;
 pub mod cli;
@@ -21,6 +25,8 @@ pub mod model;
 pub mod outbound;
 pub mod registry;
 pub mod runtime;
+pub mod server;
+pub mod store;
 pub mod timeline;
 pub mod world;
 

@@ -19,6 +19,9 @@ mod lint;
 mod parse;
 mod plugin;
 mod rank;
+mod serve;
+
+pub use serve::{AuditCommand, KeysCommand};
 
 pub use parse::media_type_for;
 use parse::{call_summary, parse_one};
@@ -93,6 +96,25 @@ pub enum Command {
     Eval {
         #[command(subcommand)]
         command: crate::eval::EvalCommand,
+    },
+    /// Run the SIRH HTTP API (default 127.0.0.1:8080, or VIVIER_BIND=host:port).
+    Serve {
+        /// TOML configuration file (default: <data-dir>/vivier.toml when present).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on; overrides VIVIER_BIND and the configuration file.
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
 }
 
@@ -184,6 +206,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Lint(args) => lint::run(args),
         Command::Plugin { command } => plugin::run(&cli, command),
         Command::Eval { command } => crate::eval::run(&cli, command),
+        Command::Serve { config, bind } => serve::serve(&cli, config.as_deref(), *bind),
+        Command::Keys { command } => serve::keys(&cli, command),
+        Command::Audit { command } => serve::audit(&cli, command),
     }
 }
 

@@ -1,0 +1,95 @@
+//! `vivier serve`, `vivier keys` and `vivier audit`: the server and its operations.
+
+use super::*;
+use crate::audit::{Audit, Event};
+use crate::auth::{self, Role};
+use crate::server::config::ServerConfig;
+use crate::store::{keys, Store};
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create an API key; the key is printed once, alone on the last line.
+    Create {
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List keys (ids, roles, dates; never the keys).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the audit chain; exits non-zero and names the first broken link if it is broken.
+    Verify,
+}
+
+fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(f))
+}
+
+pub(super) fn serve(cli: &Cli, config: Option<&Path>, bind: Option<std::net::SocketAddr>) -> Result<()> {
+    let mut cfg = ServerConfig::load(&cli.data_dir, config)?;
+    if let Some(b) = bind {
+        cfg.bind = b;
+    }
+    block_on(crate::server::serve(&cli.data_dir, cfg, &cli.trusted_keys))?
+}
+
+pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
+    block_on(async {
+        let store = Store::open(&cli.data_dir).await?;
+        match command {
+            KeysCommand::Create { role, label } => {
+                let (id, key) = auth::create_key(store.pool(), *role, label.as_deref()).await?;
+                Audit::new(store.clone())
+                    .record(Event::new("admin.key.create", "cli", json!({ "key_id": id, "role": role })))
+                    .await?;
+                println!("Created {role} key {id}. It is shown only once; store it now:");
+                println!("{key}");
+            }
+            KeysCommand::List => {
+                for k in keys::list(store.pool()).await? {
+                    let state = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                    println!("{}\t{}\t{}\t{}", k.id, k.role, state, k.label.unwrap_or_default());
+                }
+            }
+            KeysCommand::Revoke { id } => {
+                if !keys::revoke(store.pool(), id).await? {
+                    bail!("no active key `{id}`");
+                }
+                Audit::new(store.clone())
+                    .record(Event::new("admin.key.revoke", "cli", json!({ "key_id": id })))
+                    .await?;
+                println!("Revoked {id}");
+            }
+        }
+        store.close().await;
+        Ok(())
+    })?
+}
+
+pub(super) fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
+    match command {
+        AuditCommand::Verify => block_on(async {
+            if !cli.data_dir.join(crate::store::DB_FILE).is_file() {
+                bail!("no Vivier database in {}", cli.data_dir.display());
+            }
+            let store = Store::open(&cli.data_dir).await?;
+            let v = Audit::new(store.clone()).verify().await?;
+            store.close().await;
+            println!("{}", serde_json::to_string_pretty(&v)?);
+            match &v.first_broken {
+                None => Ok(()),
+                Some(b) => bail!("the audit chain is broken at row {}: {}", b.seq, b.reason),
+            }
+        })?,
+    }
+}

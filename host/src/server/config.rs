@@ -1,0 +1,107 @@
+//! Server configuration: defaults, then a TOML file, then `VIVIER_*` environment variables,
+//! then command-line flags. Unknown keys and bad values are errors, never silently ignored.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The AI Act (art. 19, 26(6)) asks for at least six months of logs.
+pub const MIN_AUDIT_RETENTION_DAYS: u32 = 183;
+pub const CONFIG_FILE: &str = "vivier.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    /// Largest request body (multipart upload, JSON).
+    pub max_body_bytes: usize,
+    /// Largest CV document.
+    pub max_document_bytes: usize,
+    /// Most candidates in one ranking request.
+    pub max_candidates: usize,
+    /// Plugin calls running at once (each on a blocking thread); further calls wait.
+    pub max_concurrent_calls: usize,
+    /// Unsuccessful (or never decided) candidates are erased this long after the last contact.
+    pub candidate_retention_days: u32,
+    /// Audit rows older than this are purged behind a checkpoint; at least 183 days.
+    pub audit_retention_days: u32,
+    /// How often the retention job runs.
+    pub purge_interval_secs: u64,
+    /// Vendor public keys whose signatures are trusted (hex or base64).
+    pub trusted_keys: Vec<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 20 << 20,
+            max_document_bytes: 10 << 20,
+            max_candidates: 2000,
+            max_concurrent_calls: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            candidate_retention_days: 730,
+            audit_retention_days: 365,
+            purge_interval_secs: 3600,
+            trusted_keys: vec![],
+        }
+    }
+}
+
+fn env_var<T: std::str::FromStr>(name: &str, target: &mut T) -> Result<()>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Ok(text) = std::env::var(name) {
+        *target = text.trim().parse().map_err(|e| anyhow::anyhow!("{name}=`{text}` is invalid: {e}"))?;
+    }
+    Ok(())
+}
+
+impl ServerConfig {
+    /// Reads `file` (or `<data_dir>/vivier.toml` when present), then the environment.
+    pub fn load(data_dir: &Path, file: Option<&Path>) -> Result<Self> {
+        let default_file = data_dir.join(CONFIG_FILE);
+        let path: Option<PathBuf> = match file {
+            Some(f) => Some(f.to_owned()),
+            None if default_file.is_file() => Some(default_file),
+            None => None,
+        };
+        let mut config = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{} is invalid: {}", p.display(), e.message()))?
+            }
+            None => ServerConfig::default(),
+        };
+        env_var("VIVIER_BIND", &mut config.bind)?;
+        env_var("VIVIER_MAX_BODY_BYTES", &mut config.max_body_bytes)?;
+        env_var("VIVIER_MAX_DOCUMENT_BYTES", &mut config.max_document_bytes)?;
+        env_var("VIVIER_MAX_CANDIDATES", &mut config.max_candidates)?;
+        env_var("VIVIER_MAX_CONCURRENT_CALLS", &mut config.max_concurrent_calls)?;
+        env_var("VIVIER_CANDIDATE_RETENTION_DAYS", &mut config.candidate_retention_days)?;
+        env_var("VIVIER_AUDIT_RETENTION_DAYS", &mut config.audit_retention_days)?;
+        env_var("VIVIER_PURGE_INTERVAL_SECS", &mut config.purge_interval_secs)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS {
+            bail!(
+                "audit_retention_days is {}, below the legal floor of {MIN_AUDIT_RETENTION_DAYS} days (AI Act art. 19 and 26(6))",
+                self.audit_retention_days
+            );
+        }
+        if self.max_concurrent_calls == 0 || self.max_concurrent_calls > 256 {
+            bail!("max_concurrent_calls must be between 1 and 256");
+        }
+        if self.max_document_bytes > self.max_body_bytes {
+            bail!("max_document_bytes cannot exceed max_body_bytes");
+        }
+        if self.purge_interval_secs == 0 {
+            bail!("purge_interval_secs must be positive");
+        }
+        Ok(())
+    }
+}

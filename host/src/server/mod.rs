@@ -1,0 +1,337 @@
+//! `vivier serve`: the SIRH HTTP API (axum on tokio) over the sandboxed runtime.
+//!
+//! Plugin calls are synchronous wasmtime calls: they run on tokio's blocking pool, at most
+//! `max_concurrent_calls` at once. Every call and every change is written to the hash-chained
+//! audit log in the same transaction as the data it produced; if that write fails, so does the
+//! request.
+
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod slots;
+
+use crate::audit::{Audit, Event};
+use crate::auth::{self, Caller, Role};
+use crate::bundle::parse_verifying_key;
+use crate::registry::{PluginEntry, Registry, Source};
+use crate::runtime::{CallReport, Invocation, LoadedPlugin, Runtime, RuntimeConfig};
+use crate::store::slots::SlotRow;
+use crate::store::{self, now_ms, Store};
+use crate::world::World;
+use anyhow::{Context, Result};
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use config::ServerConfig;
+use error::{ApiError, ApiResult};
+use metrics::Metrics;
+use serde_json::json;
+use slots::{Active, FailurePolicy, SlotState, Slots};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+pub struct AppState {
+    pub config: ServerConfig,
+    pub data_dir: PathBuf,
+    pub store: Store,
+    pub audit: Audit,
+    pub registry: Registry,
+    pub runtime: Arc<Runtime>,
+    pub slots: Slots,
+    pub metrics: Metrics,
+    calls: Semaphore,
+    /// Serialises administrators' slot changes.
+    pub admin_lock: tokio::sync::Mutex<()>,
+}
+
+pub type Shared = Arc<AppState>;
+
+/// Audit payload of a plugin call: digests, resources and outcome, no content.
+pub fn call_payload(trace_id: &str, report: &CallReport) -> serde_json::Value {
+    json!({
+        "trace_id": trace_id,
+        "slot": report.plugin.world.name(),
+        "plugin": { "id": report.plugin.id, "version": report.plugin.version, "digest": report.plugin.digest },
+        "input_digest": report.input_digest,
+        "output_digest": report.output_digest,
+        "output_bytes": report.output_bytes,
+        "started_at_ms": report.started_at_ms,
+        "wall_us": report.wall_us,
+        "cpu_us": report.cpu_us,
+        "peak_memory_bytes": report.peak_memory_bytes,
+        "outcome": report.outcome,
+        "sanitised": report.sanitised.len(),
+        "log_entries": report.log.len() as u64 + report.log_dropped,
+    })
+}
+
+impl AppState {
+    /// Runs a plugin call of `world` on the blocking pool with the slot's current plugin.
+    pub async fn call<T, F>(&self, world: World, f: F) -> ApiResult<(Arc<Active>, Vec<Invocation<T>>)>
+    where
+        T: Send + 'static,
+        F: Fn(&Runtime, &LoadedPlugin) -> Invocation<T> + Send + Sync + 'static,
+    {
+        let (active, policy) = self.slots.for_call(world)?;
+        let _permit = self.calls.acquire().await.map_err(ApiError::internal)?;
+        let f = Arc::new(f);
+        let mut attempts = Vec::new();
+        loop {
+            let (rt, plugin, f) = (self.runtime.clone(), active.plugin.clone(), f.clone());
+            let inv = tokio::task::spawn_blocking(move || f(&rt, &plugin)).await.map_err(ApiError::internal)?;
+            self.metrics.record_call(&inv.report);
+            let failed = inv.result.is_err();
+            attempts.push(inv);
+            if !(failed && policy == FailurePolicy::RetryOnce && attempts.len() < 2) {
+                break;
+            }
+        }
+        Ok((active, attempts))
+    }
+
+    /// Records failed attempts in the audit log, so that a failure leaves a trace too.
+    pub async fn audit_failures<T>(
+        &self,
+        caller: &Caller,
+        attempts: &[Invocation<T>],
+        trace_id: &str,
+    ) -> ApiResult<()> {
+        let failed: Vec<_> = attempts.iter().filter(|i| i.result.is_err()).collect();
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.audit.begin().await?;
+        for inv in failed {
+            tx.append(Event::new("plugin.call", &caller.key_id, call_payload(trace_id, &inv.report))).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Loads a plugin on the blocking pool.
+    pub async fn load(&self, entry: PluginEntry) -> Result<Active, crate::registry::RegistryError> {
+        let rt = self.runtime.clone();
+        tokio::task::spawn_blocking(move || {
+            let plugin = entry.load(&rt)?;
+            Ok(Active { entry, plugin: Arc::new(plugin) })
+        })
+        .await
+        .unwrap_or_else(|e| Err(crate::registry::RegistryError::NotFound(format!("loading failed: {e}"))))
+    }
+}
+
+/// Opens the store, the registry and the runtime; sets up every slot (first start: the bundled
+/// reference plugins become the enabled, active ones).
+pub async fn build_state(data_dir: &Path, config: ServerConfig, extra_trusted: &[String]) -> Result<Shared> {
+    let store =
+        Store::open(data_dir).await.with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
+    let audit = Audit::new(store.clone());
+    let trusted = config
+        .trusted_keys
+        .iter()
+        .chain(extra_trusted)
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| parse_verifying_key(k).with_context(|| format!("trusted key `{k}`")))
+        .collect::<Result<Vec<_>>>()?;
+    let registry = Registry::new(data_dir, trusted);
+    let rt_config = RuntimeConfig {
+        cache_dir: Some(data_dir.join("cache")),
+        // Calls, plus loads (each instantiates once to type-check) running beside them.
+        max_concurrent_calls: (config.max_concurrent_calls + 8) as u32,
+        ..Default::default()
+    };
+    let runtime = Arc::new(Runtime::new(rt_config)?);
+    let state = Arc::new(AppState {
+        calls: Semaphore::new(config.max_concurrent_calls),
+        config,
+        data_dir: data_dir.to_owned(),
+        store,
+        audit,
+        registry,
+        runtime,
+        slots: Slots::default(),
+        metrics: Metrics::default(),
+        admin_lock: tokio::sync::Mutex::new(()),
+    });
+    init_slots(&state).await?;
+    Ok(state)
+}
+
+async fn init_slots(state: &Shared) -> Result<()> {
+    let saved = store::slots::all(state.store.pool()).await?;
+    let mut first_start = Vec::new();
+    for world in World::ALL {
+        let row = match saved.iter().find(|r| r.world == world.name()) {
+            Some(row) => row.clone(),
+            None => {
+                // First start: the plugin the registry names (active.toml, else the bundled one).
+                let entry = state.registry.active(world)?;
+                let row = SlotRow {
+                    world: world.name().into(),
+                    active: format!("{}@{}", entry.id(), entry.version()),
+                    previous: None,
+                    pinned: false,
+                    stopped: false,
+                    failure_policy: FailurePolicy::FailClosed.as_str().into(),
+                    updated_at: now_ms(),
+                };
+                first_start.push((row.clone(), entry.source == Source::Builtin));
+                row
+            }
+        };
+        let loaded = match state.registry.find(&row.active) {
+            Ok(entry) => state.load(entry).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let (active, load_error) = match loaded {
+            Ok(a) => (Some(Arc::new(a)), None),
+            Err(e) => {
+                tracing::error!(slot = %world, plugin = %row.active, error = %e, "the slot's plugin cannot be loaded; its calls will fail");
+                (None, Some(e))
+            }
+        };
+        state.slots.set(world, SlotState { active, row, load_error });
+    }
+    if !first_start.is_empty() {
+        let mut tx = state.audit.begin().await?;
+        for (row, builtin) in &first_start {
+            store::slots::save(tx.conn(), row).await?;
+            store::slots::set_enabled(tx.conn(), &row.active, true, now_ms()).await?;
+            tx.append(Event::new(
+                "admin.plugin.enable",
+                "system",
+                json!({ "slot": row.world, "plugin": row.active, "builtin": builtin, "reason": "first start" }),
+            ))
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Requires a valid key whose role is one of `roles`; puts the [`Caller`] in the request.
+async fn require(state: Shared, roles: &'static [Role], mut req: Request, next: Next) -> Response {
+    let key = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|k| k.trim().to_owned());
+    let Some(key) = key else {
+        return unauthorized("send an API key as `Authorization: Bearer KEY`");
+    };
+    match auth::authenticate(state.store.pool(), &key).await {
+        Ok(Some(caller)) if roles.contains(&caller.role) => {
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+        Ok(Some(caller)) => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "a {} key cannot use this route (it needs {})",
+                caller.role,
+                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ")
+            ),
+        )
+        .into_response(),
+        Ok(None) => unauthorized("unknown or revoked API key"),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut r = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message).into_response();
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    r
+}
+
+fn guarded(state: &Shared, roles: &'static [Role], router: Router<Shared>) -> Router<Shared> {
+    let s = state.clone();
+    router.route_layer(middleware::from_fn(move |req: Request, next: Next| require(s.clone(), roles, req, next)))
+}
+
+/// Counts responses, and turns the few plain-text rejections axum produces itself (a path or
+/// query that does not parse) into the API's JSON error shape.
+async fn finish_response(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    state.metrics.record_response(status.as_u16());
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 64 << 10).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).trim().to_owned();
+    let code = if status == StatusCode::BAD_REQUEST { "bad_request" } else { "error" };
+    let message = if message.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { message };
+    ApiError::new(status, code, message).into_response()
+}
+
+pub fn router(state: Shared) -> Router {
+    use routes::*;
+    let sirh = guarded(&state, &[Role::Sirh], sirh_routes());
+    let admin = guarded(&state, &[Role::Admin], admin::routes());
+    let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
+    Router::new()
+        .merge(public::routes())
+        .merge(sirh)
+        .merge(admin)
+        .merge(audit)
+        .fallback(|| async { ApiError::not_found("no such route (see /openapi.json)") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not accept this method",
+            )
+        })
+        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), finish_response))
+        .with_state(state)
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Runs the server until a shutdown signal; in-flight requests finish, then the database closes.
+pub async fn serve(data_dir: &Path, config: ServerConfig, extra_trusted: &[String]) -> Result<()> {
+    let bind = config.bind;
+    let state = build_state(data_dir, config, extra_trusted).await?;
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    routes::retention::spawn(state.clone());
+    // Scripts and tests read the bound address (port 0 picks a free one) from this line.
+    println!("vivier listening on http://{addr}");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown_signal()).await?;
+    state.store.close().await;
+    Ok(())
+}

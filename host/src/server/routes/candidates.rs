@@ -1,0 +1,106 @@
+//! `GET /v1/candidates/{id}`: the candidate's data and history, AI suggestions and human
+//! decisions side by side. `DELETE`: erasure on request, leaving an audit tombstone.
+
+use super::rfc3339;
+use crate::audit::Event;
+use crate::auth::Caller;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::Shared;
+use crate::store::candidates::{self, CandidateRow};
+use crate::store::now_ms;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde_json::{json, Value};
+
+pub async fn live(state: &Shared, id: &str) -> ApiResult<CandidateRow> {
+    match candidates::get(state.store.pool(), id).await? {
+        Some(c) if c.erased_at.is_some() => {
+            Err(ApiError::not_found(format!("candidate `{id}` was erased")).with_field("id"))
+        }
+        Some(c) => Ok(c),
+        None => Err(ApiError::not_found(format!("no candidate `{id}`")).with_field("id")),
+    }
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let c = live(&state, &id).await?;
+    let pool = state.store.pool();
+    let cv = candidates::cv(pool, &id).await?;
+    let mut events = Vec::new();
+    let mut suggestions = Vec::new();
+    if let Some((_, _, _, _, trace)) = &cv {
+        if let Some(s) = candidates::suggestion_by_trace(pool, trace).await? {
+            let v = json!({ "kind": "ai_suggestion", "type": "parse", "trace_id": s.trace_id, "at": rfc3339(s.created_at),
+                "plugin": { "id": s.plugin_id, "version": s.plugin_version, "digest": s.plugin_digest } });
+            events.push((s.created_at, v.clone()));
+            suggestions.push(v);
+        }
+    }
+    for a in candidates::assessments(pool, &id, None).await? {
+        let assessment = parse(&a.assessment_json);
+        let v = json!({
+            "kind": "ai_suggestion", "type": "ranking", "trace_id": a.trace_id, "at": rfc3339(a.created_at),
+            "posting_id": a.posting_id, "rank": a.rank, "out_of": a.candidate_count, "score": a.score,
+            "requirements": assessment["requirements"], "summary": assessment["summary"],
+            "plugin": { "id": a.plugin_id, "version": a.plugin_version, "digest": a.plugin_digest },
+        });
+        events.push((a.created_at, v.clone()));
+        suggestions.push(v);
+    }
+    let mut decisions = Vec::new();
+    for d in candidates::decisions(pool, &id).await? {
+        let v = json!({
+            "kind": "human_decision", "decision_id": d.id, "at": rfc3339(d.created_at), "posting_id": d.posting_id,
+            "decision": d.decision, "recruiter_id": d.recruiter_id, "rationale": d.rationale, "trace_ids_seen": d.trace_ids,
+        });
+        events.push((d.created_at, v.clone()));
+        decisions.push(v);
+    }
+    events.sort_by_key(|(at, _)| *at);
+    let (identity, profile, warnings, timeline) = match &cv {
+        Some((i, p, w, t, _)) => (parse(i), parse(p), parse(w), parse(t)),
+        None => (Value::Null, Value::Null, Value::Null, Value::Null),
+    };
+    Ok(Json(json!({
+        "candidate_id": c.id,
+        "created_at": rfc3339(c.created_at),
+        "last_contact_at": rfc3339(c.last_contact_at),
+        "outcome": c.outcome,
+        "identity": identity,
+        "profile": profile,
+        "warnings": warnings,
+        "gaps": timeline["gaps"],
+        "ai_suggestions": suggestions,
+        "human_decisions": decisions,
+        "timeline": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+    })))
+}
+
+/// Erases a candidate's personal data in one transaction with its audit tombstone.
+pub async fn erase_candidate(state: &Shared, id: &str, actor: &str, reason: &str) -> ApiResult<u64> {
+    let mut tx = state.audit.begin().await?;
+    let removed = candidates::erase(tx.conn(), id, reason, now_ms()).await?;
+    tx.append(Event::new(
+        "candidate.erased",
+        actor,
+        json!({ "candidate_id": id, "reason": reason, "rows_removed": removed }),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+pub async fn erase(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    live(&state, &id).await?;
+    erase_candidate(&state, &id, &caller.key_id, "request").await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,67 @@
+//! HTTP routes, one module per resource.
+
+pub mod admin;
+pub mod audit;
+pub mod candidates;
+pub mod decisions;
+pub mod explanation;
+pub mod parse;
+pub mod postings;
+pub mod public;
+pub mod rankings;
+pub mod retention;
+
+use super::error::ApiError;
+use super::Shared;
+use crate::runtime::PluginError;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+pub fn sirh_routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1/cv/parse", post(parse::parse))
+        .route("/v1/rankings", post(rankings::rank))
+        .route("/v1/postings/draft", post(postings::draft))
+        .route("/v1/decisions", post(decisions::record))
+        .route("/v1/candidates/{id}", get(candidates::history).delete(candidates::erase))
+        .route("/v1/candidates/{id}/explanation", get(explanation::explain))
+}
+
+pub fn audit_routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1/audit/verify", get(audit::verify))
+        .route("/v1/audit/events", get(audit::events))
+        .route("/metrics", get(audit::metrics))
+        .route("/v1/audit/purge", delete(audit::purge_not_allowed))
+}
+
+/// A plugin that failed: the error goes back to the caller (fail-closed), never a fallback.
+pub fn plugin_failure(err: &PluginError, trace_id: &str) -> ApiError {
+    let status = match err {
+        PluginError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+        _ => StatusCode::BAD_GATEWAY,
+    };
+    ApiError::new(status, "plugin_failed", format!("{err} (code {})", err.code())).with_trace(trace_id)
+}
+
+/// Milliseconds since the epoch as RFC 3339 UTC, for humans reading JSON.
+pub fn rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}

@@ -1,0 +1,182 @@
+//! `POST /v1/rankings`: candidates (stored ids or inline profiles) assessed against a posting by
+//! the active skills-matcher. The matcher gets profiles under per-call opaque ids only; every
+//! candidate comes back, labelled as a suggestion.
+
+use super::parse::to_json;
+use crate::audit::Event;
+use crate::auth::Caller;
+use crate::model::{Candidate, Posting, Profile};
+use crate::server::error::{ApiError, ApiJson, ApiResult};
+use crate::server::{call_payload, Shared};
+use crate::store::candidates::{self, insert_assessment, insert_suggestion, upsert_posting, NewSuggestion};
+use crate::store::{new_id, now_ms};
+use crate::world::World;
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub const NOTICE: &str = "Suggestions pour aider le recruteur : aucune candidature n'est écartée ni retenue \
+automatiquement. La décision appartient à un agent, qui peut s'écarter de ce classement.";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankingRequest {
+    posting: Posting,
+    #[serde(default)]
+    candidate_ids: Vec<String>,
+    #[serde(default)]
+    profiles: Vec<InlineProfile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InlineProfile {
+    /// The SIRH's own reference, echoed back; never shown to the matcher.
+    #[serde(rename = "ref")]
+    reference: String,
+    profile: Profile,
+}
+
+/// Who a per-call id stands for.
+enum Subject {
+    Stored(String),
+    Inline(String),
+}
+
+pub async fn rank(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    ApiJson(req): ApiJson<RankingRequest>,
+) -> ApiResult<Json<Value>> {
+    let total = req.candidate_ids.len() + req.profiles.len();
+    if total == 0 {
+        return Err(ApiError::invalid("candidate_ids", "give at least one candidate id or inline profile"));
+    }
+    if total > state.config.max_candidates {
+        return Err(ApiError::too_large(format!(
+            "{total} candidates in one ranking, over the limit of {}",
+            state.config.max_candidates
+        )));
+    }
+    let posting_id = req.posting.id.trim().to_owned();
+    if posting_id.is_empty() || posting_id.len() > 200 {
+        return Err(ApiError::invalid("posting.id", "the posting id must be 1 to 200 characters"));
+    }
+    let mut subjects = Vec::with_capacity(total);
+    let mut matcher_input = Vec::with_capacity(total);
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in req.candidate_ids.iter().enumerate() {
+        if !seen.insert(id.as_str()) {
+            return Err(ApiError::invalid(format!("candidate_ids[{i}]"), format!("candidate `{id}` is listed twice")));
+        }
+        let profile = match candidates::profile(state.store.pool(), id).await? {
+            Some(p) => serde_json::from_str::<Profile>(&p).map_err(ApiError::internal)?,
+            None => {
+                return Err(ApiError::not_found(format!("no candidate `{id}` (never parsed, or erased)"))
+                    .with_field(format!("candidate_ids[{i}]")))
+            }
+        };
+        matcher_input.push(Candidate { id: format!("k{}", subjects.len() + 1), profile });
+        subjects.push(Subject::Stored(id.clone()));
+    }
+    let mut refs = std::collections::HashSet::new();
+    for (i, p) in req.profiles.into_iter().enumerate() {
+        if p.reference.is_empty() || !refs.insert(p.reference.clone()) {
+            return Err(ApiError::invalid(
+                format!("profiles[{i}].ref"),
+                "each inline profile needs a distinct, non-empty ref",
+            ));
+        }
+        matcher_input.push(Candidate { id: format!("k{}", subjects.len() + 1), profile: p.profile });
+        subjects.push(Subject::Inline(p.reference));
+    }
+
+    let trace_id = new_id("t");
+    let posting = std::sync::Arc::new(req.posting);
+    let input = std::sync::Arc::new(matcher_input);
+    let (p, c) = (posting.clone(), input.clone());
+    let (_active, attempts) = state.call(World::SkillsMatcher, move |rt, plugin| rt.assess(plugin, &p, &c)).await?;
+    state.audit_failures(&caller, &attempts, &trace_id).await?;
+    let inv = attempts.into_iter().last().expect("at least one attempt");
+    let report = inv.report;
+    let mut assessments = match inv.result {
+        Err(e) => return Err(super::plugin_failure(&e, &trace_id)),
+        Ok(Err(e)) => {
+            state.audit.record(Event::new("plugin.call", &caller.key_id, call_payload(&trace_id, &report))).await?;
+            return Err(match e {
+                crate::model::MatchError::InvalidPosting(m) => ApiError::invalid("posting", m),
+                other => ApiError::new(axum::http::StatusCode::BAD_GATEWAY, "plugin_failed", other.to_string()),
+            }
+            .with_trace(&trace_id));
+        }
+        Ok(Ok(a)) => a,
+    };
+    // Highest score first; ties keep the caller's order. Every candidate stays in the answer.
+    assessments.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let count = assessments.len() as i64;
+    let now = now_ms();
+    let mut tx = state.audit.begin().await?;
+    upsert_posting(tx.conn(), &posting_id, &to_json(&*posting), now).await?;
+    insert_suggestion(
+        tx.conn(),
+        &NewSuggestion {
+            trace_id: &trace_id,
+            kind: "ranking",
+            plugin: &report.plugin,
+            posting_id: Some(&posting_id),
+            key_id: &caller.key_id,
+            now,
+        },
+    )
+    .await?;
+    let mut rows = Vec::with_capacity(assessments.len());
+    let mut stored_ids = Vec::new();
+    for (rank, a) in assessments.iter().enumerate() {
+        let index: usize = a.candidate_id[1..].parse::<usize>().map_err(ApiError::internal)? - 1;
+        let (key, value) = match &subjects[index] {
+            Subject::Stored(id) => {
+                insert_assessment(
+                    tx.conn(),
+                    &trace_id,
+                    id,
+                    &posting_id,
+                    rank as i64 + 1,
+                    count,
+                    a.score as f64,
+                    &to_json(a),
+                    now,
+                )
+                .await?;
+                stored_ids.push(id.clone());
+                ("candidate_id", id.clone())
+            }
+            Subject::Inline(r) => ("ref", r.clone()),
+        };
+        let mut row = json!({
+            "rank": rank + 1,
+            "label": "suggestion",
+            "score": a.score,
+            "requirements": a.requirements,
+            "summary": a.summary,
+            "interview_questions": a.interview_questions,
+        });
+        row[key] = value.into();
+        rows.push(row);
+    }
+    let mut payload = call_payload(&trace_id, &report);
+    payload["posting_id"] = posting_id.clone().into();
+    payload["candidate_ids"] = stored_ids.into();
+    payload["inline_profiles"] = (subjects.iter().filter(|s| matches!(s, Subject::Inline(_))).count()).into();
+    tx.append(Event::new("plugin.call", &caller.key_id, payload)).await?;
+    tx.commit().await?;
+    Ok(Json(json!({
+        "trace_id": trace_id,
+        "posting_id": posting_id,
+        "suggestions_only": true,
+        "notice": NOTICE,
+        "plugin": report.plugin,
+        "candidates": rows,
+        "sanitised": report.sanitised,
+    })))
+}

@@ -1,0 +1,358 @@
+//! Candidates, their identity (kept apart), profile, AI suggestions and human decisions.
+
+use super::{Conn, Pool, StoreError};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateRow {
+    pub id: String,
+    pub created_at: i64,
+    pub last_contact_at: i64,
+    pub outcome: Option<String>,
+    pub erased_at: Option<i64>,
+}
+
+pub struct NewParse<'a> {
+    pub candidate_id: &'a str,
+    pub identity_json: &'a str,
+    pub profile_json: &'a str,
+    pub warnings_json: &'a str,
+    pub timeline_json: &'a str,
+    pub trace_id: &'a str,
+    pub document_digest: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_parsed(conn: &mut Conn, p: &NewParse<'_>) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO candidates (id, created_at, last_contact_at) VALUES ($1, $2, $2)")
+        .bind(p.candidate_id)
+        .bind(p.now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO identities (candidate_id, identity_json) VALUES ($1, $2)")
+        .bind(p.candidate_id)
+        .bind(p.identity_json)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO profiles (candidate_id, profile_json, warnings_json, timeline_json, trace_id, document_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(p.candidate_id)
+    .bind(p.profile_json)
+    .bind(p.warnings_json)
+    .bind(p.timeline_json)
+    .bind(p.trace_id)
+    .bind(p.document_digest)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub struct NewSuggestion<'a> {
+    pub trace_id: &'a str,
+    pub kind: &'a str,
+    pub plugin: &'a crate::runtime::PluginRef,
+    pub posting_id: Option<&'a str>,
+    pub key_id: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_suggestion(conn: &mut Conn, s: &NewSuggestion<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO suggestions (trace_id, kind, created_at, plugin_id, plugin_version, plugin_digest, posting_id, key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(s.trace_id)
+    .bind(s.kind)
+    .bind(s.now)
+    .bind(&s.plugin.id)
+    .bind(&s.plugin.version)
+    .bind(&s.plugin.digest)
+    .bind(s.posting_id)
+    .bind(s.key_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_assessment(
+    conn: &mut Conn,
+    trace_id: &str,
+    candidate_id: &str,
+    posting_id: &str,
+    rank: i64,
+    count: i64,
+    score: f64,
+    assessment_json: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO assessments (trace_id, candidate_id, posting_id, rank_position, candidate_count, score, assessment_json, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(trace_id)
+    .bind(candidate_id)
+    .bind(posting_id)
+    .bind(rank)
+    .bind(count)
+    .bind(score)
+    .bind(assessment_json)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_posting(conn: &mut Conn, id: &str, json: &str, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO postings (id, posting_json, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET posting_json = excluded.posting_json, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(json)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn posting(pool: &Pool, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT posting_json FROM postings WHERE id = $1").bind(id).fetch_optional(pool).await?)
+}
+
+type CandidateTuple = (String, i64, i64, Option<String>, Option<i64>);
+
+pub async fn get(pool: &Pool, id: &str) -> Result<Option<CandidateRow>, StoreError> {
+    let row: Option<CandidateTuple> =
+        sqlx::query_as("SELECT id, created_at, last_contact_at, outcome, erased_at FROM candidates WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(id, created_at, last_contact_at, outcome, erased_at)| CandidateRow {
+        id,
+        created_at,
+        last_contact_at,
+        outcome,
+        erased_at,
+    }))
+}
+
+/// Identity, profile, warnings, timeline, parse trace id.
+pub type StoredCv = (String, String, String, String, String);
+
+pub async fn cv(pool: &Pool, id: &str) -> Result<Option<StoredCv>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT i.identity_json, p.profile_json, p.warnings_json, p.timeline_json, p.trace_id \
+         FROM profiles p JOIN identities i ON i.candidate_id = p.candidate_id WHERE p.candidate_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn profile(pool: &Pool, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT profile_json FROM profiles WHERE candidate_id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionRow {
+    pub trace_id: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub plugin_id: String,
+    pub plugin_version: String,
+    pub plugin_digest: String,
+    pub posting_id: Option<String>,
+}
+
+type SuggestionTuple = (String, String, i64, String, String, String, Option<String>);
+
+fn suggestion(
+    (trace_id, kind, created_at, plugin_id, plugin_version, plugin_digest, posting_id): SuggestionTuple,
+) -> SuggestionRow {
+    SuggestionRow { trace_id, kind, created_at, plugin_id, plugin_version, plugin_digest, posting_id }
+}
+
+pub async fn suggestion_by_trace(pool: &Pool, trace_id: &str) -> Result<Option<SuggestionRow>, StoreError> {
+    let row: Option<SuggestionTuple> = sqlx::query_as(
+        "SELECT trace_id, kind, created_at, plugin_id, plugin_version, plugin_digest, posting_id FROM suggestions WHERE trace_id = $1",
+    )
+    .bind(trace_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(suggestion))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentRow {
+    pub trace_id: String,
+    pub posting_id: String,
+    pub rank: i64,
+    pub candidate_count: i64,
+    pub score: f64,
+    pub assessment_json: String,
+    pub created_at: i64,
+    pub plugin_id: String,
+    pub plugin_version: String,
+    pub plugin_digest: String,
+}
+
+type AssessmentTuple = (String, String, i64, i64, f64, String, i64, String, String, String);
+
+/// Ranking suggestions about a candidate, oldest first, optionally for one posting.
+pub async fn assessments(
+    pool: &Pool,
+    candidate_id: &str,
+    posting: Option<&str>,
+) -> Result<Vec<AssessmentRow>, StoreError> {
+    const SELECT: &str =
+        "SELECT a.trace_id, a.posting_id, a.rank_position, a.candidate_count, a.score, a.assessment_json, \
+        a.created_at, s.plugin_id, s.plugin_version, s.plugin_digest \
+        FROM assessments a JOIN suggestions s ON s.trace_id = a.trace_id WHERE a.candidate_id = $1";
+    // Two statements rather than `$2 IS NULL OR ...`, which PostgreSQL cannot type.
+    let rows: Vec<AssessmentTuple> = match posting {
+        Some(p) => {
+            sqlx::query_as(&format!("{SELECT} AND a.posting_id = $2 ORDER BY a.created_at, a.trace_id"))
+                .bind(candidate_id)
+                .bind(p)
+                .fetch_all(pool)
+                .await?
+        }
+        None => {
+            sqlx::query_as(&format!("{SELECT} ORDER BY a.created_at, a.trace_id"))
+                .bind(candidate_id)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                trace_id,
+                posting_id,
+                rank,
+                candidate_count,
+                score,
+                assessment_json,
+                created_at,
+                plugin_id,
+                plugin_version,
+                plugin_digest,
+            )| {
+                AssessmentRow {
+                    trace_id,
+                    posting_id,
+                    rank,
+                    candidate_count,
+                    score,
+                    assessment_json,
+                    created_at,
+                    plugin_id,
+                    plugin_version,
+                    plugin_digest,
+                }
+            },
+        )
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRow {
+    pub id: String,
+    pub candidate_id: String,
+    pub posting_id: Option<String>,
+    pub decision: String,
+    pub recruiter_id: String,
+    pub rationale: Option<String>,
+    pub trace_ids: Vec<String>,
+    pub created_at: i64,
+}
+
+pub async fn insert_decision(conn: &mut Conn, d: &DecisionRow, key_id: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO decisions (id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at, key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&d.id)
+    .bind(&d.candidate_id)
+    .bind(&d.posting_id)
+    .bind(&d.decision)
+    .bind(&d.recruiter_id)
+    .bind(&d.rationale)
+    .bind(serde_json::to_string(&d.trace_ids).expect("strings serialise"))
+    .bind(d.created_at)
+    .bind(key_id)
+    .execute(&mut *conn)
+    .await?;
+    // The outcome drives retention: a hired candidate's file leaves the unsuccessful-candidate purge.
+    let outcome = match d.decision.as_str() {
+        "hired" => Some("hired"),
+        "rejected" | "withdrawn" => Some("unsuccessful"),
+        _ => None,
+    };
+    sqlx::query("UPDATE candidates SET last_contact_at = $1, outcome = COALESCE($2, outcome) WHERE id = $3")
+        .bind(d.created_at)
+        .bind(outcome)
+        .bind(&d.candidate_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+type DecisionTuple = (String, String, Option<String>, String, String, Option<String>, String, i64);
+
+pub async fn decisions(pool: &Pool, candidate_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+    let rows: Vec<DecisionTuple> = sqlx::query_as(
+        "SELECT id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at \
+         FROM decisions WHERE candidate_id = $1 ORDER BY created_at, id",
+    )
+    .bind(candidate_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, candidate_id, posting_id, decision, recruiter_id, rationale, traces, created_at)| {
+            let trace_ids =
+                serde_json::from_str(&traces).map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+            Ok(DecisionRow { id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids, created_at })
+        })
+        .collect()
+}
+
+/// Erases every personal datum of a candidate; the candidate row stays as an empty tombstone.
+/// Returns the number of rows removed.
+pub async fn erase(conn: &mut Conn, id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
+    let mut removed = 0;
+    for sql in [
+        "DELETE FROM identities WHERE candidate_id = $1",
+        "DELETE FROM profiles WHERE candidate_id = $1",
+        "DELETE FROM assessments WHERE candidate_id = $1",
+        "DELETE FROM decisions WHERE candidate_id = $1",
+    ] {
+        removed += sqlx::query(sql).bind(id).execute(&mut *conn).await?.rows_affected();
+    }
+    sqlx::query("UPDATE candidates SET erased_at = $1, erasure_reason = $2, outcome = NULL WHERE id = $3")
+        .bind(now)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(removed)
+}
+
+/// Candidates not hired whose last contact is older than `cutoff_ms`, still holding data.
+pub async fn due_for_purge(pool: &Pool, cutoff_ms: i64, limit: i64) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM candidates WHERE erased_at IS NULL AND (outcome IS NULL OR outcome <> 'hired') \
+         AND last_contact_at < $1 ORDER BY last_contact_at LIMIT $2",
+    )
+    .bind(cutoff_ms)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
