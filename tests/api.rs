@@ -124,6 +124,17 @@ fn recruitment_flow_parse_rank_decide_explain() {
     assert_eq!(d.status, 200, "{}", d.text);
     assert_eq!(d.json()["human_review_required"], true);
     assert!(!d.json()["markdown"].as_str().unwrap().is_empty());
+    assert_eq!(d.json()["generated_by"]["ai_generated"], false, "{}", d.text);
+
+    // The host's linter on an ad the recruiter wrote: a discriminatory criterion is flagged with
+    // its category, a clean sentence is not.
+    let ad = "# Agent d'accueil\n\nNous recherchons une personne jeune et dynamique. Permis B exigé.\n";
+    let l = post_json(&s.url("/v1/postings/lint"), key, &json!({ "markdown": ad }));
+    assert_eq!(l.status, 200, "{}", l.text);
+    let warnings = l.json()["warnings"].as_array().unwrap().clone();
+    assert!(warnings.iter().any(|w| w["category"] == "age"), "{}", l.text);
+    assert!(!warnings.iter().any(|w| w["excerpt"].as_str().unwrap_or("").contains("Permis")), "{}", l.text);
+    assert_error(&post_json(&s.url("/v1/postings/lint"), key, &json!({ "markdown": " " })), 422, Some("markdown"));
 
     // Decisions: a rejection needs a rationale; trace ids must be real.
     let mut dec = json!({ "candidate_id": ids[0], "posting_id": "conformance-posting", "decision": "rejected",

@@ -14,16 +14,6 @@ pub struct LintArgs {
     pub strict: bool,
 }
 
-/// The title (first level-1 heading) and the ad.
-pub fn split_title(markdown: &str) -> (String, &str) {
-    let title = markdown
-        .lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .map(|t| t.split(" – ").next().unwrap_or(t).trim().to_owned())
-        .unwrap_or_default();
-    (title, markdown)
-}
-
 pub(super) fn run(args: &LintArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.ad).with_context(|| format!("cannot read {}", args.ad.display()))?;
     let request: Option<DraftRequest> = match &args.request {
@@ -33,7 +23,7 @@ pub(super) fn run(args: &LintArgs) -> Result<()> {
         }
         None => None,
     };
-    let (title, markdown) = split_title(&text);
+    let (title, markdown) = crate::lint::split_title(&text);
     let mut flags = crate::lint::lint_ad(&title, markdown, request.as_ref());
     if let Some(r) = &request {
         flags.extend(crate::lint::lint_request(r));

@@ -160,6 +160,16 @@ fn request_fields(r: &DraftRequest) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The title (first level-1 heading) and the ad.
+pub fn split_title(markdown: &str) -> (String, &str) {
+    let title = markdown
+        .lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.split(" – ").next().unwrap_or(t).trim().to_owned())
+        .unwrap_or_default();
+    (title, markdown)
+}
+
 /// Checks a draft request: discriminatory criteria in any field (notes included) and a title
 /// that names one sex.
 pub fn lint_request(request: &DraftRequest) -> Vec<Flag> {

@@ -57,6 +57,8 @@ pub fn document() -> Value {
             json_body(r("RankingRequest")), ("200", r("RankingResult")), &[400, 401, 403, 404, 413, 415, 422, 502, 503, 504]) },
         "/v1/postings/draft": { "post": op("sirh", "Draft a job ad (human review required)", sirh,
             json_body(r("DraftRequest")), ("200", obj()), &[400, 401, 403, 413, 415, 422, 502, 503]) },
+        "/v1/postings/lint": { "post": op("sirh", "Check an ad for discriminatory criteria, missing mandatory mentions and leaked notes", sirh,
+            json_body(obj()), ("200", obj()), &[400, 401, 403, 413, 415, 422]) },
         "/v1/decisions": { "post": op("sirh", "Record a recruiter's decision (Vivier never decides)", sirh,
             json_body(r("DecisionRequest")), ("201", obj()), &[400, 401, 403, 404, 415, 422]) },
         "/v1/candidates/{id}": {

@@ -23,6 +23,7 @@ pub fn sirh_routes() -> Router<Shared> {
         .route("/v1/cv/parse", post(parse::parse))
         .route("/v1/rankings", post(rankings::rank))
         .route("/v1/postings/draft", post(postings::draft))
+        .route("/v1/postings/lint", post(postings::lint))
         .route("/v1/decisions", post(decisions::record))
         .route("/v1/candidates/{id}", get(candidates::history).delete(candidates::erase))
         .route("/v1/candidates/{id}/explanation", get(explanation::explain))

@@ -1,7 +1,10 @@
-//! `POST /v1/postings/draft`: a first draft of a job ad, always to be edited by a human.
+//! `POST /v1/postings/draft`: a first draft of a job ad, always to be edited by a human, checked by
+//! the host's linter; `POST /v1/postings/lint`: the same linter on an ad the recruiter wrote.
 
 use crate::audit::Event;
 use crate::auth::Caller;
+use crate::drafting::{self, GeneratedBy};
+use crate::lint;
 use crate::model::{DraftError, DraftRequest};
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::server::{call_payload, Shared};
@@ -10,6 +13,7 @@ use crate::store::{new_id, now_ms};
 use crate::world::World;
 use axum::extract::State;
 use axum::{Extension, Json};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub async fn draft(
@@ -22,7 +26,8 @@ pub async fn draft(
     }
     let trace_id = new_id("t");
     let r = std::sync::Arc::new(request);
-    let (_active, attempts) = state.call(World::PostingDrafter, move |rt, p| rt.draft(p, &r)).await?;
+    let call_request = r.clone();
+    let (active, attempts) = state.call(World::PostingDrafter, move |rt, p| rt.draft(p, &call_request)).await?;
     state.audit_failures(&caller, &attempts, &trace_id).await?;
     let inv = attempts.into_iter().last().expect("at least one attempt");
     let report = inv.report;
@@ -54,12 +59,45 @@ pub async fn draft(
     .await?;
     tx.append(Event::new("plugin.call", &caller.key_id, call_payload(&trace_id, &report))).await?;
     tx.commit().await?;
-    Ok(Json(json!({
-        "trace_id": trace_id,
-        "title": ad.title,
-        "markdown": ad.markdown,
-        "warnings": ad.warnings,
-        "plugin": report.plugin,
-        "human_review_required": true,
-    })))
+    let generated_by = GeneratedBy {
+        id: report.plugin.id.clone(),
+        version: report.plugin.version.clone(),
+        digest: report.plugin.digest.clone(),
+        ai_generated: drafting::is_generative(&active.plugin),
+    };
+    let (out, _flags) = drafting::finish(&r, ad, generated_by);
+    let mut body = serde_json::to_value(&out).map_err(ApiError::internal)?;
+    body["trace_id"] = json!(trace_id);
+    body["plugin"] = json!(report.plugin);
+    Ok(Json(body))
+}
+
+/// An ad to check, with the request it was written from when there is one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintBody {
+    /// The ad in Markdown; its first `# ` heading is the title unless `title` is given.
+    pub markdown: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The draft request: also checks that internal remarks of its notes did not leak.
+    #[serde(default)]
+    pub request: Option<DraftRequest>,
+}
+
+pub async fn lint(ApiJson(body): ApiJson<LintBody>) -> ApiResult<Json<Value>> {
+    if body.markdown.trim().is_empty() {
+        return Err(ApiError::invalid("markdown", "the ad is empty"));
+    }
+    let title = match body.title {
+        Some(t) => t,
+        None => lint::split_title(&body.markdown).0,
+    };
+    let mut flags = lint::lint_ad(&title, &body.markdown, body.request.as_ref());
+    if let Some(r) = &body.request {
+        flags.extend(lint::lint_request(r));
+    }
+    let violations = flags.iter().filter(|f| f.is_violation()).count();
+    let warnings: Vec<_> = flags.into_iter().map(|f| f.warning).collect();
+    Ok(Json(json!({ "title": title, "warnings": warnings, "violations": violations })))
 }
