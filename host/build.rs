@@ -40,6 +40,7 @@ const HOSTILE: &[&str] = &[
     "wrong-ids",
     "exit",
     "remember",
+    "embed-probe",
 ];
 
 fn main() {

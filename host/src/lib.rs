@@ -15,6 +15,7 @@ pub mod inference;
 pub mod json_resume;
 pub mod manifest;
 pub mod model;
+pub mod models;
 pub mod registry;
 pub mod runtime;
 pub mod timeline;
