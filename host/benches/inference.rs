@@ -97,7 +97,8 @@ fn main() {
         std::fs::write(&path, serde_json::to_string(&vectors).unwrap()).expect("writing vectors");
     }
     let report = serde_json::json!({
-        "engine": "tract", "model": manifest.onnx, "threads": threads,
+        "engine": "tract", "threads": threads,
+        "model": std::path::Path::new(&manifest.onnx).file_name().map(|n| n.to_string_lossy().into_owned()),
         "load_s": (load_s * 100.0).round() / 100.0,
         "ms_1x20": (one20 * 10.0).round() / 10.0, "ms_1x256": (one256 * 10.0).round() / 10.0,
         "ms_32x20": (b20 * 10.0).round() / 10.0, "ms_32x256": (b256 * 10.0).round() / 10.0,
