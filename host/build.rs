@@ -44,6 +44,7 @@ const HOSTILE: &[&str] = &[
     "wrong-ids",
     "exit",
     "remember",
+    "embed-probe",
 ];
 
 fn main() {

@@ -226,11 +226,16 @@ fn memory_returns_to_baseline_after_faults() {
 
 #[test]
 fn at_least_twelve_hostile_components_are_built() {
-    // `hostile-noop` and `hostile-remember` are well-behaved probes, not hostile.
+    // `hostile-noop`, `hostile-remember` and `hostile-embed-probe` are well-behaved probes, not hostile.
     let hostile = std::fs::read_dir(components_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("hostile-") && n != "hostile-noop.wasm" && n != "hostile-remember.wasm")
+        .filter(|n| {
+            n.starts_with("hostile-")
+                && n != "hostile-noop.wasm"
+                && n != "hostile-remember.wasm"
+                && n != "hostile-embed-probe.wasm"
+        })
         .count();
     assert!(hostile >= 12, "only {hostile} hostile components");
 }

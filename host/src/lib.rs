@@ -22,6 +22,7 @@ pub mod json_resume;
 pub mod lint;
 pub mod manifest;
 pub mod model;
+pub mod models;
 pub mod outbound;
 pub mod registry;
 pub mod runtime;

@@ -116,6 +116,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Manage the host's local embedding models (used by plugins through `inference`).
+    Models {
+        #[command(subcommand)]
+        command: crate::models::cli::ModelsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,7 +172,7 @@ impl Session {
         let registry = Registry::new(&cli.data_dir, trusted);
         let data_dir = cli.data_dir.clone();
         let config = RuntimeConfig { cache_dir: Some(cli.data_dir.join("cache")), ..Default::default() };
-        Ok(Self { registry, runtime: Runtime::new(config)?, data_dir })
+        Ok(Self { registry, runtime: Runtime::new(config)?.with_inference(crate::models::host_backend()), data_dir })
     }
 
     pub(crate) fn plugin(&self, spec: Option<&str>, world: World) -> Result<(PluginEntry, LoadedPlugin)> {
@@ -209,6 +214,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { config, bind } => serve::serve(&cli, config.as_deref(), *bind),
         Command::Keys { command } => serve::keys(&cli, command),
         Command::Audit { command } => serve::audit(&cli, command),
+        Command::Models { command } => crate::models::cli::run(command),
     }
 }
 

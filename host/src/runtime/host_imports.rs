@@ -98,6 +98,8 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
         Ok((result,))
     })?;
     inference.func_wrap("embed", |store: StoreContextMut<'_, CallState>, (model, texts): (String, Vec<String>)| {
+        let mut store = store;
+        let started = std::time::Instant::now();
         let state = store.data();
         let result = granted(state, &model).and_then(|()| {
             if texts.len() > MAX_TEXTS_PER_CALL {
@@ -117,6 +119,8 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
                 None => Err(InferenceError::ModelUnavailable(model.clone())),
             }
         });
+        // Reported in the call report; it also counts in the plugin's time limit.
+        store.data_mut().inference_time += started.elapsed();
         Ok((result,))
     })?;
     Ok(())
