@@ -58,8 +58,12 @@ fn parse_rank_draft_end_to_end() {
 
     let matcher = load_builtin(&rt, World::SkillsMatcher);
     let posting: Posting = serde_json::from_str(include_str!("fixtures/conformance/posting.json")).unwrap();
-    let empty = Candidate { id: "c2".into(), profile: Profile::default() };
-    let inv = rt.assess(&matcher, &posting, &[Candidate { id: "c1".into(), profile: cv.profile }, empty]);
+    let empty = Candidate { id: "c2".into(), profile: Profile::default(), experience_months: None };
+    let inv = rt.assess(
+        &matcher,
+        &posting,
+        &[Candidate { id: "c1".into(), profile: cv.profile, experience_months: None }, empty],
+    );
     let a = inv.result.unwrap().unwrap();
     assert_eq!(a.len(), 2, "no candidate is dropped");
     assert_eq!(a[0].candidate_id, "c1");

@@ -15,6 +15,8 @@ pub mod inference;
 pub mod json_resume;
 pub mod manifest;
 pub mod model;
+pub mod posting;
+pub mod ranking;
 pub mod registry;
 pub mod runtime;
 pub mod timeline;

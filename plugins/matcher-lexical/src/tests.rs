@@ -68,7 +68,12 @@ fn settings() -> Settings {
 }
 
 fn one(requirement: Requirement, profile: Profile) -> RequirementAssessment {
-    let out = assess(&posting(vec![requirement]), &[Candidate { id: "c1".into(), profile }], &settings()).unwrap();
+    let out = assess(
+        &posting(vec![requirement]),
+        &[Candidate { id: "c1".into(), profile, experience_months: None }],
+        &settings(),
+    )
+    .unwrap();
     out.into_iter().next().unwrap().requirements.into_iter().next().unwrap()
 }
 
@@ -157,9 +162,9 @@ fn candidate_without_anything_still_gets_an_assessment_in_order() {
     let requirements =
         vec![req("r1", "Gestion de la paie", RequirementKind::Skill), req("r2", "Permis B", RequirementKind::Licence)];
     let candidates = vec![
-        Candidate { id: "cand-b".into(), profile: gestionnaire_rh() },
-        Candidate { id: "cand-a".into(), profile: empty_profile() },
-        Candidate { id: "cand-c".into(), profile: gestionnaire_rh() },
+        Candidate { id: "cand-b".into(), profile: gestionnaire_rh(), experience_months: None },
+        Candidate { id: "cand-a".into(), profile: empty_profile(), experience_months: None },
+        Candidate { id: "cand-c".into(), profile: gestionnaire_rh(), experience_months: None },
     ];
     let out = assess(&posting(requirements), &candidates, &settings()).unwrap();
     let ids: Vec<&str> = out.iter().map(|a| a.candidate_id.as_str()).collect();
@@ -286,9 +291,12 @@ fn weights_are_normalised_and_bad_weights_count_as_one() {
     r2.weight = f32::NAN;
     let mut r3 = req("r3", "Excel", RequirementKind::Skill);
     r3.weight = -2.0;
-    let out =
-        assess(&posting(vec![r1, r2, r3]), &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings())
-            .unwrap();
+    let out = assess(
+        &posting(vec![r1, r2, r3]),
+        &[Candidate { id: "c".into(), profile: gestionnaire_rh(), experience_months: None }],
+        &settings(),
+    )
+    .unwrap();
     let a = &out[0];
     let weights: Vec<f32> = a.requirements.iter().map(|r| r.weight).collect();
     assert_eq!(weights, [3.0, 1.0, 1.0]);
@@ -304,7 +312,9 @@ fn invalid_and_description_only_postings() {
     p.description = "  \n ".into();
     assert!(matches!(assess(&p, &[], &settings()), Err(MatchError::InvalidPosting(_))));
     p.description = "Vous assurez la gestion de la paie.\n- Suivi des carrières\n- Permis B".into();
-    let out = assess(&p, &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings()).unwrap();
+    let out =
+        assess(&p, &[Candidate { id: "c".into(), profile: gestionnaire_rh(), experience_months: None }], &settings())
+            .unwrap();
     let ids: Vec<&str> = out[0].requirements.iter().map(|r| r.requirement_id.as_str()).collect();
     assert_eq!(ids, ["d1", "d2", "d3"]);
     assert!(out[0].requirements.iter().all(|r| r.status == RequirementStatus::Met), "{:?}", out[0].requirements);
@@ -321,7 +331,10 @@ fn output_is_deterministic_and_evidence_short() {
         req("r3", "Suivi des carrières", RequirementKind::Skill),
         req("r4", "", RequirementKind::Other),
     ];
-    let candidates = vec![Candidate { id: "c1".into(), profile: p.clone() }, Candidate { id: "c2".into(), profile: p }];
+    let candidates = vec![
+        Candidate { id: "c1".into(), profile: p.clone(), experience_months: None },
+        Candidate { id: "c2".into(), profile: p, experience_months: None },
+    ];
     let a = assess(&posting(requirements.clone()), &candidates, &settings()).unwrap();
     let b = assess(&posting(requirements), &candidates, &settings()).unwrap();
     assert_eq!(a, b);
@@ -351,7 +364,7 @@ fn settings_are_read_and_checked() {
     p.skills = vec![skill("Rédaction de courriers")];
     let out = assess(
         &posting(vec![req("r1", "Rédaction d'actes juridiques", RequirementKind::Skill)]),
-        &[Candidate { id: "c".into(), profile: p }],
+        &[Candidate { id: "c".into(), profile: p, experience_months: None }],
         &s,
     )
     .unwrap();
