@@ -20,6 +20,7 @@ pub mod engine;
 pub mod profile;
 pub mod report;
 pub mod synonyms;
+pub mod taxonomy;
 
 #[cfg(test)]
 mod tests;

@@ -28,13 +28,16 @@ pub struct Source {
     pub text: String,
     /// Significant tokens of `text`.
     pub tokens: Vec<Token>,
+    /// How much a term found here proves (0-1]: what someone did (experience) proves more than
+    /// what they list (skills), and a long unsupported list proves less per item.
+    pub strength: f32,
 }
 
 impl Source {
     fn new(kind: SourceKind, label: &'static str, text: String) -> Option<Self> {
         let text = text.trim().to_owned();
         let tokens = significant(&text);
-        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens })
+        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens, strength: 1.0 })
     }
 
     /// Skills, experiences, diplomas and the like; interests are weak.
@@ -51,7 +54,7 @@ fn join_non_empty(parts: &[&str], sep: &str) -> String {
 /// experiences, education, certifications, languages, licences, public-service facts,
 /// headline, summary, and interests last.
 pub fn sources(profile: &Profile) -> Vec<Source> {
-    let mut out = Vec::new();
+    let mut out: Vec<Source> = Vec::new();
     let mut push = |kind, label, text: String| {
         if let Some(s) = Source::new(kind, label, text) {
             out.push(s);
@@ -113,7 +116,40 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
     for i in &profile.interests {
         push(SourceKind::Interest, "Centre d'intérêt", i.clone());
     }
+    let skill_credibility = skill_credibility(profile.skills.len());
+    for s in &mut out {
+        s.strength = strength(s.kind, skill_credibility);
+    }
     out
+}
+
+/// Skills a CV usually lists; beyond this, each listed item proves less (keyword stuffing).
+pub const USUAL_SKILLS: usize = 12;
+/// What a term in a bare skills list proves, at most.
+pub const SKILL_STRENGTH: f32 = 0.8;
+
+/// 1 for a list of usual length, then inversely proportional to its length.
+pub fn skill_credibility(listed: usize) -> f32 {
+    if listed <= USUAL_SKILLS {
+        1.0
+    } else {
+        USUAL_SKILLS as f32 / listed as f32
+    }
+}
+
+/// Strength of a source kind (see [`Source::strength`]).
+pub fn strength(kind: SourceKind, skill_credibility: f32) -> f32 {
+    match kind {
+        SourceKind::Experience(_) => 1.0,
+        SourceKind::Education(_)
+        | SourceKind::Certification
+        | SourceKind::Language(_)
+        | SourceKind::Licence
+        | SourceKind::PublicService => 0.8,
+        SourceKind::Headline | SourceKind::Summary => 0.7,
+        SourceKind::Skill => SKILL_STRENGTH * skill_credibility,
+        SourceKind::Interest => 0.35,
+    }
 }
 
 /// Months since year 0 of a partial date; an unknown month counts as January for a start and

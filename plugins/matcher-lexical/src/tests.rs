@@ -154,7 +154,9 @@ fn half_the_terms_is_partial() {
     p.skills = vec![skill("Rédaction de courriers administratifs")];
     let r = one(req("r1", "Rédaction d'actes administratifs", RequirementKind::Skill), p);
     assert_eq!(r.status, RequirementStatus::Partial);
-    assert_eq!(r.contribution, 0.5);
+    // "administratifs" is a generic word (frequent in ESCO and ROME): finding it and
+    // "rédaction" without the specific "actes" earns well under half the weight.
+    assert!(r.contribution > 0.0 && r.contribution < 0.5, "{r:?}");
 }
 
 #[test]
@@ -302,7 +304,11 @@ fn weights_are_normalised_and_bad_weights_count_as_one() {
     assert_eq!(weights, [3.0, 1.0, 1.0]);
     assert!((a.requirements[0].contribution - 0.6).abs() < 1e-6);
     assert_eq!(a.requirements[1].contribution, 0.0);
-    assert!((a.score - 0.8).abs() < 1e-6, "{}", a.score);
+    // Excel is only listed in the skills (not shown in an experience): 0.8 of its share.
+    assert!((a.requirements[2].contribution - 0.16).abs() < 1e-6);
+    assert!((a.score - 0.76).abs() < 1e-6, "{}", a.score);
+    let sum: f32 = a.requirements.iter().map(|r| r.contribution).sum();
+    assert!((sum - a.score).abs() < 1e-6);
     assert_eq!(a.summary, "2 exigences sur 3 satisfaites ; manque : Marchés publics.");
 }
 
@@ -350,12 +356,12 @@ fn output_is_deterministic_and_evidence_short() {
 #[test]
 fn settings_are_read_and_checked() {
     let (s, problems) = Settings::from_lookup(|k| match k {
-        "partial-threshold" => Some("0.3".into()),
+        "partial-threshold" => Some("0.1".into()),
         "reference-date" => Some("2024-02".into()),
         "max-evidence" => Some("douze".into()),
         _ => None,
     });
-    assert_eq!(s.partial_threshold, 0.3);
+    assert_eq!(s.partial_threshold, 0.1);
     assert_eq!(s.reference_month, Some(2024 * 12 + 1));
     assert_eq!(s.max_evidence, 3);
     assert_eq!(problems.len(), 1);
