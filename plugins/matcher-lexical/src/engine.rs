@@ -376,7 +376,7 @@ fn prepare(requirement: &Requirement) -> Prepared {
     }) {
         // Words that only say "professional" name no domain: the requirement is about the total.
         let domain: Vec<Token> =
-            sig.iter().filter(|t| !matches!(t.stem.as_str(), "professionnel" | "profession")).cloned().collect();
+            sig.iter().filter(|t| !t.folded.starts_with("profession") && t.folded != "work").cloned().collect();
         if domain.is_empty() {
             Plan::TotalMonths { months }
         } else {

@@ -116,7 +116,7 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
     for i in &profile.interests {
         push(SourceKind::Interest, "Centre d'intérêt", i.clone());
     }
-    let skill_credibility = skill_credibility(profile.skills.len());
+    let skill_credibility = skill_credibility(listed_skills(profile));
     for s in &mut out {
         s.strength = strength(s.kind, skill_credibility);
     }
@@ -127,6 +127,16 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
 pub const USUAL_SKILLS: usize = 12;
 /// What a term in a bare skills list proves, at most.
 pub const SKILL_STRENGTH: f32 = 0.8;
+
+/// Items a profile lists as skills. Parsers differ in how they split a skills section (one
+/// skill per item, or one per line of "a ; b ; c"), so items are counted inside labels too.
+pub fn listed_skills(profile: &Profile) -> usize {
+    profile
+        .skills
+        .iter()
+        .map(|s| s.label.split([';', ',', '•', '|', '\n']).filter(|part| !part.trim().is_empty()).count().max(1))
+        .sum()
+}
 
 /// 1 for a list of usual length, then inversely proportional to its length.
 pub fn skill_credibility(listed: usize) -> f32 {

@@ -385,3 +385,60 @@ fn unix_time_to_month() {
     // 2024-02-29T12:00:00Z
     assert_eq!(month_from_unix_seconds(1_709_208_000), 2024 * 12 + 1);
 }
+
+#[test]
+fn minimum_experience_uses_the_host_months() {
+    let r = req("experience", "Expérience professionnelle d'au moins 3 ans", RequirementKind::Experience);
+    let run = |months: Option<u32>, profile: Profile| {
+        let out = assess(
+            &posting(vec![r.clone()]),
+            &[Candidate { id: "c".into(), profile, experience_months: months }],
+            &settings(),
+        )
+        .unwrap();
+        out[0].requirements[0].clone()
+    };
+    // The host's figure wins over the plugin's own reading of the dates.
+    let a = run(Some(40), empty_profile());
+    assert_eq!(a.status, RequirementStatus::Met, "{a:?}");
+    assert!(a.evidence[0].contains("3 ans et 4 mois"), "{:?}", a.evidence);
+    let a = run(Some(24), gestionnaire_rh());
+    assert_eq!(a.status, RequirementStatus::Partial);
+    assert!((a.contribution - 24.0 / 36.0).abs() < 1e-6);
+    assert_eq!(run(Some(6), gestionnaire_rh()).status, RequirementStatus::Missing);
+    // Without the host's figure: the profile's dated experiences (2019-09 to 2025-06).
+    assert_eq!(run(None, gestionnaire_rh()).status, RequirementStatus::Met);
+}
+
+#[test]
+fn keyword_stuffing_does_not_beat_experience() {
+    let requirements = vec![
+        req("r1", "Système d'information géographique", RequirementKind::Skill),
+        req("r2", "Cartographie", RequirementKind::Skill),
+        req("r3", "Marchés publics", RequirementKind::Skill),
+    ];
+    // Forty skills listed, nothing done.
+    let mut stuffed = empty_profile();
+    let many: Vec<String> = (0..37).map(|i| format!("Compétence numéro {i}")).collect();
+    stuffed.skills = vec![skill(&format!("SIG ; Cartographie ; Marchés publics ; {}", many.join(" ; ")))];
+    // Two of the three shown in an experience.
+    let mut genuine = empty_profile();
+    genuine.experiences =
+        vec![experience("Technicien SIG", "Cartographie des réseaux d'eau", date(2019, Some(1)), None, true)];
+    let out = assess(
+        &posting(requirements),
+        &[
+            Candidate { id: "stuffed".into(), profile: stuffed, experience_months: Some(0) },
+            Candidate { id: "genuine".into(), profile: genuine, experience_months: Some(70) },
+        ],
+        &settings(),
+    )
+    .unwrap();
+    assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
+    assert!(out[0].requirements.iter().all(|r| r.status != RequirementStatus::Met), "{:?}", out[0]);
+    // The same three skills in a short list are credible (met).
+    let mut short = empty_profile();
+    short.skills = vec![skill("SIG"), skill("Cartographie"), skill("Marchés publics")];
+    let r = one(req("r2", "Cartographie", RequirementKind::Skill), short);
+    assert_eq!(r.status, RequirementStatus::Met);
+}
