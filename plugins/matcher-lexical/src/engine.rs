@@ -78,6 +78,9 @@ pub struct Concept {
     /// Importance of the concept within its requirement: specific words weigh 1, words common
     /// across ESCO skills and ROME job titles ("gestion", "agent") less ([`taxonomy::term_weight`]).
     pub weight: f32,
+    /// `alternatives` as interned stem ids ([`Vocabulary`]), set once per call by [`assess`]:
+    /// profiles are searched by comparing integers, not strings.
+    pub ids: Vec<Vec<u32>>,
 }
 
 /// Groups significant tokens into concepts, merging synonym phrases ("protection maternelle et
@@ -93,7 +96,7 @@ pub fn concepts(tokens: &[Token]) -> Vec<Concept> {
         };
         // A phrase weighs as much as its most specific word.
         let weight = stems[i..i + len].iter().map(|s| taxonomy::term_weight(s)).fold(0.0f32, f32::max);
-        let concept = Concept { alternatives, weight };
+        let concept = Concept { alternatives, weight, ids: Vec::new() };
         if !out.contains(&concept) {
             out.push(concept);
         }
@@ -423,8 +426,66 @@ pub fn requirements_from_description(description: &str) -> Vec<Requirement> {
     out
 }
 
+/// Position of the first contiguous occurrence of `needle` in `hay`.
+fn find_ids(hay: &[u32], needle: &[u32]) -> Option<usize> {
+    let (first, rest) = needle.split_first()?;
+    if *first == UNKNOWN || needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == *first && hay[i + 1..i + needle.len()] == *rest)
+}
+
+/// Id of stems no requirement uses.
+const UNKNOWN: u32 = u32::MAX;
+
+/// The stems the posting's concepts use, numbered: each profile word is looked up once.
+#[derive(Debug, Default)]
+pub struct Vocabulary(std::collections::HashMap<String, u32>);
+
+impl Vocabulary {
+    fn intern(&mut self, stem: &str) -> u32 {
+        let next = self.0.len() as u32;
+        *self.0.entry(stem.to_owned()).or_insert(next)
+    }
+
+    fn id(&self, stem: &str) -> u32 {
+        self.0.get(stem).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// Numbers every concept of the plans, and returns the vocabulary.
+    fn build(prepared: &mut [Prepared]) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for p in prepared.iter_mut() {
+            let concepts = match &mut p.plan {
+                Plan::Generic(c) => c,
+                Plan::Licence { concepts, .. }
+                | Plan::Language { concepts, .. }
+                | Plan::Education { concepts, .. }
+                | Plan::Duration { concepts, .. } => concepts,
+                Plan::Neutral | Plan::TotalMonths { .. } => continue,
+            };
+            for c in concepts.iter_mut() {
+                c.ids = c.alternatives.iter().map(|alt| alt.iter().map(|s| v.intern(s)).collect()).collect();
+            }
+        }
+        v
+    }
+
+    /// Sets the ids of a profile's sources.
+    pub fn tag(&self, sources: &mut [Source]) {
+        for s in sources {
+            s.ids = s.tokens.iter().map(|t| self.id(&t.stem)).collect();
+        }
+    }
+}
+
 /// Where a concept appears in a source: the byte span of the first matching alternative.
 fn find_concept(concept: &Concept, source: &Source) -> Option<(usize, usize)> {
+    if concept.ids.len() == concept.alternatives.len() && source.ids.len() == source.tokens.len() {
+        return concept.ids.iter().find_map(|alt| {
+            find_ids(&source.ids, alt).map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
+        });
+    }
     concept.alternatives.iter().find_map(|alt| {
         find_sequence(&source.tokens, alt).map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
     })
@@ -788,13 +849,15 @@ pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) 
     } else {
         posting.requirements.clone()
     };
-    let prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
+    let mut prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
+    let vocabulary = Vocabulary::build(&mut prepared);
     let total_weight: f32 = prepared.iter().map(|p| p.weight).sum();
 
     Ok(candidates
         .iter()
         .map(|candidate| {
-            let sources = profile::sources(&candidate.profile);
+            let mut sources = profile::sources(&candidate.profile);
+            vocabulary.tag(&mut sources);
             let mut results = Vec::with_capacity(prepared.len());
             let mut score = 0.0f32;
             for p in &prepared {

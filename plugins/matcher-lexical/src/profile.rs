@@ -31,13 +31,15 @@ pub struct Source {
     /// How much a term found here proves (0-1]: what someone did (experience) proves more than
     /// what they list (skills), and a long unsupported list proves less per item.
     pub strength: f32,
+    /// Interned stem ids of `tokens`, set by the engine for the posting at hand.
+    pub ids: Vec<u32>,
 }
 
 impl Source {
     fn new(kind: SourceKind, label: &'static str, text: String) -> Option<Self> {
         let text = text.trim().to_owned();
         let tokens = significant(&text);
-        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens, strength: 1.0 })
+        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens, strength: 1.0, ids: Vec::new() })
     }
 
     /// Skills, experiences, diplomas and the like; interests are weak.

@@ -442,3 +442,25 @@ fn keyword_stuffing_does_not_beat_experience() {
     let r = one(req("r2", "Cartographie", RequirementKind::Skill), short);
     assert_eq!(r.status, RequirementStatus::Met);
 }
+
+/// Native timing of 1,000 profiles (not a test of speed: run with --ignored --nocapture).
+#[test]
+#[ignore]
+fn native_timing_1000() {
+    let reqs = vec![
+        req("r1", "Paie des agents publics", RequirementKind::Skill),
+        req("r2", "Gestion des carrières", RequirementKind::Skill),
+        req("r3", "Statut de la fonction publique territoriale", RequirementKind::Skill),
+        req("o1", "DSN", RequirementKind::Skill),
+        req("experience", "Expérience professionnelle d'au moins 2 ans", RequirementKind::Experience),
+    ];
+    let cands: Vec<Candidate> = (0..1000)
+        .map(|i| Candidate { id: format!("c{i}"), profile: gestionnaire_rh(), experience_months: Some(30) })
+        .collect();
+    let t = std::time::Instant::now();
+    let out = assess(&posting(reqs.clone()), &cands, &settings()).unwrap();
+    println!("assess: {:?} for {}", t.elapsed(), out.len());
+    let t = std::time::Instant::now();
+    let n: usize = cands.iter().map(|c| crate::profile::sources(&c.profile).len()).sum();
+    println!("sources only: {:?} ({n})", t.elapsed());
+}
