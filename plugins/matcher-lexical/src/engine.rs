@@ -396,6 +396,41 @@ fn prepare(requirement: &Requirement) -> Prepared {
     Prepared { requirement: requirement.clone(), weight, plan }
 }
 
+/// How this engine reads a requirement, for matchers that build on it (the semantic matcher):
+/// whether it is open text (skills, activities: compared by terms) and whether it asks for a
+/// duration (total or in a domain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub open_text: bool,
+    pub duration: bool,
+}
+
+pub fn reading(requirement: &Requirement) -> Reading {
+    match prepare(requirement).plan {
+        Plan::Generic(_) => Reading { open_text: true, duration: false },
+        Plan::Duration { .. } => Reading { open_text: true, duration: true },
+        Plan::TotalMonths { .. } => Reading { open_text: false, duration: true },
+        _ => Reading { open_text: false, duration: false },
+    }
+}
+
+/// The requirements an assessment covers: the posting's, or those read from its description.
+pub fn effective_requirements(posting: &Posting) -> Result<Vec<Requirement>, MatchError> {
+    if !posting.requirements.is_empty() {
+        return Ok(posting.requirements.clone());
+    }
+    if posting.description.trim().is_empty() {
+        return Err(MatchError::InvalidPosting("l'offre n'a ni exigences ni description : rien à comparer".to_owned()));
+    }
+    let derived = requirements_from_description(&posting.description);
+    if derived.is_empty() {
+        return Err(MatchError::InvalidPosting(
+            "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable".to_owned(),
+        ));
+    }
+    Ok(derived)
+}
+
 /// Requirements read from a posting's description when it lists none: one per line, bullet or
 /// sentence that has significant words.
 pub fn requirements_from_description(description: &str) -> Vec<Requirement> {
@@ -833,22 +868,7 @@ fn evaluate_total(required: u32, host_months: Option<u32>, profile: &Profile, se
 /// Assesses every candidate against the posting: exactly one assessment per candidate, in input
 /// order. A suggestion for a human: no field selects or rejects anyone.
 pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) -> Result<Vec<Assessment>, MatchError> {
-    let requirements = if posting.requirements.is_empty() {
-        if posting.description.trim().is_empty() {
-            return Err(MatchError::InvalidPosting(
-                "l'offre n'a ni exigences ni description : rien à comparer".to_owned(),
-            ));
-        }
-        let derived = requirements_from_description(&posting.description);
-        if derived.is_empty() {
-            return Err(MatchError::InvalidPosting(
-                "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable".to_owned(),
-            ));
-        }
-        derived
-    } else {
-        posting.requirements.clone()
-    };
+    let requirements = effective_requirements(posting)?;
     let mut prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
     let vocabulary = Vocabulary::build(&mut prepared);
     let total_weight: f32 = prepared.iter().map(|p| p.weight).sum();
