@@ -20,11 +20,19 @@ fn load_builtin(rt: &vivier::Runtime, world: World) -> LoadedPlugin {
 const CV: &str = include_str!("fixtures/conformance/cv-fr.txt");
 
 #[test]
-fn three_reference_plugins_are_bundled() {
+fn reference_plugins_cover_every_world() {
     let bundles = builtin::bundles().unwrap();
     let mut worlds: Vec<World> = bundles.iter().map(|b| b.manifest.world()).collect();
     worlds.sort();
+    worlds.dedup();
     assert_eq!(worlds, World::ALL.to_vec());
+    // Two matchers: the non-AI lexical baseline (the default) and the semantic one.
+    let matchers: Vec<&str> = bundles
+        .iter()
+        .filter(|b| b.manifest.world() == World::SkillsMatcher)
+        .map(|b| b.manifest.plugin.id.as_str())
+        .collect();
+    assert_eq!(matchers, ["vivier-matcher-lexical", "vivier-matcher-semantic"]);
     for b in &bundles {
         assert_eq!(b.digest, vivier::bundle::sha256_hex(&b.component));
     }
