@@ -72,8 +72,8 @@ fn main() {
         println!(
             "  {:<12} median {:>6.1} ms (thread CPU {:>6.1} ms)  min {:>6.1} ms  max {:>6.1} ms  peak guest memory {:.1} MiB",
             job.id,
-            cpu[ROUNDS / 2] as f64 / 1e3,
             median.as_secs_f64() * 1e3,
+            cpu[ROUNDS / 2] as f64 / 1e3,
             samples[0].as_secs_f64() * 1e3,
             samples[ROUNDS - 1].as_secs_f64() * 1e3,
             peak as f64 / (1 << 20) as f64

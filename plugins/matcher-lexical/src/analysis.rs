@@ -168,6 +168,41 @@ pub fn stem(folded: &str) -> String {
     s
 }
 
+/// Calls `f(folded, start, end)` for every word of `text`, without allocating for plain ASCII
+/// words (the usual case): the folded form lives in a reused buffer.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    let mut buf = String::new();
+    let mut emit = |s: usize, e: usize| {
+        let word = &text[s..e];
+        if word.is_ascii() {
+            buf.clear();
+            buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            f(&buf, s, e);
+        } else {
+            // A run may fold to several words (a ligature, an exotic character): all of them
+            // keep the run's span.
+            for folded in fold(word).split(' ').filter(|w| !w.is_empty()) {
+                f(folded, s, e);
+            }
+        }
+    };
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        let word_char = c.is_alphanumeric() || unicode_mark(c);
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                emit(s, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        emit(s, text.len());
+    }
+}
+
 /// Splits a text into words with their spans, folded and stemmed.
 pub fn tokenize(text: &str) -> Vec<Token> {
     words(text, false)

@@ -505,20 +505,55 @@ impl Vocabulary {
         }
         v
     }
+}
 
-    /// Sets the ids of a profile's sources.
-    pub fn tag(&self, sources: &mut [Source]) {
-        for s in sources {
-            s.ids = s.tokens.iter().map(|t| self.id(&t.stem)).collect();
-        }
+/// Id of stop words and bare numbers: not significant, skipped.
+const SKIP: u32 = u32::MAX - 1;
+
+/// Tags profile texts with the vocabulary's ids, remembering each folded word's id: across a
+/// thousand profiles, most words repeat, so each is stemmed once per call.
+pub struct Lexicon<'a> {
+    vocabulary: &'a Vocabulary,
+    memo: std::collections::HashMap<String, u32>,
+}
+
+impl<'a> Lexicon<'a> {
+    pub fn new(vocabulary: &'a Vocabulary) -> Self {
+        Lexicon { vocabulary, memo: std::collections::HashMap::new() }
+    }
+}
+
+impl profile::Tagger for Lexicon<'_> {
+    fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>) {
+        let mut ids = Vec::new();
+        let mut spans = Vec::new();
+        crate::analysis::for_each_word(text, |folded, start, end| {
+            let id = match self.memo.get(folded) {
+                Some(id) => *id,
+                None => {
+                    let id = if crate::analysis::is_stop(folded) || is_number(folded) {
+                        SKIP
+                    } else {
+                        self.vocabulary.id(&crate::analysis::stem(folded))
+                    };
+                    self.memo.insert(folded.to_owned(), id);
+                    id
+                }
+            };
+            if id != SKIP {
+                ids.push(id);
+                spans.push((start, end));
+            }
+        });
+        (ids, spans)
     }
 }
 
 /// Where a concept appears in a source: the byte span of the first matching alternative.
 fn find_concept(concept: &Concept, source: &Source) -> Option<(usize, usize)> {
-    if concept.ids.len() == concept.alternatives.len() && source.ids.len() == source.tokens.len() {
+    if concept.ids.len() == concept.alternatives.len() && !source.spans.is_empty() {
         return concept.ids.iter().find_map(|alt| {
-            find_ids(&source.ids, alt).map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
+            find_ids(&source.ids, alt).map(|i| (source.spans[i].0, source.spans[i + alt.len() - 1].1))
         });
     }
     concept.alternatives.iter().find_map(|alt| {
@@ -871,13 +906,13 @@ pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) 
     let requirements = effective_requirements(posting)?;
     let mut prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
     let vocabulary = Vocabulary::build(&mut prepared);
+    let mut lexicon = Lexicon::new(&vocabulary);
     let total_weight: f32 = prepared.iter().map(|p| p.weight).sum();
 
     Ok(candidates
         .iter()
         .map(|candidate| {
-            let mut sources = profile::sources(&candidate.profile);
-            vocabulary.tag(&mut sources);
+            let sources = profile::tagged_sources(&candidate.profile, &mut lexicon);
             let mut results = Vec::with_capacity(prepared.len());
             let mut score = 0.0f32;
             for p in &prepared {

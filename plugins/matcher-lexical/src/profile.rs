@@ -31,15 +31,31 @@ pub struct Source {
     /// How much a term found here proves (0-1]: what someone did (experience) proves more than
     /// what they list (skills), and a long unsupported list proves less per item.
     pub strength: f32,
-    /// Interned stem ids of `tokens`, set by the engine for the posting at hand.
+    /// Interned stem ids of the significant words, for the posting at hand (see
+    /// [`Tagger`]); with `spans`, the fast path the engine searches.
     pub ids: Vec<u32>,
+    /// Byte spans of the words of `ids`.
+    pub spans: Vec<(usize, usize)>,
+}
+
+/// Turns a text into interned stem ids and spans (the engine's vocabulary), instead of tokens.
+pub trait Tagger {
+    fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>);
 }
 
 impl Source {
     fn new(kind: SourceKind, label: &'static str, text: String) -> Option<Self> {
         let text = text.trim().to_owned();
         let tokens = significant(&text);
-        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens, strength: 1.0, ids: Vec::new() })
+        (!tokens.is_empty()).then_some(Source {
+            kind,
+            label,
+            text,
+            tokens,
+            strength: 1.0,
+            ids: Vec::new(),
+            spans: Vec::new(),
+        })
     }
 
     /// Skills, experiences, diplomas and the like; interests are weak.
@@ -56,9 +72,24 @@ fn join_non_empty(parts: &[&str], sep: &str) -> String {
 /// experiences, education, certifications, languages, licences, public-service facts,
 /// headline, summary, and interests last.
 pub fn sources(profile: &Profile) -> Vec<Source> {
+    sources_with(profile, &mut |kind, label, text| Source::new(kind, label, text))
+}
+
+/// [`sources`] tagged with ids and spans only (no tokens): the engine's fast path.
+pub fn tagged_sources(profile: &Profile, tagger: &mut dyn Tagger) -> Vec<Source> {
+    sources_with(profile, &mut |kind, label, text| {
+        let text = text.trim().to_owned();
+        let (ids, spans) = tagger.tag(&text);
+        (!ids.is_empty()).then_some(Source { kind, label, text, tokens: Vec::new(), strength: 1.0, ids, spans })
+    })
+}
+
+type MakeSource<'a> = dyn FnMut(SourceKind, &'static str, String) -> Option<Source> + 'a;
+
+fn sources_with(profile: &Profile, make: &mut MakeSource<'_>) -> Vec<Source> {
     let mut out: Vec<Source> = Vec::new();
     let mut push = |kind, label, text: String| {
-        if let Some(s) = Source::new(kind, label, text) {
+        if let Some(s) = make(kind, label, text) {
             out.push(s);
         }
     };
