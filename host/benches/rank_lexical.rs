@@ -79,6 +79,30 @@ fn main() {
             peak as f64 / (1 << 20) as f64
         );
     }
+    // The floor: the SDK's example matcher (a few string searches per candidate) on the same
+    // input, i.e. the cost of moving 1,000 profiles in and 1,000 assessments out of the sandbox
+    // plus the call report's digests.
+    let components = PathBuf::from(env!("VIVIER_TEST_COMPONENTS"));
+    let manifest =
+        vivier::manifest::Manifest::parse(&std::fs::read_to_string(components.join("example-matcher.toml")).unwrap())
+            .unwrap();
+    let wasm = std::fs::read(components.join("example-matcher.wasm")).unwrap();
+    let bundle = vivier::bundle::Bundle::pack(manifest, wasm, None).unwrap();
+    let example = rt.load(&bundle, SignatureStatus::Unsigned, PluginGrants::default()).unwrap();
+    let posting = JobPosting::from_json(&std::fs::read_to_string(&postings[0]).unwrap()).unwrap().to_matching();
+    let mut floor: Vec<(Duration, u64)> = (0..ROUNDS)
+        .map(|_| {
+            let t = Instant::now();
+            let inv = rt.assess(&example, &posting, &candidates);
+            (t.elapsed(), inv.report.cpu_us)
+        })
+        .collect();
+    floor.sort();
+    println!(
+        "floor (example matcher, same input): median {:.1} ms (thread CPU {:.1} ms)",
+        floor[ROUNDS / 2].0.as_secs_f64() * 1e3,
+        floor[ROUNDS / 2].1 as f64 / 1e3
+    );
     all.sort();
     all_cpu.sort();
     println!("median of per-posting thread CPU time: {:.1} ms", all_cpu[all_cpu.len() / 2] as f64 / 1e3);

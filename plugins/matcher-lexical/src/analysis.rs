@@ -172,8 +172,7 @@ pub fn stem(folded: &str) -> String {
 /// words (the usual case): the folded form lives in a reused buffer.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
     let mut buf = String::new();
-    let mut emit = |s: usize, e: usize| {
-        let word = &text[s..e];
+    for_each_raw_word(text, |word, s, e| {
         if word.is_ascii() {
             buf.clear();
             buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
@@ -185,21 +184,25 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
                 f(folded, s, e);
             }
         }
-    };
+    });
+}
+
+/// Calls `f(raw, start, end)` for every run of word characters of `text`, as written.
+pub fn for_each_raw_word(text: &str, mut emit: impl FnMut(&str, usize, usize)) {
     let mut start: Option<usize> = None;
     for (i, c) in text.char_indices() {
         let word_char = c.is_alphanumeric() || unicode_mark(c);
         match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                emit(s, i);
+                emit(&text[s..i], s, i);
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(s) = start {
-        emit(s, text.len());
+        emit(&text[s..], s, text.len());
     }
 }
 

@@ -507,19 +507,27 @@ impl Vocabulary {
     }
 }
 
-/// Id of stop words and bare numbers: not significant, skipped.
-const SKIP: u32 = u32::MAX - 1;
-
-/// Tags profile texts with the vocabulary's ids, remembering each folded word's id: across a
-/// thousand profiles, most words repeat, so each is stemmed once per call.
+/// Tags profile texts with the vocabulary's ids, remembering each word as written: across a
+/// thousand profiles most words repeat, so each is folded and stemmed once per call.
 pub struct Lexicon<'a> {
     vocabulary: &'a Vocabulary,
-    memo: std::collections::HashMap<String, u32>,
+    /// Raw word → ids of its significant folded words (usually one, none for a stop word).
+    memo: std::collections::HashMap<String, Vec<u32>>,
 }
 
 impl<'a> Lexicon<'a> {
     pub fn new(vocabulary: &'a Vocabulary) -> Self {
         Lexicon { vocabulary, memo: std::collections::HashMap::new() }
+    }
+
+    fn ids_of(&self, raw: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        crate::analysis::for_each_word(raw, |folded, _, _| {
+            if !crate::analysis::is_stop(folded) && !is_number(folded) {
+                out.push(self.vocabulary.id(&crate::analysis::stem(folded)));
+            }
+        });
+        out
     }
 }
 
@@ -527,21 +535,13 @@ impl profile::Tagger for Lexicon<'_> {
     fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>) {
         let mut ids = Vec::new();
         let mut spans = Vec::new();
-        crate::analysis::for_each_word(text, |folded, start, end| {
-            let id = match self.memo.get(folded) {
-                Some(id) => *id,
-                None => {
-                    let id = if crate::analysis::is_stop(folded) || is_number(folded) {
-                        SKIP
-                    } else {
-                        self.vocabulary.id(&crate::analysis::stem(folded))
-                    };
-                    self.memo.insert(folded.to_owned(), id);
-                    id
-                }
-            };
-            if id != SKIP {
-                ids.push(id);
+        crate::analysis::for_each_raw_word(text, |raw, start, end| {
+            if !self.memo.contains_key(raw) {
+                let computed = self.ids_of(raw);
+                self.memo.insert(raw.to_owned(), computed);
+            }
+            for id in &self.memo[raw] {
+                ids.push(*id);
                 spans.push((start, end));
             }
         });
