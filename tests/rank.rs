@@ -104,7 +104,8 @@ fn invalid_postings_give_a_clear_error() {
     let ok = dir.path().join("ok.json");
     std::fs::write(&ok, posting.to_string()).unwrap();
     assert!(vivier(dir.path(), &["rank", "--posting", ok.to_str().unwrap(), &cv]).status.success());
-    let cases: [(&str, Box<dyn Fn(&mut serde_json::Value)>, &str); 3] = [
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: [(&str, Edit, &str); 3] = [
         ("no-title", Box::new(|v| drop(v.as_object_mut().unwrap().remove("title"))), "no `title` field"),
         ("no-skills", Box::new(|v| v["required_skills"] = serde_json::json!([])), "`required_skills`"),
         ("bad-years", Box::new(|v| v["min_experience_years"] = "deux".into()), "`min_experience_years`"),

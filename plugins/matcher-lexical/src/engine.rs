@@ -586,7 +586,8 @@ fn evaluate(
         return Outcome::new(RequirementStatus::Partial, Vec::new());
     }
     // Per concept: (strength, source index, span) of its best source.
-    let mut best: Vec<Option<(f32, usize, (usize, usize))>> = vec![None; n];
+    type Hit = (f32, usize, (usize, usize));
+    let mut best: Vec<Option<Hit>> = vec![None; n];
     let mut strong_found = vec![false; n];
     let mut whole: Option<(f32, usize, usize, usize)> = None;
     for (si, source) in sources.iter().enumerate().filter(|(_, s)| filter(s)) {
@@ -622,7 +623,7 @@ fn evaluate(
             used.push(si);
             evidence.push(evidence_line(&sources[si], start, end));
         }
-        let mut hits: Vec<&(f32, usize, (usize, usize))> = best.iter().flatten().collect();
+        let mut hits: Vec<&Hit> = best.iter().flatten().collect();
         // Strongest sources first; ties keep the profile's order.
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (_, si, (start, end)) in hits {
