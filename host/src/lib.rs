@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod bundle;
 pub mod cli;
 pub mod conformance;
+pub mod embedding_cache;
 pub mod eval;
 pub mod inference;
 pub mod json_resume;
