@@ -41,6 +41,7 @@ const HOSTILE: &[&str] = &[
     "wrong-ids",
     "exit",
     "remember",
+    "embed-probe",
 ];
 
 fn main() {

@@ -27,6 +27,11 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     fn dimension(&self, model: &str) -> Result<u32, InferenceError>;
     /// One L2-normalised vector per text.
     fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError>;
+    /// Makes `model` ready (e.g. loads its weights), so that a plugin's first call does not pay
+    /// for it inside its time limit. Called when a plugin that names the model is loaded.
+    fn prepare(&self, model: &str) -> Result<(), InferenceError> {
+        self.dimension(model).map(drop)
+    }
 }
 
 /// Most texts a single `embed` call may carry.

@@ -16,6 +16,7 @@ pub mod inference;
 pub mod json_resume;
 pub mod manifest;
 pub mod model;
+pub mod models;
 pub mod posting;
 pub mod ranking;
 pub mod registry;

@@ -95,6 +95,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::eval::EvalCommand,
     },
+    /// Manage the host's local embedding models (used by plugins through `inference`).
+    Models {
+        #[command(subcommand)]
+        command: crate::models::cli::ModelsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,7 +149,14 @@ impl Session {
             .collect::<Result<Vec<_>>>()?;
         let registry = Registry::new(&cli.data_dir, trusted);
         let config = RuntimeConfig { cache_dir: Some(cli.data_dir.join("cache")), ..Default::default() };
-        Ok(Self { registry, runtime: Runtime::new(config)? })
+        // Models load lazily, on a plugin's first `inference` call.
+        let backend = std::sync::Arc::new(crate::models::StoreBackend::new(crate::models::ModelStore::from_env()));
+        // Texts already embedded in this process (profile passages when re-ranking) are reused.
+        let inference = std::sync::Arc::new(crate::embedding_cache::CachedInference::new(
+            backend,
+            crate::embedding_cache::DEFAULT_CAPACITY,
+        ));
+        Ok(Self { registry, runtime: Runtime::new(config)?.with_inference(inference) })
     }
 
     pub(crate) fn plugin(&self, spec: Option<&str>, world: World) -> Result<(PluginEntry, LoadedPlugin)> {
@@ -182,6 +194,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Plugin { command } => plugin::run(&cli, command),
         Command::Eval { command } => crate::eval::run(&cli, command),
+        Command::Models { command } => crate::models::cli::run(command),
     }
 }
 

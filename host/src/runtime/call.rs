@@ -39,6 +39,8 @@ pub struct CallReport {
     pub wall_us: u64,
     pub cpu_us: u64,
     pub peak_memory_bytes: u64,
+    /// Time spent in host inference (`inference.embed`) during the call, included in `wall_us`.
+    pub inference_us: u64,
     /// sha256 of the input, so a record proves what was processed without keeping it.
     pub input_digest: String,
     /// sha256 of the canonical JSON of the result (empty when the call failed).
@@ -174,6 +176,7 @@ impl Runtime {
             wall_us: 0,
             cpu_us: 0,
             peak_memory_bytes: 0,
+            inference_us: 0,
             input_digest,
             output_digest: String::new(),
             output_bytes: 0,
@@ -227,6 +230,7 @@ impl Runtime {
         report.log = log.entries;
         report.log_dropped = log.dropped;
         report.peak_memory_bytes = state.limiter.peak();
+        report.inference_us = state.inference_time.as_micros() as u64;
         let (mut value,) = called?;
         let bytes = serde_json::to_vec(&value).map_err(|e| PluginError::InvalidOutput {
             plugin: id.to_owned(),

@@ -94,27 +94,32 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
         });
         Ok((result,))
     })?;
-    inference.func_wrap("embed", |store: StoreContextMut<'_, CallState>, (model, texts): (String, Vec<String>)| {
-        let state = store.data();
-        let result = granted(state, &model).and_then(|()| {
-            if texts.len() > MAX_TEXTS_PER_CALL {
-                return Err(InferenceError::InputTooLarge(format!(
-                    "{} texts in one call (at most {MAX_TEXTS_PER_CALL})",
-                    texts.len()
-                )));
-            }
-            if let Some(t) = texts.iter().find(|t| t.len() > MAX_TEXT_BYTES) {
-                return Err(InferenceError::InputTooLarge(format!(
-                    "a text of {} bytes (at most {MAX_TEXT_BYTES})",
-                    t.len()
-                )));
-            }
-            match &state.inference {
-                Some(backend) => backend.embed(&model, &texts),
-                None => Err(InferenceError::ModelUnavailable(model.clone())),
-            }
-        });
-        Ok((result,))
-    })?;
+    inference.func_wrap(
+        "embed",
+        |mut store: StoreContextMut<'_, CallState>, (model, texts): (String, Vec<String>)| {
+            let started = std::time::Instant::now();
+            let state = store.data();
+            let result = granted(state, &model).and_then(|()| {
+                if texts.len() > MAX_TEXTS_PER_CALL {
+                    return Err(InferenceError::InputTooLarge(format!(
+                        "{} texts in one call (at most {MAX_TEXTS_PER_CALL})",
+                        texts.len()
+                    )));
+                }
+                if let Some(t) = texts.iter().find(|t| t.len() > MAX_TEXT_BYTES) {
+                    return Err(InferenceError::InputTooLarge(format!(
+                        "a text of {} bytes (at most {MAX_TEXT_BYTES})",
+                        t.len()
+                    )));
+                }
+                match &state.inference {
+                    Some(backend) => backend.embed(&model, &texts),
+                    None => Err(InferenceError::ModelUnavailable(model.clone())),
+                }
+            });
+            store.data_mut().inference_time += started.elapsed();
+            Ok((result,))
+        },
+    )?;
     Ok(())
 }

@@ -25,6 +25,12 @@ pub enum LoadError {
     ExportMismatch { world: World, problems: Vec<String> },
     #[error("the component cannot be linked: {0}")]
     Link(String),
+    #[error(
+        "the plugin needs model `{model}`, which is not installed on this host: run `vivier models install {model}`"
+    )]
+    ModelMissing { model: String },
+    #[error("the plugin needs model `{model}`, which cannot be used: {reason}")]
+    ModelUnusable { model: String, reason: String },
 }
 
 /// A plugin ready to be called.
@@ -81,6 +87,7 @@ impl Runtime {
     ) -> Result<LoadedPlugin, LoadError> {
         let started = Instant::now();
         check_header(&bundle.component)?;
+        self.check_models(&grants)?;
         let manifest = Arc::new(bundle.manifest.clone());
         let world = manifest.world();
         let (component, cache) = match &self.cache {
@@ -122,6 +129,25 @@ impl Runtime {
         self.typecheck(&plugin)?;
         plugin.load_time = started.elapsed();
         Ok(plugin)
+    }
+
+    /// Every model the plugin may use must be installed and usable: better refused at install
+    /// than at the first call. Loads the model once per backend (then shared by every call).
+    fn check_models(&self, grants: &PluginGrants) -> Result<(), LoadError> {
+        for model in grants.models.iter() {
+            let found = match &self.inference {
+                Some(backend) => backend.prepare(model),
+                None => Err(crate::inference::InferenceError::ModelUnavailable(model.clone())),
+            };
+            match found {
+                Ok(_) => {}
+                Err(crate::inference::InferenceError::ModelUnavailable(_)) => {
+                    return Err(LoadError::ModelMissing { model: model.clone() })
+                }
+                Err(e) => return Err(LoadError::ModelUnusable { model: model.clone(), reason: e.to_string() }),
+            }
+        }
+        Ok(())
     }
 
     /// Instantiates once in a sandbox and checks the export's signature against the world.

@@ -85,6 +85,8 @@ pub struct CallState {
     pub(crate) log: LogBuffer,
     pub(crate) grants: PluginGrants,
     pub(crate) inference: Option<Arc<dyn Inference>>,
+    /// Time spent in host inference during this call (reported, and counted in the timeout).
+    pub(crate) inference_time: std::time::Duration,
     pub(crate) stdout: CappedSink,
     pub(crate) stderr: CappedSink,
 }
@@ -103,6 +105,7 @@ impl CallState {
             log: LogBuffer::new(limits.max_log_bytes),
             grants,
             inference,
+            inference_time: std::time::Duration::ZERO,
             stdout,
             stderr,
         }

@@ -137,6 +137,27 @@ impl SkillsMatcher for Hostile {
         #[cfg(feature = "exit")]
         std::process::exit(3);
 
+        #[cfg(feature = "embed-probe")]
+        {
+            // Scores each candidate's headline against the posting title through host embeddings.
+            use vivier_sdk::skills_matcher::{config, inference};
+            let model = config::get("model").unwrap_or_else(|| "multilingual-e5-small".into());
+            let mut texts = vec![format!("query: {}", posting.title)];
+            texts.extend(
+                candidates.iter().map(|c| format!("passage: {}", c.profile.headline.clone().unwrap_or_default())),
+            );
+            let dim = inference::dimension(&model).map_err(|e| MatchError::Internal(format!("{e:?}")))?;
+            let vectors = inference::embed(&model, &texts).map_err(|e| MatchError::Internal(format!("{e:?}")))?;
+            let query = &vectors[0];
+            return Ok(ids()
+                .zip(&vectors[1..])
+                .map(|(id, v)| {
+                    let cosine: f32 = query.iter().zip(v).map(|(a, b)| a * b).sum();
+                    assessment(id, cosine, format!("dimension {dim}, {} values", v.len()))
+                })
+                .collect());
+        }
+
         #[allow(unreachable_code)]
         Err(MatchError::Internal("built without a hostile feature".into()))
     }

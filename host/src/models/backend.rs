@@ -1,0 +1,77 @@
+//! The [`Inference`] backend of the host: models from the store, each loaded once on first use
+//! and then shared by every call of every plugin (thread-safe).
+
+use super::embedder::{default_threads, Embedder};
+use super::store::{ModelStore, ModelStoreError};
+use crate::inference::{Inference, InferenceError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+type Slot = Arc<Mutex<Option<Arc<Embedder>>>>;
+
+pub struct StoreBackend {
+    store: ModelStore,
+    threads: usize,
+    slots: Mutex<HashMap<String, Slot>>,
+}
+
+impl std::fmt::Debug for StoreBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreBackend").field("store", &self.store.root()).finish_non_exhaustive()
+    }
+}
+
+fn to_inference_error(id: &str, e: ModelStoreError) -> InferenceError {
+    match e {
+        ModelStoreError::NotInstalled { .. } | ModelStoreError::InvalidId(_) => {
+            InferenceError::ModelUnavailable(id.to_owned())
+        }
+        other => InferenceError::Internal(other.to_string()),
+    }
+}
+
+impl StoreBackend {
+    pub fn new(store: ModelStore) -> Self {
+        Self::with_threads(store, default_threads())
+    }
+
+    pub fn with_threads(store: ModelStore, threads: usize) -> Self {
+        Self { store, threads, slots: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn store(&self) -> &ModelStore {
+        &self.store
+    }
+
+    /// The loaded model, loading it on first use. Concurrent first calls wait for one load;
+    /// a failed load is not remembered, so installing the model later makes it usable.
+    pub fn embedder(&self, id: &str) -> Result<Arc<Embedder>, ModelStoreError> {
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            slots.entry(id.to_owned()).or_default().clone()
+        };
+        let mut loaded = slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(embedder) = &*loaded {
+            return Ok(embedder.clone());
+        }
+        let embedder = Arc::new(Embedder::load(&self.store, id, self.threads)?);
+        tracing::info!(model = id, load_ms = embedder.load_time.as_millis() as u64, "model loaded");
+        *loaded = Some(embedder.clone());
+        Ok(embedder)
+    }
+}
+
+impl Inference for StoreBackend {
+    fn dimension(&self, model: &str) -> Result<u32, InferenceError> {
+        self.store.manifest(model).map(|m| m.dimension).map_err(|e| to_inference_error(model, e))
+    }
+
+    fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError> {
+        let embedder = self.embedder(model).map_err(|e| to_inference_error(model, e))?;
+        embedder.embed(texts).map_err(InferenceError::Internal)
+    }
+
+    fn prepare(&self, model: &str) -> Result<(), InferenceError> {
+        self.embedder(model).map(drop).map_err(|e| to_inference_error(model, e))
+    }
+}
