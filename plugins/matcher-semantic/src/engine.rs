@@ -36,6 +36,8 @@ pub struct Settings {
     pub partial: f32,
     /// Texts per `embed` call (`batch-size`).
     pub batch: usize,
+    /// Log every best cosine (`log-similarities` = "true"), to calibrate floor and ceiling.
+    pub log_similarities: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             floor: 0.80,
             ceiling: 0.89,
             batch: 64,
+            log_similarities: false,
         }
     }
 }
@@ -86,6 +89,7 @@ impl Settings {
                 _ => problems.push(format!("batch-size ignoré : {v:?} n'est pas un entier entre 1 et 256")),
             }
         }
+        s.log_similarities = get("log-similarities").is_some_and(|v| v.trim() == "true");
         (s, problems)
     }
 
@@ -144,6 +148,7 @@ pub fn assess(
     candidates: &[Candidate],
     settings: &Settings,
     embedder: &mut dyn Embedder,
+    trace: &mut Vec<String>,
 ) -> Result<Vec<Assessment>, MatchError> {
     let lexical_out = lexical::assess(posting, candidates, &settings.lexical)?;
     let requirements = effective_requirements(posting)?;
@@ -185,6 +190,14 @@ pub fn assess(
                             Some(a) if a.0 >= x.0 => Some(a),
                             _ => Some(x),
                         });
+                    if settings.log_similarities {
+                        if let Some((_, cos, chunk)) = best {
+                            trace.push(format!(
+                                "similarity {} {} {cos:.4} {:.2}",
+                                lex.candidate_id, row.requirement_id, chunk.strength
+                            ));
+                        }
+                    }
                     match best {
                         Some((semantic, cos, chunk)) if semantic > lexical_credit => {
                             let mut ev = vec![evidence_line(chunk, cos)];

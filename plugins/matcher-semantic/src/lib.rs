@@ -10,7 +10,7 @@
 //!
 //! Settings (all optional, through the `config` import): `model` (default
 //! `multilingual-e5-small`), `similarity-floor` / `similarity-ceiling` (cosines mapped to credit
-//! 0 and 1), `batch-size`, and the lexical matcher's `partial-threshold`, `reference-date`,
+//! 0 and 1), `batch-size`, `log-similarities` ("true": log every best cosine, for calibration), and the lexical matcher's `partial-threshold`, `reference-date`,
 //! `max-evidence`.
 //!
 //! Profile vectors are not cached here: every call is a fresh sandboxed instance with no
@@ -58,7 +58,11 @@ impl SkillsMatcher for SemanticMatcher {
                 .map(|d| vivier_matcher_lexical::engine::month_from_unix_seconds(d.as_secs()));
         }
         let model = settings.model.clone();
-        let result = engine::assess(&posting, &candidates, &settings, &mut HostEmbedder { model: &model });
+        let mut trace = Vec::new();
+        let result = engine::assess(&posting, &candidates, &settings, &mut HostEmbedder { model: &model }, &mut trace);
+        for line in trace {
+            log::emit(log::Level::Debug, &line);
+        }
         if let Ok(a) = &result {
             log::emit(log::Level::Info, &format!("{} candidat(s) évalué(s) avec {model}", a.len()));
         }

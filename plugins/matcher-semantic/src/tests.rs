@@ -114,7 +114,7 @@ fn meaning_found_without_the_words_english_cv() {
     let mut p = profile();
     p.experiences = vec![experience("Health visitor", "Home visits to families\nProduce maps of the area")];
     let mut fake = Fake::default();
-    let out = assess(&posting(), &[candidate("c1", p, Some(100))], &settings(), &mut fake).unwrap();
+    let out = assess(&posting(), &[candidate("c1", p, Some(100))], &settings(), &mut fake, &mut Vec::new()).unwrap();
     let r = &out[0].requirements[0];
     assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
     assert!(r.evidence[0].starts_with("Expérience : ") && r.evidence[0].contains("similarité"), "{:?}", r.evidence);
@@ -142,6 +142,7 @@ fn stuffed_list_does_not_beat_a_described_experience() {
         &[candidate("stuffed", stuffed, Some(3)), candidate("genuine", genuine, Some(60))],
         &settings(),
         &mut Fake::default(),
+        &mut Vec::new(),
     )
     .unwrap();
     assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
@@ -154,8 +155,8 @@ fn contributions_add_up_every_candidate_kept_and_deterministic() {
     a.experiences = vec![experience("Cartographe", "Cartes du réseau routier")];
     let cands =
         vec![candidate("c1", a, Some(20)), candidate("c2", profile(), None), candidate("c3", profile(), Some(0))];
-    let first = assess(&posting(), &cands, &settings(), &mut Fake::default()).unwrap();
-    let again = assess(&posting(), &cands, &settings(), &mut Fake::default()).unwrap();
+    let first = assess(&posting(), &cands, &settings(), &mut Fake::default(), &mut Vec::new()).unwrap();
+    let again = assess(&posting(), &cands, &settings(), &mut Fake::default(), &mut Vec::new()).unwrap();
     assert_eq!(first, again);
     let ids: Vec<&str> = first.iter().map(|a| a.candidate_id.as_str()).collect();
     assert_eq!(ids, ["c1", "c2", "c3"]);
@@ -176,8 +177,14 @@ fn contributions_add_up_every_candidate_kept_and_deterministic() {
 fn host_failure_is_a_clear_error_not_a_silent_fallback() {
     let mut p = profile();
     p.experiences = vec![experience("Puéricultrice", "Visites")];
-    let err = assess(&posting(), &[candidate("c1", p, None)], &settings(), &mut Fake { fail: true, ..Fake::default() })
-        .unwrap_err();
+    let err = assess(
+        &posting(),
+        &[candidate("c1", p, None)],
+        &settings(),
+        &mut Fake { fail: true, ..Fake::default() },
+        &mut Vec::new(),
+    )
+    .unwrap_err();
     match err {
         MatchError::Internal(m) => assert!(m.contains("multilingual-e5-small"), "{m}"),
         other => panic!("{other:?}"),
