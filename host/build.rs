@@ -11,6 +11,7 @@ use std::path::PathBuf;
 const BUNDLED: &[(&str, &str)] = &[
     ("vivier-cv-parser", "plugins/cv-parser"),
     ("vivier-matcher-lexical", "plugins/matcher-lexical"),
+    ("vivier-matcher-semantic", "plugins/matcher-semantic"),
     ("vivier-drafter-template", "plugins/drafter-template"),
 ];
 

@@ -25,7 +25,7 @@ fn posting() -> Posting {
 }
 
 fn candidates(n: usize) -> Vec<Candidate> {
-    (0..n).map(|i| Candidate { id: format!("c{i}"), profile: Profile::default() }).collect()
+    (0..n).map(|i| Candidate { id: format!("c{i}"), profile: Profile::default(), experience_months: None }).collect()
 }
 
 fn assess(rt: &Runtime, plugin: &LoadedPlugin) -> vivier::runtime::Invocation<Result<Vec<Assessment>, MatchError>> {

@@ -193,7 +193,11 @@ fn posting() -> Posting {
 }
 
 fn candidate(id: &str, headline: &str) -> Candidate {
-    Candidate { id: id.into(), profile: Profile { headline: Some(headline.into()), ..Profile::default() } }
+    Candidate {
+        id: id.into(),
+        profile: Profile { headline: Some(headline.into()), ..Profile::default() },
+        experience_months: None,
+    }
 }
 
 #[test]

@@ -156,8 +156,9 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
                 empty.result.is_ok(),
                 contained(&empty).map_or_else(|e| e, |_| "answered without trapping".into()),
             );
-            let many: Vec<Candidate> =
-                (0..200).map(|i| Candidate { id: format!("c{i}"), profile: Profile::default() }).collect();
+            let many: Vec<Candidate> = (0..200)
+                .map(|i| Candidate { id: format!("c{i}"), profile: Profile::default(), experience_months: None })
+                .collect();
             let inv = runtime.assess(plugin, &posting, &many);
             peak = peak.max(inv.report.peak_memory_bytes);
             let (passed, detail) = match &inv.result {
@@ -190,7 +191,7 @@ fn run_fixtures(entry: &PluginEntry, plugin: &LoadedPlugin, runtime: &Runtime, r
                 ),
             );
             let profile = sample_profile();
-            let cands = vec![Candidate { id: "a".into(), profile }];
+            let cands = vec![Candidate { id: "a".into(), profile, experience_months: None }];
             let a = runtime.assess(plugin, &posting, &cands);
             let b = runtime.assess(plugin, &posting, &cands);
             deterministic(report, &a, &b);

@@ -102,6 +102,44 @@ pub fn analyse(profile: &Profile, today: PartialDate) -> Timeline {
     out
 }
 
+/// Total months of dated experience as of `today`, overlapping periods counted once: the figure
+/// a matcher checks a posting's minimum experience against. Year-only dates run from January to
+/// December; positions still held run to `today`; nothing counts past `today`. `None` when no
+/// experience has a usable start date.
+pub fn total_months(profile: &Profile, today: PartialDate) -> Option<u32> {
+    let now = index(&today, false);
+    let mut spans: Vec<(i32, i32)> = Vec::new();
+    for e in &profile.experiences {
+        let Some(start_date) = &e.start else { continue };
+        let start = index(start_date, false);
+        let end = match (&e.end, e.current) {
+            (Some(end), _) => index(end, true),
+            (None, true) => now,
+            (None, false) => index(start_date, true),
+        };
+        let end = end.min(now);
+        if start <= end {
+            spans.push((start, end));
+        }
+    }
+    if spans.is_empty() {
+        return profile.experiences.iter().any(|e| e.start.is_some()).then_some(0);
+    }
+    spans.sort_unstable();
+    let mut total = 0i64;
+    let mut current = spans[0];
+    for &(s, e) in &spans[1..] {
+        if s <= current.1 + 1 {
+            current.1 = current.1.max(e);
+        } else {
+            total += i64::from(current.1 - current.0 + 1);
+            current = (s, e);
+        }
+    }
+    total += i64::from(current.1 - current.0 + 1);
+    Some(total.clamp(0, i64::from(u32::MAX)) as u32)
+}
+
 /// Today's month, for [`analyse`].
 pub fn current_month() -> PartialDate {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
@@ -184,6 +222,24 @@ mod tests {
             ..Default::default()
         };
         assert!(analyse(&years, PartialDate { year: 2026, month: Some(1) }).gaps.is_empty());
+    }
+
+    #[test]
+    fn total_months_counts_overlaps_once() {
+        let profile = Profile {
+            experiences: vec![
+                exp("A", d(2015, 1), d(2016, 12), false),
+                exp("B", d(2016, 7), d(2017, 6), false),
+                exp("C", d(2020, 1), None, true),
+                exp("undated", None, None, false),
+            ],
+            ..Default::default()
+        };
+        // 2015-01..2017-06 = 30 months, 2020-01..2020-12 = 12 months.
+        assert_eq!(total_months(&profile, PartialDate { year: 2020, month: Some(12) }), Some(42));
+        assert_eq!(total_months(&Profile::default(), PartialDate { year: 2020, month: Some(1) }), None);
+        let future = Profile { experiences: vec![exp("F", d(2030, 1), None, true)], ..Default::default() };
+        assert_eq!(total_months(&future, PartialDate { year: 2020, month: Some(1) }), Some(0));
     }
 
     #[test]

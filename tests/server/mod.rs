@@ -30,6 +30,8 @@ impl Server {
             .arg(data)
             .env("VIVIER_BIND", "127.0.0.1:0")
             .env_remove("VIVIER_TRUSTED_KEYS")
+            // Servers here are killed at will; the model store is the inference tests' business.
+            .env("VIVIER_MODEL_INSTALL", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in env {

@@ -34,7 +34,8 @@ fn share_of_labels_found_in_skills() {
         },
         interests: vec![],
     };
-    let out = ExampleMatcher::assess(posting, vec![Candidate { id: "c1".into(), profile }]).unwrap();
+    let out =
+        ExampleMatcher::assess(posting, vec![Candidate { id: "c1".into(), profile, experience_months: None }]).unwrap();
     assert_eq!(out[0].candidate_id, "c1");
     assert_eq!(out[0].score, 0.5);
 }

@@ -3,7 +3,7 @@
 
 use crate::bundle::{parse_signing_key, parse_verifying_key, Bundle};
 use crate::manifest::Manifest;
-use crate::model::{Candidate, Document, DraftRequest, ParsedCv, Posting};
+use crate::model::{Candidate, Document, DraftRequest, ParsedCv};
 use crate::registry::{PluginEntry, Registry, Source};
 use crate::runtime::{CallReport, LoadedPlugin, PluginError, Runtime, RuntimeConfig};
 use crate::timeline::{self, Timeline};
@@ -18,13 +18,13 @@ mod draft;
 mod lint;
 mod parse;
 mod plugin;
-mod rank;
+pub(crate) mod rank;
 mod serve;
 
 pub use serve::{AuditCommand, KeysCommand};
 
 pub use parse::media_type_for;
-use parse::{call_summary, parse_one};
+use parse::parse_one;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -64,13 +64,17 @@ pub enum Command {
     },
     /// Rank parsed CVs against a posting (JSON) with the active skills-matcher: suggestions only.
     Rank {
-        /// Posting JSON: id, title, description, requirements[{id, label, kind, weight, mandatory}].
+        /// POSTING.json: id, title, filiere, categorie, cadre_emplois, service, missions,
+        /// required_skills, optional_skills, min_experience_years.
         #[arg(long)]
         posting: PathBuf,
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long)]
         plugin: Option<String>,
+        /// json: suggestions with evidence; csv: the candidates × requirements table.
+        #[arg(long, value_enum, default_value = "json")]
+        format: rank::RankFormat,
     },
     /// Draft a job ad from a request (JSON) with the active posting-drafter.
     Draft {
@@ -193,7 +197,9 @@ impl Session {
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Parse { files, plugin, format } => parse::run(&Session::new(&cli)?, files, plugin.as_deref(), *format),
-        Command::Rank { posting, files, plugin } => rank::run(&Session::new(&cli)?, posting, files, plugin.as_deref()),
+        Command::Rank { posting, files, plugin, format } => {
+            rank::run(&Session::new(&cli)?, posting, files, plugin.as_deref(), *format)
+        }
         Command::Draft { request, plugin } => draft::run(&Session::new(&cli)?, request, plugin.as_deref()),
         Command::Conformance { bundle, json } => {
             let ctx = Session::new(&cli)?;

@@ -5,9 +5,11 @@ use crate::cli::Cli;
 use anyhow::Result;
 use clap::Subcommand;
 
+pub mod baseline;
 pub mod draft;
 pub mod parse;
 pub mod rank;
+pub mod rank_metrics;
 
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {

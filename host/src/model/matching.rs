@@ -53,6 +53,10 @@ pub struct Posting {
 pub struct Candidate {
     pub id: String,
     pub profile: Profile,
+    /// Host-computed total months of dated experience ([`crate::timeline::total_months`]).
+    #[component(name = "experience-months")]
+    #[serde(default)]
+    pub experience_months: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]

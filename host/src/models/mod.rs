@@ -23,7 +23,9 @@ pub use store::{ModelManifest, ModelStore, ModelStoreError, Pooling};
 pub const DEFAULT_MODEL: &str = "multilingual-e5-small";
 
 /// The inference backend every host entry point (CLI, server) attaches to its runtime: the model
-/// store of this host, with models loaded lazily on a plugin's first `inference` call.
+/// store of this host, with models loaded lazily on a plugin's first `inference` call, behind a
+/// cache so that texts already embedded in this process (profile passages when re-ranking) are reused.
 pub fn host_backend() -> std::sync::Arc<dyn crate::inference::Inference> {
-    std::sync::Arc::new(StoreBackend::new(ModelStore::from_env()))
+    let backend = std::sync::Arc::new(StoreBackend::new(ModelStore::from_env()));
+    std::sync::Arc::new(crate::embedding_cache::CachedInference::new(backend, crate::embedding_cache::DEFAULT_CAPACITY))
 }

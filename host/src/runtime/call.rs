@@ -350,7 +350,7 @@ mod tests {
     }
 
     fn candidate(id: &str) -> Candidate {
-        Candidate { id: id.into(), profile: Profile::default() }
+        Candidate { id: id.into(), profile: Profile::default(), experience_months: None }
     }
 
     #[test]

@@ -214,6 +214,34 @@ async fn init_slots(state: &Shared) -> Result<()> {
     Ok(())
 }
 
+/// Installs, in the background, the models that installed plugins declare (the bundled semantic
+/// matcher needs `multilingual-e5-small`), so that an administrator can switch to such a plugin
+/// without a manual step. The server answers meanwhile; a plugin needing a model still missing is
+/// refused at activation with the `vivier models install` command to run. `VIVIER_MODEL_INSTALL=off`
+/// disables this (air-gapped hosts, where the model store is filled by hand).
+fn spawn_model_install(state: &Shared) {
+    if std::env::var("VIVIER_MODEL_INSTALL").is_ok_and(|v| v == "off" || v == "0") {
+        return;
+    }
+    let mut models: Vec<String> = match state.registry.list() {
+        Ok(entries) => entries.iter().flat_map(|e| e.bundle.manifest.capabilities.models.clone()).collect(),
+        Err(_) => return,
+    };
+    models.sort();
+    models.dedup();
+    if models.is_empty() {
+        return;
+    }
+    std::thread::spawn(move || {
+        let store = crate::models::ModelStore::from_env();
+        for id in models {
+            if let Err(e) = crate::models::install::ensure(&store, &id) {
+                tracing::warn!(model = %id, error = %e, "model not installed; plugins that need it cannot be activated");
+            }
+        }
+    });
+}
+
 /// Requires a valid key whose role is one of `roles`; puts the [`Caller`] in the request.
 async fn require(state: Shared, roles: &'static [Role], mut req: Request, next: Next) -> Response {
     let key = req
@@ -327,6 +355,7 @@ pub async fn serve(data_dir: &Path, config: ServerConfig, extra_trusted: &[Strin
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     routes::retention::spawn(state.clone());
+    spawn_model_install(&state);
     // Scripts and tests read the bound address (port 0 picks a free one) from this line.
     println!("vivier listening on http://{addr}");
     use std::io::Write;

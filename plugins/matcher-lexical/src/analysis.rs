@@ -120,9 +120,17 @@ const FILLER_WORDS: &[&str] = &[
     "pouvoir",
 ];
 
-/// Whether a folded word is a stop or filler word.
+/// Whether a folded word is a stop or filler word. Called for every word of every profile, so
+/// it looks the word up in a sorted table rather than scanning the lists.
 pub fn is_stop(folded: &str) -> bool {
-    STOP_WORDS.contains(&folded) || FILLER_WORDS.contains(&folded)
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut all: Vec<&'static str> = STOP_WORDS.iter().chain(FILLER_WORDS).copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    });
+    sorted.binary_search(&folded).is_ok()
 }
 
 /// Suffixes removed by [`stem`], longest forms first. Applied once, keeping at least 3 letters.
@@ -160,14 +168,72 @@ pub fn stem(folded: &str) -> String {
     s
 }
 
+/// Calls `f(folded, start, end)` for every word of `text`, without allocating for plain ASCII
+/// words (the usual case): the folded form lives in a reused buffer.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    let mut buf = String::new();
+    for_each_raw_word(text, |word, s, e| {
+        if word.is_ascii() {
+            buf.clear();
+            buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            f(&buf, s, e);
+        } else {
+            // A run may fold to several words (a ligature, an exotic character): all of them
+            // keep the run's span.
+            for folded in fold(word).split(' ').filter(|w| !w.is_empty()) {
+                f(folded, s, e);
+            }
+        }
+    });
+}
+
+/// Calls `f(raw, start, end)` for every run of word characters of `text`, as written.
+pub fn for_each_raw_word(text: &str, mut emit: impl FnMut(&str, usize, usize)) {
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        let word_char = c.is_alphanumeric() || unicode_mark(c);
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                emit(&text[s..i], s, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        emit(&text[s..], s, text.len());
+    }
+}
+
 /// Splits a text into words with their spans, folded and stemmed.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    words(text, false)
+}
+
+/// The words of a text; with `significant_only`, stop words and bare numbers are dropped before
+/// stemming (the profile side of every comparison, so the cheaper path matters).
+fn words(text: &str, significant_only: bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let push = |out: &mut Vec<Token>, s: usize, e: usize| {
+        let word = &text[s..e];
+        // Most words are plain ASCII: lower-casing is all the folding they need.
+        if word.is_ascii() {
+            let folded = word.to_ascii_lowercase();
+            let stop = is_stop(&folded);
+            if significant_only && (stop || is_number(&folded)) {
+                return;
+            }
+            out.push(Token { stem: stem(&folded), stop, folded, start: s, end: e });
+            return;
+        }
         // A run may fold to several words (a ligature, an exotic character): keep them all
         // with the run's span.
-        for folded in fold(&text[s..e]).split(' ').filter(|w| !w.is_empty()) {
+        for folded in fold(word).split(' ').filter(|w| !w.is_empty()) {
+            if significant_only && (is_stop(folded) || is_number(folded)) {
+                continue;
+            }
             out.push(Token { stem: stem(folded), stop: is_stop(folded), folded: folded.to_owned(), start: s, end: e });
         }
     };
@@ -195,7 +261,7 @@ fn unicode_mark(c: char) -> bool {
 
 /// The significant tokens (no stop words, no bare numbers) of a text.
 pub fn significant(text: &str) -> Vec<Token> {
-    tokenize(text).into_iter().filter(|t| !t.stop && !is_number(&t.folded)).collect()
+    words(text, true)
 }
 
 /// Stems of the significant words of a text.

@@ -5,6 +5,7 @@ use crate::analysis::{excerpt, find_sequence, is_number, significant, tokenize, 
 use crate::profile::{self, interval, union_months, Source, SourceKind};
 use crate::report;
 use crate::synonyms;
+use crate::taxonomy;
 use vivier_sdk::skills_matcher::{
     Assessment, Candidate, MatchError, Posting, Profile, Requirement, RequirementAssessment, RequirementKind,
     RequirementStatus,
@@ -18,7 +19,7 @@ const MAX_DESCRIPTION_REQUIREMENTS: usize = 20;
 /// Settings an administrator may set through the `config` import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// Share of a requirement's terms (0-1] that makes it "partial" (`partial-threshold`).
+    /// Weighted coverage of a requirement's terms (0-1] that makes it "partial" (`partial-threshold`).
     pub partial_threshold: f32,
     /// Current month as a month index (year × 12 + month − 1), for positions still held
     /// (`reference-date`, "YYYY-MM"). `None`: positions still held count up to their start.
@@ -29,7 +30,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { partial_threshold: 0.5, reference_month: None, max_evidence: 3 }
+        Settings { partial_threshold: 0.3, reference_month: None, max_evidence: 3 }
     }
 }
 
@@ -74,6 +75,12 @@ pub fn parse_reference(value: &str) -> Option<i32> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
     pub alternatives: Vec<Vec<String>>,
+    /// Importance of the concept within its requirement: specific words weigh 1, words common
+    /// across ESCO skills and ROME job titles ("gestion", "agent") less ([`taxonomy::term_weight`]).
+    pub weight: f32,
+    /// `alternatives` as interned stem ids ([`Vocabulary`]), set once per call by [`assess`]:
+    /// profiles are searched by comparing integers, not strings.
+    pub ids: Vec<Vec<u32>>,
 }
 
 /// Groups significant tokens into concepts, merging synonym phrases ("protection maternelle et
@@ -83,10 +90,13 @@ pub fn concepts(tokens: &[Token]) -> Vec<Concept> {
     let mut out: Vec<Concept> = Vec::new();
     let mut i = 0;
     while i < stems.len() {
-        let (len, concept) = match synonyms::longest_match(&stems[i..]) {
-            Some((len, group)) => (len, Concept { alternatives: group.to_vec() }),
-            None => (1, Concept { alternatives: vec![vec![stems[i].clone()]] }),
+        let (len, alternatives) = match synonyms::longest_match(&stems[i..]) {
+            Some((len, group)) => (len, group),
+            None => (1, vec![vec![stems[i].clone()]]),
         };
+        // A phrase weighs as much as its most specific word.
+        let weight = stems[i..i + len].iter().map(|s| taxonomy::term_weight(s)).fold(0.0f32, f32::max);
+        let concept = Concept { alternatives, weight, ids: Vec::new() };
         if !out.contains(&concept) {
             out.push(concept);
         }
@@ -115,6 +125,10 @@ enum Plan {
         concepts: Vec<Concept>,
         level: i8,
     },
+    /// "Expérience professionnelle d'au moins 3 ans": the host's total months of experience.
+    TotalMonths {
+        months: u32,
+    },
     /// "3 ans d'expérience en …": months of matching experiences.
     Duration {
         concepts: Vec<Concept>,
@@ -136,11 +150,18 @@ pub struct Outcome {
     pub evidence: Vec<String>,
     /// One strong source holds every concept (the requirement phrase appears).
     pub whole_phrase: bool,
+    /// Share of the requirement's weight the candidate earns, in [0, 1]: 0 when missing.
+    pub credit: f32,
 }
 
 impl Outcome {
     fn new(status: RequirementStatus, evidence: Vec<String>) -> Self {
-        Outcome { status, evidence, whole_phrase: false }
+        let credit = match status {
+            RequirementStatus::Met => 1.0,
+            RequirementStatus::Partial => 0.5,
+            RequirementStatus::Missing => 0.0,
+        };
+        Outcome { status, evidence, whole_phrase: false, credit }
     }
 }
 
@@ -356,7 +377,14 @@ fn prepare(requirement: &Requirement) -> Prepared {
         kind == RequirementKind::Experience
             || all.iter().any(|t| matches!(t.folded.as_str(), "experience" | "experiences" | "anciennete"))
     }) {
-        Plan::Duration { concepts: concepts(&sig), months }
+        // Words that only say "professional" name no domain: the requirement is about the total.
+        let domain: Vec<Token> =
+            sig.iter().filter(|t| !t.folded.starts_with("profession") && t.folded != "work").cloned().collect();
+        if domain.is_empty() {
+            Plan::TotalMonths { months }
+        } else {
+            Plan::Duration { concepts: concepts(&domain), months }
+        }
     } else {
         let c = concepts(&sig);
         if c.is_empty() {
@@ -366,6 +394,41 @@ fn prepare(requirement: &Requirement) -> Prepared {
         }
     };
     Prepared { requirement: requirement.clone(), weight, plan }
+}
+
+/// How this engine reads a requirement, for matchers that build on it (the semantic matcher):
+/// whether it is open text (skills, activities: compared by terms) and whether it asks for a
+/// duration (total or in a domain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub open_text: bool,
+    pub duration: bool,
+}
+
+pub fn reading(requirement: &Requirement) -> Reading {
+    match prepare(requirement).plan {
+        Plan::Generic(_) => Reading { open_text: true, duration: false },
+        Plan::Duration { .. } => Reading { open_text: true, duration: true },
+        Plan::TotalMonths { .. } => Reading { open_text: false, duration: true },
+        _ => Reading { open_text: false, duration: false },
+    }
+}
+
+/// The requirements an assessment covers: the posting's, or those read from its description.
+pub fn effective_requirements(posting: &Posting) -> Result<Vec<Requirement>, MatchError> {
+    if !posting.requirements.is_empty() {
+        return Ok(posting.requirements.clone());
+    }
+    if posting.description.trim().is_empty() {
+        return Err(MatchError::InvalidPosting("l'offre n'a ni exigences ni description : rien à comparer".to_owned()));
+    }
+    let derived = requirements_from_description(&posting.description);
+    if derived.is_empty() {
+        return Err(MatchError::InvalidPosting(
+            "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable".to_owned(),
+        ));
+    }
+    Ok(derived)
 }
 
 /// Requirements read from a posting's description when it lists none: one per line, bullet or
@@ -398,8 +461,101 @@ pub fn requirements_from_description(description: &str) -> Vec<Requirement> {
     out
 }
 
+/// Position of the first contiguous occurrence of `needle` in `hay`.
+fn find_ids(hay: &[u32], needle: &[u32]) -> Option<usize> {
+    let (first, rest) = needle.split_first()?;
+    if *first == UNKNOWN || needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == *first && hay[i + 1..i + needle.len()] == *rest)
+}
+
+/// Id of stems no requirement uses.
+const UNKNOWN: u32 = u32::MAX;
+
+/// The stems the posting's concepts use, numbered: each profile word is looked up once.
+#[derive(Debug, Default)]
+pub struct Vocabulary(std::collections::HashMap<String, u32>);
+
+impl Vocabulary {
+    fn intern(&mut self, stem: &str) -> u32 {
+        let next = self.0.len() as u32;
+        *self.0.entry(stem.to_owned()).or_insert(next)
+    }
+
+    fn id(&self, stem: &str) -> u32 {
+        self.0.get(stem).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// Numbers every concept of the plans, and returns the vocabulary.
+    fn build(prepared: &mut [Prepared]) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for p in prepared.iter_mut() {
+            let concepts = match &mut p.plan {
+                Plan::Generic(c) => c,
+                Plan::Licence { concepts, .. }
+                | Plan::Language { concepts, .. }
+                | Plan::Education { concepts, .. }
+                | Plan::Duration { concepts, .. } => concepts,
+                Plan::Neutral | Plan::TotalMonths { .. } => continue,
+            };
+            for c in concepts.iter_mut() {
+                c.ids = c.alternatives.iter().map(|alt| alt.iter().map(|s| v.intern(s)).collect()).collect();
+            }
+        }
+        v
+    }
+}
+
+/// Tags profile texts with the vocabulary's ids, remembering each word as written: across a
+/// thousand profiles most words repeat, so each is folded and stemmed once per call.
+pub struct Lexicon<'a> {
+    vocabulary: &'a Vocabulary,
+    /// Raw word → ids of its significant folded words (usually one, none for a stop word).
+    memo: std::collections::HashMap<String, Vec<u32>>,
+}
+
+impl<'a> Lexicon<'a> {
+    pub fn new(vocabulary: &'a Vocabulary) -> Self {
+        Lexicon { vocabulary, memo: std::collections::HashMap::new() }
+    }
+
+    fn ids_of(&self, raw: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        crate::analysis::for_each_word(raw, |folded, _, _| {
+            if !crate::analysis::is_stop(folded) && !is_number(folded) {
+                out.push(self.vocabulary.id(&crate::analysis::stem(folded)));
+            }
+        });
+        out
+    }
+}
+
+impl profile::Tagger for Lexicon<'_> {
+    fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>) {
+        let mut ids = Vec::new();
+        let mut spans = Vec::new();
+        crate::analysis::for_each_raw_word(text, |raw, start, end| {
+            if !self.memo.contains_key(raw) {
+                let computed = self.ids_of(raw);
+                self.memo.insert(raw.to_owned(), computed);
+            }
+            for id in &self.memo[raw] {
+                ids.push(*id);
+                spans.push((start, end));
+            }
+        });
+        (ids, spans)
+    }
+}
+
 /// Where a concept appears in a source: the byte span of the first matching alternative.
 fn find_concept(concept: &Concept, source: &Source) -> Option<(usize, usize)> {
+    if concept.ids.len() == concept.alternatives.len() && !source.spans.is_empty() {
+        return concept.ids.iter().find_map(|alt| {
+            find_ids(&source.ids, alt).map(|i| (source.spans[i].0, source.spans[i + alt.len() - 1].1))
+        });
+    }
     concept.alternatives.iter().find_map(|alt| {
         find_sequence(&source.tokens, alt).map(|i| (source.tokens[i].start, source.tokens[i + alt.len() - 1].end))
     })
@@ -410,9 +566,15 @@ fn evidence_line(source: &Source, start: usize, end: usize) -> String {
     format!("{} : {}", source.label, excerpt(&source.text, start, end, budget))
 }
 
-/// Checks concepts against the sources `filter` keeps. Met when strong sources cover every
-/// concept; partial when they cover at least the threshold share, or when weak sources
-/// (interests) bring the coverage to it; missing otherwise.
+/// Weighted coverage at or above which a requirement is met (when every concept is found in a
+/// strong source).
+pub const MET_COVERAGE: f32 = 0.75;
+
+/// Checks concepts against the sources `filter` keeps. Each concept counts with its weight and
+/// with the strength of the best source that holds it (an experience description is worth more
+/// than a bare skills list, see [`Source::strength`]). Met when the weighted coverage reaches
+/// [`MET_COVERAGE`] with every concept in a strong source; partial when it reaches the
+/// `partial-threshold`; missing otherwise. The credit is the coverage (0 when missing).
 fn evaluate(
     concepts: &[Concept],
     sources: &[Source],
@@ -423,56 +585,63 @@ fn evaluate(
     if n == 0 {
         return Outcome::new(RequirementStatus::Partial, Vec::new());
     }
-    let mut strong: Vec<Option<(usize, (usize, usize))>> = vec![None; n];
-    let mut weak: Vec<Option<(usize, (usize, usize))>> = vec![None; n];
-    let mut whole: Option<(usize, usize, usize)> = None;
+    // Per concept: (strength, source index, span) of its best source.
+    type Hit = (f32, usize, (usize, usize));
+    let mut best: Vec<Option<Hit>> = vec![None; n];
+    let mut strong_found = vec![false; n];
+    let mut whole: Option<(f32, usize, usize, usize)> = None;
     for (si, source) in sources.iter().enumerate().filter(|(_, s)| filter(s)) {
         let hits: Vec<Option<(usize, usize)>> = concepts.iter().map(|c| find_concept(c, source)).collect();
         for (ci, hit) in hits.iter().enumerate() {
             if let Some(span) = hit {
-                let slot = if source.strong() { &mut strong[ci] } else { &mut weak[ci] };
-                if slot.is_none() {
-                    *slot = Some((si, *span));
+                strong_found[ci] |= source.strong();
+                if best[ci].is_none_or(|(st, _, _)| source.strength > st) {
+                    best[ci] = Some((source.strength, si, *span));
                 }
             }
         }
-        if source.strong() && whole.is_none() && hits.iter().all(Option::is_some) {
+        if source.strong() && n > 1 && hits.iter().all(Option::is_some) && whole.is_none_or(|w| source.strength > w.0) {
             let start = hits.iter().flatten().map(|s| s.0).min().unwrap_or(0);
             let end = hits.iter().flatten().map(|s| s.1).max().unwrap_or(0);
-            whole = Some((si, start, end));
+            whole = Some((source.strength, si, start, end));
         }
     }
-    let strong_n = strong.iter().flatten().count();
-    let any_n = (0..n).filter(|&i| strong[i].is_some() || weak[i].is_some()).count();
-    let share = |k: usize| k as f32 / n as f32;
-    let status = if strong_n == n {
+    let total: f32 = concepts.iter().map(|c| c.weight).sum::<f32>().max(f32::MIN_POSITIVE);
+    let earned: f32 = concepts.iter().zip(&best).map(|(c, b)| c.weight * b.map_or(0.0, |(st, _, _)| st)).sum();
+    let coverage = (earned / total).clamp(0.0, 1.0);
+    let status = if coverage >= MET_COVERAGE && strong_found.iter().all(|f| *f) {
         RequirementStatus::Met
-    } else if any_n > 0 && share(any_n) >= settings.partial_threshold {
+    } else if coverage >= settings.partial_threshold {
         RequirementStatus::Partial
     } else {
         RequirementStatus::Missing
     };
     let mut evidence = Vec::new();
-    if let Some((si, start, end)) = whole {
-        evidence.push(evidence_line(&sources[si], start, end));
-    } else if status != RequirementStatus::Missing {
-        let mut used: Vec<usize> = Vec::new();
-        for (si, (start, end)) in strong.iter().chain(weak.iter()).flatten() {
+    let mut used: Vec<usize> = Vec::new();
+    if status != RequirementStatus::Missing {
+        if let Some((_, si, start, end)) = whole {
+            used.push(si);
+            evidence.push(evidence_line(&sources[si], start, end));
+        }
+        let mut hits: Vec<&Hit> = best.iter().flatten().collect();
+        // Strongest sources first; ties keep the profile's order.
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, si, (start, end)) in hits {
             if !used.contains(si) && used.len() < settings.max_evidence {
                 used.push(*si);
                 evidence.push(evidence_line(&sources[*si], *start, *end));
             }
         }
     }
-    Outcome { status, evidence, whole_phrase: whole.is_some() }
+    let credit = if status == RequirementStatus::Missing { 0.0 } else { coverage };
+    Outcome { status, evidence, whole_phrase: whole.is_some() || (n == 1 && best[0].is_some()), credit }
 }
 
 fn cap_at_partial(outcome: Outcome) -> Outcome {
-    let status = match outcome.status {
-        RequirementStatus::Met => RequirementStatus::Partial,
-        s => s,
-    };
-    Outcome { status, ..outcome }
+    match outcome.status {
+        RequirementStatus::Met => Outcome { status: RequirementStatus::Partial, credit: 0.5, ..outcome },
+        _ => Outcome { credit: outcome.credit.min(0.5), ..outcome },
+    }
 }
 
 fn experience_months_line(title: &str, months: u32) -> String {
@@ -665,7 +834,13 @@ fn evaluate_licence(
     }
 }
 
-fn assess_requirement(prepared: &Prepared, profile: &Profile, sources: &[Source], settings: &Settings) -> Outcome {
+fn assess_requirement(
+    prepared: &Prepared,
+    profile: &Profile,
+    candidate_months: Option<u32>,
+    sources: &[Source],
+    settings: &Settings,
+) -> Outcome {
     // A taxonomy concept shared with a skill is the strongest evidence there is.
     if let Some(concept) = prepared.requirement.concept_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         let same = |s: &vivier_sdk::skills_matcher::Skill| {
@@ -685,45 +860,66 @@ fn assess_requirement(prepared: &Prepared, profile: &Profile, sources: &[Source]
         Plan::Language { concepts, level } => evaluate_language(concepts, *level, profile, sources, settings),
         Plan::Education { concepts, level } => evaluate_education(concepts, *level, profile, sources, settings),
         Plan::Duration { concepts, months } => evaluate_duration(concepts, *months, profile, sources, settings),
+        Plan::TotalMonths { months } => evaluate_total(*months, candidate_months, profile, settings),
     }
+}
+
+/// Minimum total experience, checked against the months the host computed for the whole
+/// profile (or, from an older host, the plugin's own count of dated experiences). Met at the
+/// minimum; partial from half of it, with credit in proportion; missing below.
+fn evaluate_total(required: u32, host_months: Option<u32>, profile: &Profile, settings: &Settings) -> Outcome {
+    let (months, source) = match host_months {
+        Some(m) => (m, "calcul de l'hôte"),
+        None => {
+            let spans = profile.experiences.iter().filter_map(|e| interval(e, settings.reference_month)).collect();
+            (union_months(spans), "dates lues dans le CV")
+        }
+    };
+    let required = required.max(1);
+    let ratio = months as f32 / required as f32;
+    let status = if ratio >= 1.0 {
+        RequirementStatus::Met
+    } else if ratio >= 0.5 {
+        RequirementStatus::Partial
+    } else {
+        RequirementStatus::Missing
+    };
+    let years = |m: u32| {
+        let (y, r) = (m / 12, m % 12);
+        match (y, r) {
+            (0, r) => format!("{r} mois"),
+            (y, 0) => format!("{y} an{}", if y > 1 { "s" } else { "" }),
+            (y, r) => format!("{y} an{} et {r} mois", if y > 1 { "s" } else { "" }),
+        }
+    };
+    let evidence = vec![format!("Expérience cumulée : {} ({source}) pour {} demandés", years(months), years(required))];
+    let credit = match status {
+        RequirementStatus::Met => 1.0,
+        RequirementStatus::Partial => ratio.min(1.0),
+        RequirementStatus::Missing => 0.0,
+    };
+    Outcome { status, evidence, whole_phrase: false, credit }
 }
 
 /// Assesses every candidate against the posting: exactly one assessment per candidate, in input
 /// order. A suggestion for a human: no field selects or rejects anyone.
 pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) -> Result<Vec<Assessment>, MatchError> {
-    let requirements = if posting.requirements.is_empty() {
-        if posting.description.trim().is_empty() {
-            return Err(MatchError::InvalidPosting(
-                "l'offre n'a ni exigences ni description : rien à comparer".to_owned(),
-            ));
-        }
-        let derived = requirements_from_description(&posting.description);
-        if derived.is_empty() {
-            return Err(MatchError::InvalidPosting(
-                "l'offre n'a pas d'exigences et sa description ne contient aucun terme exploitable".to_owned(),
-            ));
-        }
-        derived
-    } else {
-        posting.requirements.clone()
-    };
-    let prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
+    let requirements = effective_requirements(posting)?;
+    let mut prepared: Vec<Prepared> = requirements.iter().map(prepare).collect();
+    let vocabulary = Vocabulary::build(&mut prepared);
+    let mut lexicon = Lexicon::new(&vocabulary);
     let total_weight: f32 = prepared.iter().map(|p| p.weight).sum();
 
     Ok(candidates
         .iter()
         .map(|candidate| {
-            let sources = profile::sources(&candidate.profile);
+            let sources = profile::tagged_sources(&candidate.profile, &mut lexicon);
             let mut results = Vec::with_capacity(prepared.len());
             let mut score = 0.0f32;
             for p in &prepared {
-                let outcome = assess_requirement(p, &candidate.profile, &sources, settings);
-                let factor = match outcome.status {
-                    RequirementStatus::Met => 1.0,
-                    RequirementStatus::Partial => 0.5,
-                    RequirementStatus::Missing => 0.0,
-                };
-                let contribution = (p.weight / total_weight * factor).clamp(0.0, 1.0);
+                let outcome =
+                    assess_requirement(p, &candidate.profile, candidate.experience_months, &sources, settings);
+                let contribution = (p.weight / total_weight * outcome.credit.clamp(0.0, 1.0)).clamp(0.0, 1.0);
                 score += contribution;
                 results.push(RequirementAssessment {
                     requirement_id: p.requirement.id.clone(),
@@ -734,8 +930,10 @@ pub fn assess(posting: &Posting, candidates: &[Candidate], settings: &Settings) 
                     contribution,
                 });
             }
-            let kinds: Vec<(RequirementKind, bool)> =
-                prepared.iter().map(|p| (p.requirement.kind, matches!(p.plan, Plan::Duration { .. }))).collect();
+            let kinds: Vec<(RequirementKind, bool)> = prepared
+                .iter()
+                .map(|p| (p.requirement.kind, matches!(p.plan, Plan::Duration { .. } | Plan::TotalMonths { .. })))
+                .collect();
             Assessment {
                 candidate_id: candidate.id.clone(),
                 score: score.clamp(0.0, 1.0),

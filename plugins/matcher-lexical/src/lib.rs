@@ -20,15 +20,19 @@ pub mod engine;
 pub mod profile;
 pub mod report;
 pub mod synonyms;
+pub mod taxonomy;
 
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "component")]
 use vivier_sdk::skills_matcher::{config, log, Assessment, Candidate, MatchError, Posting, SkillsMatcher};
 
 /// The component.
+#[cfg(feature = "component")]
 pub struct LexicalMatcher;
 
+#[cfg(feature = "component")]
 impl SkillsMatcher for LexicalMatcher {
     fn assess(posting: Posting, candidates: Vec<Candidate>) -> Result<Vec<Assessment>, MatchError> {
         let (mut settings, problems) = engine::Settings::from_lookup(config::get);
@@ -56,4 +60,5 @@ impl SkillsMatcher for LexicalMatcher {
     }
 }
 
+#[cfg(feature = "component")]
 vivier_sdk::skills_matcher::export_skills_matcher!(LexicalMatcher);

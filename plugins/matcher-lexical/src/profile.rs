@@ -28,13 +28,34 @@ pub struct Source {
     pub text: String,
     /// Significant tokens of `text`.
     pub tokens: Vec<Token>,
+    /// How much a term found here proves (0-1]: what someone did (experience) proves more than
+    /// what they list (skills), and a long unsupported list proves less per item.
+    pub strength: f32,
+    /// Interned stem ids of the significant words, for the posting at hand (see
+    /// [`Tagger`]); with `spans`, the fast path the engine searches.
+    pub ids: Vec<u32>,
+    /// Byte spans of the words of `ids`.
+    pub spans: Vec<(usize, usize)>,
+}
+
+/// Turns a text into interned stem ids and spans (the engine's vocabulary), instead of tokens.
+pub trait Tagger {
+    fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>);
 }
 
 impl Source {
     fn new(kind: SourceKind, label: &'static str, text: String) -> Option<Self> {
         let text = text.trim().to_owned();
         let tokens = significant(&text);
-        (!tokens.is_empty()).then_some(Source { kind, label, text, tokens })
+        (!tokens.is_empty()).then_some(Source {
+            kind,
+            label,
+            text,
+            tokens,
+            strength: 1.0,
+            ids: Vec::new(),
+            spans: Vec::new(),
+        })
     }
 
     /// Skills, experiences, diplomas and the like; interests are weak.
@@ -51,9 +72,24 @@ fn join_non_empty(parts: &[&str], sep: &str) -> String {
 /// experiences, education, certifications, languages, licences, public-service facts,
 /// headline, summary, and interests last.
 pub fn sources(profile: &Profile) -> Vec<Source> {
-    let mut out = Vec::new();
+    sources_with(profile, &mut |kind, label, text| Source::new(kind, label, text))
+}
+
+/// [`sources`] tagged with ids and spans only (no tokens): the engine's fast path.
+pub fn tagged_sources(profile: &Profile, tagger: &mut dyn Tagger) -> Vec<Source> {
+    sources_with(profile, &mut |kind, label, text| {
+        let text = text.trim().to_owned();
+        let (ids, spans) = tagger.tag(&text);
+        (!ids.is_empty()).then_some(Source { kind, label, text, tokens: Vec::new(), strength: 1.0, ids, spans })
+    })
+}
+
+type MakeSource<'a> = dyn FnMut(SourceKind, &'static str, String) -> Option<Source> + 'a;
+
+fn sources_with(profile: &Profile, make: &mut MakeSource<'_>) -> Vec<Source> {
+    let mut out: Vec<Source> = Vec::new();
     let mut push = |kind, label, text: String| {
-        if let Some(s) = Source::new(kind, label, text) {
+        if let Some(s) = make(kind, label, text) {
             out.push(s);
         }
     };
@@ -113,7 +149,50 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
     for i in &profile.interests {
         push(SourceKind::Interest, "Centre d'intérêt", i.clone());
     }
+    let skill_credibility = skill_credibility(listed_skills(profile));
+    for s in &mut out {
+        s.strength = strength(s.kind, skill_credibility);
+    }
     out
+}
+
+/// Skills a CV usually lists; beyond this, each listed item proves less (keyword stuffing).
+pub const USUAL_SKILLS: usize = 12;
+/// What a term in a bare skills list proves, at most.
+pub const SKILL_STRENGTH: f32 = 0.8;
+
+/// Items a profile lists as skills. Parsers differ in how they split a skills section (one
+/// skill per item, or one per line of "a ; b ; c"), so items are counted inside labels too.
+pub fn listed_skills(profile: &Profile) -> usize {
+    profile
+        .skills
+        .iter()
+        .map(|s| s.label.split([';', ',', '•', '|', '\n']).filter(|part| !part.trim().is_empty()).count().max(1))
+        .sum()
+}
+
+/// 1 for a list of usual length, then inversely proportional to its length.
+pub fn skill_credibility(listed: usize) -> f32 {
+    if listed <= USUAL_SKILLS {
+        1.0
+    } else {
+        USUAL_SKILLS as f32 / listed as f32
+    }
+}
+
+/// Strength of a source kind (see [`Source::strength`]).
+pub fn strength(kind: SourceKind, skill_credibility: f32) -> f32 {
+    match kind {
+        SourceKind::Experience(_) => 1.0,
+        SourceKind::Education(_)
+        | SourceKind::Certification
+        | SourceKind::Language(_)
+        | SourceKind::Licence
+        | SourceKind::PublicService => 0.8,
+        SourceKind::Headline | SourceKind::Summary => 0.7,
+        SourceKind::Skill => SKILL_STRENGTH * skill_credibility,
+        SourceKind::Interest => 0.35,
+    }
 }
 
 /// Months since year 0 of a partial date; an unknown month counts as January for a start and

@@ -91,14 +91,24 @@ pub fn prepared() -> &'static [Vec<Vec<String>>] {
 }
 
 /// The longest synonym phrase that starts at `stems[0]`: its length in words and its group's
-/// variants. Ties go to the group listed first, so results never depend on hashing.
-pub fn longest_match(stems: &[String]) -> Option<(usize, &'static [Vec<String>])> {
-    let mut best: Option<(usize, &'static [Vec<String>])> = None;
+/// variants. The hand-written table comes first, then the ESCO groups ([`crate::taxonomy`]);
+/// ties go to the group listed first, so results never depend on hashing.
+pub fn longest_match(stems: &[String]) -> Option<(usize, Vec<Vec<String>>)> {
+    let mut best: Option<(usize, Vec<Vec<String>>)> = None;
     for group in prepared() {
         for variant in group {
             let n = variant.len();
-            if n <= stems.len() && stems[..n] == variant[..] && best.is_none_or(|(len, _)| n > len) {
-                best = Some((n, group.as_slice()));
+            if n <= stems.len() && stems[..n] == variant[..] && best.as_ref().is_none_or(|(len, _)| n > *len) {
+                best = Some((n, group.clone()));
+            }
+        }
+    }
+    for group in crate::taxonomy::GROUPS {
+        for variant in *group {
+            let n = variant.len();
+            let same = n <= stems.len() && stems[..n].iter().zip(variant.iter()).all(|(a, b)| a == b);
+            if same && best.as_ref().is_none_or(|(len, _)| n > *len) {
+                best = Some((n, group.iter().map(|v| v.iter().map(|s| (*s).to_owned()).collect()).collect()));
             }
         }
     }
@@ -116,6 +126,7 @@ mod tests {
         assert_eq!(len, 3);
         assert!(group.contains(&vec!["pmi".to_owned()]));
         let (_, group) = longest_match(&significant_stems("marchés publics")).unwrap();
+        let group = &group;
         assert!(group.contains(&significant_stems("commande publique")));
     }
 

@@ -68,7 +68,12 @@ fn settings() -> Settings {
 }
 
 fn one(requirement: Requirement, profile: Profile) -> RequirementAssessment {
-    let out = assess(&posting(vec![requirement]), &[Candidate { id: "c1".into(), profile }], &settings()).unwrap();
+    let out = assess(
+        &posting(vec![requirement]),
+        &[Candidate { id: "c1".into(), profile, experience_months: None }],
+        &settings(),
+    )
+    .unwrap();
     out.into_iter().next().unwrap().requirements.into_iter().next().unwrap()
 }
 
@@ -149,7 +154,9 @@ fn half_the_terms_is_partial() {
     p.skills = vec![skill("Rédaction de courriers administratifs")];
     let r = one(req("r1", "Rédaction d'actes administratifs", RequirementKind::Skill), p);
     assert_eq!(r.status, RequirementStatus::Partial);
-    assert_eq!(r.contribution, 0.5);
+    // "administratifs" is a generic word (frequent in ESCO and ROME): finding it and
+    // "rédaction" without the specific "actes" earns well under half the weight.
+    assert!(r.contribution > 0.0 && r.contribution < 0.5, "{r:?}");
 }
 
 #[test]
@@ -157,9 +164,9 @@ fn candidate_without_anything_still_gets_an_assessment_in_order() {
     let requirements =
         vec![req("r1", "Gestion de la paie", RequirementKind::Skill), req("r2", "Permis B", RequirementKind::Licence)];
     let candidates = vec![
-        Candidate { id: "cand-b".into(), profile: gestionnaire_rh() },
-        Candidate { id: "cand-a".into(), profile: empty_profile() },
-        Candidate { id: "cand-c".into(), profile: gestionnaire_rh() },
+        Candidate { id: "cand-b".into(), profile: gestionnaire_rh(), experience_months: None },
+        Candidate { id: "cand-a".into(), profile: empty_profile(), experience_months: None },
+        Candidate { id: "cand-c".into(), profile: gestionnaire_rh(), experience_months: None },
     ];
     let out = assess(&posting(requirements), &candidates, &settings()).unwrap();
     let ids: Vec<&str> = out.iter().map(|a| a.candidate_id.as_str()).collect();
@@ -286,15 +293,22 @@ fn weights_are_normalised_and_bad_weights_count_as_one() {
     r2.weight = f32::NAN;
     let mut r3 = req("r3", "Excel", RequirementKind::Skill);
     r3.weight = -2.0;
-    let out =
-        assess(&posting(vec![r1, r2, r3]), &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings())
-            .unwrap();
+    let out = assess(
+        &posting(vec![r1, r2, r3]),
+        &[Candidate { id: "c".into(), profile: gestionnaire_rh(), experience_months: None }],
+        &settings(),
+    )
+    .unwrap();
     let a = &out[0];
     let weights: Vec<f32> = a.requirements.iter().map(|r| r.weight).collect();
     assert_eq!(weights, [3.0, 1.0, 1.0]);
     assert!((a.requirements[0].contribution - 0.6).abs() < 1e-6);
     assert_eq!(a.requirements[1].contribution, 0.0);
-    assert!((a.score - 0.8).abs() < 1e-6, "{}", a.score);
+    // Excel is only listed in the skills (not shown in an experience): 0.8 of its share.
+    assert!((a.requirements[2].contribution - 0.16).abs() < 1e-6);
+    assert!((a.score - 0.76).abs() < 1e-6, "{}", a.score);
+    let sum: f32 = a.requirements.iter().map(|r| r.contribution).sum();
+    assert!((sum - a.score).abs() < 1e-6);
     assert_eq!(a.summary, "2 exigences sur 3 satisfaites ; manque : Marchés publics.");
 }
 
@@ -304,7 +318,9 @@ fn invalid_and_description_only_postings() {
     p.description = "  \n ".into();
     assert!(matches!(assess(&p, &[], &settings()), Err(MatchError::InvalidPosting(_))));
     p.description = "Vous assurez la gestion de la paie.\n- Suivi des carrières\n- Permis B".into();
-    let out = assess(&p, &[Candidate { id: "c".into(), profile: gestionnaire_rh() }], &settings()).unwrap();
+    let out =
+        assess(&p, &[Candidate { id: "c".into(), profile: gestionnaire_rh(), experience_months: None }], &settings())
+            .unwrap();
     let ids: Vec<&str> = out[0].requirements.iter().map(|r| r.requirement_id.as_str()).collect();
     assert_eq!(ids, ["d1", "d2", "d3"]);
     assert!(out[0].requirements.iter().all(|r| r.status == RequirementStatus::Met), "{:?}", out[0].requirements);
@@ -321,7 +337,10 @@ fn output_is_deterministic_and_evidence_short() {
         req("r3", "Suivi des carrières", RequirementKind::Skill),
         req("r4", "", RequirementKind::Other),
     ];
-    let candidates = vec![Candidate { id: "c1".into(), profile: p.clone() }, Candidate { id: "c2".into(), profile: p }];
+    let candidates = vec![
+        Candidate { id: "c1".into(), profile: p.clone(), experience_months: None },
+        Candidate { id: "c2".into(), profile: p, experience_months: None },
+    ];
     let a = assess(&posting(requirements.clone()), &candidates, &settings()).unwrap();
     let b = assess(&posting(requirements), &candidates, &settings()).unwrap();
     assert_eq!(a, b);
@@ -337,12 +356,12 @@ fn output_is_deterministic_and_evidence_short() {
 #[test]
 fn settings_are_read_and_checked() {
     let (s, problems) = Settings::from_lookup(|k| match k {
-        "partial-threshold" => Some("0.3".into()),
+        "partial-threshold" => Some("0.1".into()),
         "reference-date" => Some("2024-02".into()),
         "max-evidence" => Some("douze".into()),
         _ => None,
     });
-    assert_eq!(s.partial_threshold, 0.3);
+    assert_eq!(s.partial_threshold, 0.1);
     assert_eq!(s.reference_month, Some(2024 * 12 + 1));
     assert_eq!(s.max_evidence, 3);
     assert_eq!(problems.len(), 1);
@@ -351,7 +370,7 @@ fn settings_are_read_and_checked() {
     p.skills = vec![skill("Rédaction de courriers")];
     let out = assess(
         &posting(vec![req("r1", "Rédaction d'actes juridiques", RequirementKind::Skill)]),
-        &[Candidate { id: "c".into(), profile: p }],
+        &[Candidate { id: "c".into(), profile: p, experience_months: None }],
         &s,
     )
     .unwrap();
@@ -365,4 +384,83 @@ fn unix_time_to_month() {
     assert_eq!(month_from_unix_seconds(1_700_000_000), 2023 * 12 + 10);
     // 2024-02-29T12:00:00Z
     assert_eq!(month_from_unix_seconds(1_709_208_000), 2024 * 12 + 1);
+}
+
+#[test]
+fn minimum_experience_uses_the_host_months() {
+    let r = req("experience", "Expérience professionnelle d'au moins 3 ans", RequirementKind::Experience);
+    let run = |months: Option<u32>, profile: Profile| {
+        let out = assess(
+            &posting(vec![r.clone()]),
+            &[Candidate { id: "c".into(), profile, experience_months: months }],
+            &settings(),
+        )
+        .unwrap();
+        out[0].requirements[0].clone()
+    };
+    // The host's figure wins over the plugin's own reading of the dates.
+    let a = run(Some(40), empty_profile());
+    assert_eq!(a.status, RequirementStatus::Met, "{a:?}");
+    assert!(a.evidence[0].contains("3 ans et 4 mois"), "{:?}", a.evidence);
+    let a = run(Some(24), gestionnaire_rh());
+    assert_eq!(a.status, RequirementStatus::Partial);
+    assert!((a.contribution - 24.0 / 36.0).abs() < 1e-6);
+    assert_eq!(run(Some(6), gestionnaire_rh()).status, RequirementStatus::Missing);
+    // Without the host's figure: the profile's dated experiences (2019-09 to 2025-06).
+    assert_eq!(run(None, gestionnaire_rh()).status, RequirementStatus::Met);
+}
+
+#[test]
+fn keyword_stuffing_does_not_beat_experience() {
+    let requirements = vec![
+        req("r1", "Système d'information géographique", RequirementKind::Skill),
+        req("r2", "Cartographie", RequirementKind::Skill),
+        req("r3", "Marchés publics", RequirementKind::Skill),
+    ];
+    // Forty skills listed, nothing done.
+    let mut stuffed = empty_profile();
+    let many: Vec<String> = (0..37).map(|i| format!("Compétence numéro {i}")).collect();
+    stuffed.skills = vec![skill(&format!("SIG ; Cartographie ; Marchés publics ; {}", many.join(" ; ")))];
+    // Two of the three shown in an experience.
+    let mut genuine = empty_profile();
+    genuine.experiences =
+        vec![experience("Technicien SIG", "Cartographie des réseaux d'eau", date(2019, Some(1)), None, true)];
+    let out = assess(
+        &posting(requirements),
+        &[
+            Candidate { id: "stuffed".into(), profile: stuffed, experience_months: Some(0) },
+            Candidate { id: "genuine".into(), profile: genuine, experience_months: Some(70) },
+        ],
+        &settings(),
+    )
+    .unwrap();
+    assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
+    assert!(out[0].requirements.iter().all(|r| r.status != RequirementStatus::Met), "{:?}", out[0]);
+    // The same three skills in a short list are credible (met).
+    let mut short = empty_profile();
+    short.skills = vec![skill("SIG"), skill("Cartographie"), skill("Marchés publics")];
+    let r = one(req("r2", "Cartographie", RequirementKind::Skill), short);
+    assert_eq!(r.status, RequirementStatus::Met);
+}
+
+/// Native timing of 1,000 profiles (not a test of speed: run with --ignored --nocapture).
+#[test]
+#[ignore]
+fn native_timing_1000() {
+    let reqs = vec![
+        req("r1", "Paie des agents publics", RequirementKind::Skill),
+        req("r2", "Gestion des carrières", RequirementKind::Skill),
+        req("r3", "Statut de la fonction publique territoriale", RequirementKind::Skill),
+        req("o1", "DSN", RequirementKind::Skill),
+        req("experience", "Expérience professionnelle d'au moins 2 ans", RequirementKind::Experience),
+    ];
+    let cands: Vec<Candidate> = (0..1000)
+        .map(|i| Candidate { id: format!("c{i}"), profile: gestionnaire_rh(), experience_months: Some(30) })
+        .collect();
+    let t = std::time::Instant::now();
+    let out = assess(&posting(reqs.clone()), &cands, &settings()).unwrap();
+    println!("assess: {:?} for {}", t.elapsed(), out.len());
+    for _ in 0..5 {
+        assess(&posting(reqs.clone()), &cands, &settings()).unwrap();
+    }
 }

@@ -5,7 +5,9 @@
 use super::parse::to_json;
 use crate::audit::Event;
 use crate::auth::Caller;
-use crate::model::{Candidate, Posting, Profile};
+use crate::model::{Posting, Profile};
+use crate::posting::{JobPosting, PostingError};
+use crate::ranking;
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::server::{call_payload, Shared};
 use crate::store::candidates::{self, insert_assessment, insert_suggestion, upsert_posting, NewSuggestion};
@@ -22,7 +24,9 @@ automatiquement. La décision appartient à un agent, qui peut s'écarter de ce 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankingRequest {
-    posting: Posting,
+    /// Either the recruiter's POSTING.json (`required_skills`, `min_experience_years`, ...) or a
+    /// posting already in the matcher's shape (`requirements`).
+    posting: Value,
     #[serde(default)]
     candidate_ids: Vec<String>,
     #[serde(default)]
@@ -59,10 +63,12 @@ pub async fn rank(
             state.config.max_candidates
         )));
     }
-    let posting_id = req.posting.id.trim().to_owned();
+    let posting = read_posting(req.posting)?;
+    let posting_id = posting.id.trim().to_owned();
     if posting_id.is_empty() || posting_id.len() > 200 {
         return Err(ApiError::invalid("posting.id", "the posting id must be 1 to 200 characters"));
     }
+    let today = crate::timeline::current_month();
     let mut subjects = Vec::with_capacity(total);
     let mut matcher_input = Vec::with_capacity(total);
     let mut seen = std::collections::HashSet::new();
@@ -77,7 +83,7 @@ pub async fn rank(
                     .with_field(format!("candidate_ids[{i}]")))
             }
         };
-        matcher_input.push(Candidate { id: format!("k{}", subjects.len() + 1), profile });
+        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), profile, today));
         subjects.push(Subject::Stored(id.clone()));
     }
     let mut refs = std::collections::HashSet::new();
@@ -88,12 +94,12 @@ pub async fn rank(
                 "each inline profile needs a distinct, non-empty ref",
             ));
         }
-        matcher_input.push(Candidate { id: format!("k{}", subjects.len() + 1), profile: p.profile });
+        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), p.profile, today));
         subjects.push(Subject::Inline(p.reference));
     }
 
     let trace_id = new_id("t");
-    let posting = std::sync::Arc::new(req.posting);
+    let posting = std::sync::Arc::new(posting);
     let input = std::sync::Arc::new(matcher_input);
     let (p, c) = (posting.clone(), input.clone());
     let (_active, attempts) = state.call(World::SkillsMatcher, move |rt, plugin| rt.assess(plugin, &p, &c)).await?;
@@ -112,6 +118,14 @@ pub async fn rank(
         }
         Ok(Ok(a)) => a,
     };
+    // A matcher that drops a candidate or whose contributions do not add up to its score fails
+    // the call: the recruiter must see every candidate, with weights that explain the score.
+    if let Err(e) = ranking::check(&input, &assessments) {
+        state.audit.record(Event::new("plugin.call", &caller.key_id, call_payload(&trace_id, &report))).await?;
+        return Err(
+            ApiError::new(axum::http::StatusCode::BAD_GATEWAY, "plugin_failed", e.to_string()).with_trace(&trace_id)
+        );
+    }
     // Highest score first; ties keep the caller's order. Every candidate stays in the answer.
     assessments.sort_by(|a, b| b.score.total_cmp(&a.score));
     let count = assessments.len() as i64;
@@ -179,4 +193,25 @@ pub async fn rank(
         "candidates": rows,
         "sanitised": report.sanitised,
     })))
+}
+
+/// The posting of a ranking request, in either accepted shape; errors name the field.
+fn read_posting(value: Value) -> ApiResult<Posting> {
+    if value.get("required_skills").is_some() {
+        return match JobPosting::from_json(&value.to_string()) {
+            Ok(p) => Ok(p.to_matching()),
+            Err(e) => {
+                let field = match &e {
+                    PostingError::Missing(f) | PostingError::Invalid { field: f, .. } => format!("posting.{f}"),
+                    PostingError::NotJson(_) | PostingError::NotAnObject => "posting".to_owned(),
+                };
+                Err(ApiError::invalid(field, e.to_string()))
+            }
+        };
+    }
+    serde_path_to_error::deserialize::<_, Posting>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "posting".to_owned() } else { format!("posting.{path}") };
+        ApiError::invalid(field, e.into_inner().to_string())
+    })
 }

@@ -1,0 +1,73 @@
+//! # vivier-matcher-semantic
+//!
+//! A `skills-matcher` that reads requirements by meaning: each open-text requirement (skill,
+//! activity) is compared with the profile's passages (experiences whole and line by line,
+//! summary, diplomas, certifications, skills list) through a local multilingual sentence
+//! embedding model run by the host (`inference` import; the plugin never loads weights). The
+//! lexical matcher's reading is kept where it is stronger (exact terms, ESCO/ROME synonyms) and
+//! for licences, languages, diplomas and minimum experience. A described experience proves more
+//! than a listed skill, and a long list proves less per item, so keyword stuffing does not pay.
+//!
+//! Settings (all optional, through the `config` import): `model` (default
+//! `multilingual-e5-small`), `similarity-floor` / `similarity-ceiling` (cosines mapped to credit
+//! 0 and 1), `batch-size`, `log-similarities` ("true": log every best cosine, for calibration), and the lexical matcher's `partial-threshold`, `reference-date`,
+//! `max-evidence`.
+//!
+//! Profile vectors are not cached here: every call is a fresh sandboxed instance with no
+//! storage. A host-side cache keyed by text digest would make re-ranking cheap.
+
+pub mod chunks;
+pub mod engine;
+
+#[cfg(test)]
+mod tests;
+
+use vivier_sdk::skills_matcher::{config, inference, log, Assessment, Candidate, MatchError, Posting, SkillsMatcher};
+
+/// The component.
+pub struct SemanticMatcher;
+
+/// Embeddings through the host's `inference` import.
+struct HostEmbedder<'a> {
+    model: &'a str,
+}
+
+impl engine::Embedder for HostEmbedder<'_> {
+    fn embed(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+        inference::embed(self.model, texts).map_err(|e| match e {
+            inference::InferenceError::ModelNotGranted(m) => format!("modèle {m} non autorisé pour ce module"),
+            inference::InferenceError::ModelUnavailable(m) => {
+                format!("modèle {m} absent de cet hôte (l'administrateur doit l'installer : vivier models install)")
+            }
+            inference::InferenceError::InputTooLarge(m) => format!("entrée trop grande : {m}"),
+            inference::InferenceError::Internal(m) => m,
+        })
+    }
+}
+
+impl SkillsMatcher for SemanticMatcher {
+    fn assess(posting: Posting, candidates: Vec<Candidate>) -> Result<Vec<Assessment>, MatchError> {
+        let (mut settings, problems) = engine::Settings::from_lookup(config::get);
+        for problem in problems {
+            log::emit(log::Level::Warn, &problem);
+        }
+        if settings.lexical.reference_month.is_none() {
+            settings.lexical.reference_month = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| vivier_matcher_lexical::engine::month_from_unix_seconds(d.as_secs()));
+        }
+        let model = settings.model.clone();
+        let mut trace = Vec::new();
+        let result = engine::assess(&posting, &candidates, &settings, &mut HostEmbedder { model: &model }, &mut trace);
+        for line in trace {
+            log::emit(log::Level::Debug, &line);
+        }
+        if let Ok(a) = &result {
+            log::emit(log::Level::Info, &format!("{} candidat(s) évalué(s) avec {model}", a.len()));
+        }
+        result
+    }
+}
+
+vivier_sdk::skills_matcher::export_skills_matcher!(SemanticMatcher);

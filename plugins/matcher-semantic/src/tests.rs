@@ -1,0 +1,209 @@
+//! Behaviour tests with a fake embedder: bags of stems where a few test words share a
+//! dimension, standing in for a multilingual model (no model weights in unit tests).
+
+use crate::engine::{assess, Embedder, Settings};
+use vivier_matcher_lexical::analysis::significant_stems;
+use vivier_sdk::skills_matcher::*;
+
+const DIM: usize = 64;
+
+/// Words a real multilingual model would bring together; everything else hashes to its own
+/// dimension.
+fn concept(stem: &str) -> Option<usize> {
+    Some(match stem {
+        "visit" | "visite" | "home" | "domicil" => 0,
+        "famil" | "parent" | "families" | "family" => 1,
+        "cart" | "carte" | "map" | "cartographi" => 2,
+        _ => return None,
+    })
+}
+
+fn hash(s: &str) -> usize {
+    s.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize)) % (DIM - 8) + 8
+}
+
+#[derive(Default)]
+struct Fake {
+    calls: usize,
+    fail: bool,
+}
+
+impl Embedder for Fake {
+    fn embed(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>, String> {
+        self.calls += 1;
+        if self.fail {
+            return Err("modèle multilingual-e5-small absent de cet hôte".into());
+        }
+        Ok(texts
+            .iter()
+            .map(|t| {
+                let body = t.strip_prefix("query: ").or_else(|| t.strip_prefix("passage: ")).expect("E5 prefix");
+                let mut v = vec![0f32; DIM];
+                for s in significant_stems(body) {
+                    v[concept(&s).unwrap_or_else(|| hash(&s))] += 1.0;
+                }
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.iter().map(|x| x / n).collect()
+            })
+            .collect())
+    }
+}
+
+fn settings() -> Settings {
+    let mut s = Settings { floor: 0.05, ceiling: 0.3, batch: 5, ..Settings::default() };
+    s.lexical.reference_month = Some(2026 * 12 + 10);
+    s
+}
+
+fn profile() -> Profile {
+    Profile {
+        headline: None,
+        summary: None,
+        experiences: vec![],
+        education: vec![],
+        skills: vec![],
+        languages: vec![],
+        certifications: vec![],
+        driving_licences: vec![],
+        public_service: PublicService {
+            grade: None,
+            cadre_emplois: None,
+            categorie: None,
+            concours: vec![],
+            status: None,
+        },
+        interests: vec![],
+    }
+}
+
+fn experience(title: &str, description: &str) -> Experience {
+    Experience {
+        title: title.into(),
+        organisation: None,
+        location: None,
+        start: Some(PartialDate { year: 2018, month: Some(1) }),
+        end: None,
+        current: true,
+        description: description.into(),
+    }
+}
+
+fn req(id: &str, label: &str, kind: RequirementKind, weight: f32) -> Requirement {
+    Requirement { id: id.into(), label: label.into(), kind, weight, mandatory: true, concept_id: None }
+}
+
+fn posting() -> Posting {
+    Posting {
+        id: "p".into(),
+        title: "Puéricultrice de PMI".into(),
+        description: String::new(),
+        requirements: vec![
+            req("r1", "Visites à domicile", RequirementKind::Skill, 2.0),
+            req("r2", "Cartographie", RequirementKind::Skill, 1.0),
+            req("experience", "Expérience professionnelle d'au moins 2 ans", RequirementKind::Experience, 1.5),
+        ],
+    }
+}
+
+fn candidate(id: &str, profile: Profile, months: Option<u32>) -> Candidate {
+    Candidate { id: id.into(), profile, experience_months: months }
+}
+
+#[test]
+fn meaning_found_without_the_words_english_cv() {
+    let mut p = profile();
+    p.experiences = vec![experience("Health visitor", "Home visits to families\nProduce maps of the area")];
+    let mut fake = Fake::default();
+    let out = assess(&posting(), &[candidate("c1", p, Some(100))], &settings(), &mut fake, &mut Vec::new()).unwrap();
+    let r = &out[0].requirements[0];
+    assert_eq!(r.status, RequirementStatus::Met, "{r:?}");
+    assert!(r.evidence[0].starts_with("Expérience : ") && r.evidence[0].contains("similarité"), "{:?}", r.evidence);
+    assert!(out[0].requirements[1].status != RequirementStatus::Missing);
+    // Minimum experience: the lexical reading of the host's months, untouched.
+    assert_eq!(out[0].requirements[2].status, RequirementStatus::Met);
+    assert!(out[0].requirements[2].evidence[0].contains("8 ans et 4 mois"));
+    // 1 + 1 candidates' texts in batches of 5.
+    assert!(fake.calls >= 1);
+}
+
+#[test]
+fn stuffed_list_does_not_beat_a_described_experience() {
+    let mut stuffed = profile();
+    let filler: Vec<String> = (0..40).map(|i| format!("Savoir-faire {i}")).collect();
+    stuffed.skills = vec![Skill {
+        label: format!("Visites à domicile ; Cartographie ; {}", filler.join(" ; ")),
+        concept_id: None,
+        evidence: vec![],
+    }];
+    let mut genuine = profile();
+    genuine.experiences = vec![experience("Puéricultrice", "Visites à domicile auprès des jeunes parents")];
+    let out = assess(
+        &posting(),
+        &[candidate("stuffed", stuffed, Some(3)), candidate("genuine", genuine, Some(60))],
+        &settings(),
+        &mut Fake::default(),
+        &mut Vec::new(),
+    )
+    .unwrap();
+    assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
+    assert!(out[0].requirements.iter().all(|r| r.status != RequirementStatus::Met), "{:?}", out[0]);
+}
+
+#[test]
+fn contributions_add_up_every_candidate_kept_and_deterministic() {
+    let mut a = profile();
+    a.experiences = vec![experience("Cartographe", "Cartes du réseau routier")];
+    let cands =
+        vec![candidate("c1", a, Some(20)), candidate("c2", profile(), None), candidate("c3", profile(), Some(0))];
+    let first = assess(&posting(), &cands, &settings(), &mut Fake::default(), &mut Vec::new()).unwrap();
+    let again = assess(&posting(), &cands, &settings(), &mut Fake::default(), &mut Vec::new()).unwrap();
+    assert_eq!(first, again);
+    let ids: Vec<&str> = first.iter().map(|a| a.candidate_id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    for a in &first {
+        let sum: f32 = a.requirements.iter().map(|r| r.contribution).sum();
+        assert!((sum - a.score).abs() < 1e-6, "{sum} vs {}", a.score);
+        assert!((0.0..=1.0).contains(&a.score));
+        assert_eq!(a.requirements.len(), 3);
+        // A question for every requirement that is not met.
+        let gaps = a.requirements.iter().filter(|r| r.status != RequirementStatus::Met).count();
+        assert_eq!(a.interview_questions.len(), gaps, "{a:?}");
+        assert!(!a.summary.is_empty());
+    }
+    assert!(first[0].score > first[1].score);
+}
+
+#[test]
+fn host_failure_is_a_clear_error_not_a_silent_fallback() {
+    let mut p = profile();
+    p.experiences = vec![experience("Puéricultrice", "Visites")];
+    let err = assess(
+        &posting(),
+        &[candidate("c1", p, None)],
+        &settings(),
+        &mut Fake { fail: true, ..Fake::default() },
+        &mut Vec::new(),
+    )
+    .unwrap_err();
+    match err {
+        MatchError::Internal(m) => assert!(m.contains("multilingual-e5-small"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn settings_are_read_and_checked() {
+    let (s, problems) = Settings::from_lookup(|k| match k {
+        "similarity-floor" => Some("0.7".into()),
+        "similarity-ceiling" => Some("0.6".into()),
+        "batch-size" => Some("0".into()),
+        "model" => Some("autre-modele".into()),
+        _ => None,
+    });
+    assert_eq!(s.model, "autre-modele");
+    // Ceiling below floor: both back to defaults.
+    assert_eq!((s.floor, s.ceiling), (Settings::default().floor, Settings::default().ceiling));
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(s.calibrate(s.floor), 0.0);
+    assert_eq!(s.calibrate(s.ceiling + 0.05), 1.0);
+}
