@@ -1,0 +1,160 @@
+//! PDF text extraction inside the plugin: lopdf reads the objects, [`interp`] places the
+//! glyphs, [`layout`] restores the reading order, and this module reports what a recruiter must
+//! know (hidden text, pages without text layer, pages not read).
+
+pub mod fonts;
+pub mod interp;
+pub mod layout;
+
+use interp::{Hidden, Interpreter, MAX_STREAM_BYTES};
+use lopdf::{Document, LoadOptions};
+use vivier_sdk::cv_parser::{ParseError, Warning};
+
+/// Pages read at most; a CV has one to four.
+pub const MAX_PAGES: usize = 30;
+
+/// Text of a PDF in reading order, with warnings.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub text: String,
+    pub warnings: Vec<Warning>,
+    pub pages: usize,
+    pub images: usize,
+}
+
+fn warning(code: &str, message: String) -> Warning {
+    Warning { code: code.into(), message }
+}
+
+/// Loads the document, mapping lopdf's failures to the WIT's error cases.
+fn load(bytes: &[u8]) -> Result<Document, ParseError> {
+    // Most "protected" CVs only restrict printing or copying and open with the empty password.
+    let options = LoadOptions {
+        password: Some(String::new()),
+        max_decompressed_size: Some(MAX_STREAM_BYTES),
+        ..LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
+        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => ParseError::Encrypted,
+        lopdf::Error::Decompress(_) => ParseError::Corrupt(format!("flux compressé invalide ou trop volumineux ({e})")),
+        other => ParseError::Corrupt(format!("structure PDF illisible ({other})")),
+    })?;
+    if doc.is_encrypted() && doc.encryption_state.is_none() {
+        return Err(ParseError::Encrypted);
+    }
+    Ok(doc)
+}
+
+/// Extracts the text of a PDF.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
+    let doc = load(bytes)?;
+    let pages = doc.get_pages();
+    if pages.is_empty() {
+        return Err(ParseError::Corrupt("aucune page lisible dans le PDF".into()));
+    }
+    let mut out = Extracted { pages: pages.len(), ..Extracted::default() };
+    let mut interp = Interpreter::default();
+    let mut hidden: Vec<(Hidden, String)> = Vec::new();
+    let mut scanned_pages = Vec::new();
+    let (mut mapped, mut unmapped) = (0usize, 0usize);
+    for (&number, &id) in pages.iter().take(MAX_PAGES) {
+        let page = interp.page(&doc, id);
+        out.images += page.images;
+        unmapped += page.unmapped;
+        let visible: Vec<&interp::Glyph> = page.glyphs.iter().filter(|g| g.hidden.is_none()).collect();
+        mapped += visible.len();
+        for g in page.glyphs.iter().filter(|g| g.hidden.is_some()) {
+            let reason = g.hidden.unwrap_or(Hidden::White);
+            let n = hidden.len();
+            match hidden.last_mut() {
+                Some((r, t)) if *r == reason && t.chars().count() < 200 => t.push_str(&g.text),
+                _ if n < 50 => hidden.push((reason, g.text.clone())),
+                _ => {}
+            }
+        }
+        let readable = visible.iter().filter(|g| g.text.chars().any(char::is_alphanumeric)).count();
+        if readable < 10 && page.images > 0 {
+            scanned_pages.push(number);
+        }
+        let lines = layout::order(layout::segments(&visible));
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        layout::to_text(&lines, &mut out.text);
+        if interp.exhausted {
+            break;
+        }
+    }
+    out.text = normalise(&out.text);
+
+    let alnum = out.text.chars().filter(|c| c.is_alphanumeric()).count();
+    if alnum < 20 {
+        if unmapped > 0 {
+            return Err(ParseError::Corrupt(
+                "les polices du PDF ne permettent pas de retrouver le texte (pas de table Unicode)".into(),
+            ));
+        }
+        return Err(ParseError::NoTextLayer);
+    }
+    if pages.len() > MAX_PAGES || interp.exhausted {
+        out.warnings.push(warning(
+            "pages-capped",
+            format!(
+                "Le PDF compte {} pages : seules les {} premières ont été lues (limite du lecteur).",
+                pages.len(),
+                MAX_PAGES.min(pages.len())
+            ),
+        ));
+    }
+    if !scanned_pages.is_empty() {
+        let list: Vec<String> = scanned_pages.iter().map(u32::to_string).collect();
+        out.warnings.push(warning(
+            "no-text-layer",
+            format!(
+                "Page(s) {} sans texte (image ou scan) : OCR non pris en charge, leur contenu n'a pas été lu.",
+                list.join(", ")
+            ),
+        ));
+    }
+    if unmapped * 10 > mapped + unmapped && unmapped > 20 {
+        out.warnings.push(warning(
+            "unreadable-glyphs",
+            format!(
+                "{unmapped} caractères du PDF n'ont pas pu être décodés (police sans table Unicode) : relisez le CV."
+            ),
+        ));
+    }
+    for reason in [Hidden::White, Hidden::Tiny, Hidden::Outside, Hidden::Invisible] {
+        let parts: Vec<String> = hidden
+            .iter()
+            .filter(|(r, t)| *r == reason && !t.trim().is_empty())
+            .map(|(_, t)| normalise(t).split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let mut excerpt = parts.join(" / ");
+        if excerpt.chars().count() > 120 {
+            excerpt = format!("{}…", excerpt.chars().take(120).collect::<String>());
+        }
+        let how = match reason {
+            Hidden::White => "du texte blanc sur fond blanc",
+            Hidden::Tiny => "du texte en police de moins de 2 points",
+            Hidden::Outside => "du texte placé hors de la page",
+            Hidden::Invisible => "du texte invisible",
+        };
+        out.warnings.push(warning(
+            "hidden-text",
+            format!(
+                "Le PDF contient {how}, invisible à la lecture (procédé connu pour tromper le tri automatique) : « {excerpt} ». Ce texte n'a pas été pris en compte."
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Unicode NFC, and no control characters but line breaks and tabs.
+fn normalise(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+}
