@@ -16,7 +16,8 @@ const NORMALISATION: &str = "\
 Normalisation before comparison:
   text        Unicode NFC, lower case, typographic apostrophes/quotes to ASCII, dashes and
               soft/non-breaking hyphens to '-', white space collapsed, trailing punctuation dropped
-  name, email, city, titles, organisations: equal after that normalisation
+  name, email, city, titles, organisations: equal after that normalisation (names also
+              without leading honorifics: Dr., Prof., M., Mme)
   phone       E.164: '+' or '00' kept; French 0X XX XX XX XX gets +33; ten digits not starting
               with 0 get +1; a number printed without country code matches on its last 9 digits
   dates       compared at the precision the truth gives (year, or year and month); 'present',

@@ -65,7 +65,9 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             .get(i + 1)
             .is_some_and(|n| !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
         if line.bullet {
-            let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty())
+            // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
+            // not open an entry; a bullet that starts or ends with its period may.
+            let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty() && !d.residual.contains(" | "))
                 && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
             if !starts_entry {
                 let e = cur.get_or_insert_with(RawEntry::default);
@@ -225,6 +227,48 @@ pub fn cue_count(text: &str, stems: &[&str]) -> usize {
 }
 
 /// Whether a field is a place: "(69)", "Lyon", "Paris 15e", "Remote", "75011 Paris".
+/// A two-letter region or country code ("CA", "UK") or a country name.
+pub fn is_region(field: &str) -> bool {
+    let t = field.trim();
+    (t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()))
+        || matches!(
+            fold(t).as_str(),
+            "france"
+                | "belgique"
+                | "belgium"
+                | "suisse"
+                | "switzerland"
+                | "canada"
+                | "usa"
+                | "uk"
+                | "luxembourg"
+                | "germany"
+                | "allemagne"
+                | "spain"
+                | "espagne"
+                | "italy"
+                | "italie"
+                | "china"
+                | "chine"
+                | "japan"
+                | "japon"
+                | "korea"
+                | "south korea"
+                | "coree"
+                | "india"
+                | "inde"
+                | "turkiye"
+                | "turkey"
+                | "turquie"
+                | "united states"
+                | "united kingdom"
+                | "etats unis"
+                | "royaume uni"
+                | "netherlands"
+                | "pays bas"
+        )
+}
+
 pub fn looks_like_location(field: &str) -> bool {
     let inner = field.trim().trim_start_matches('(').trim_end_matches(')').trim();
     let folded = fold(inner);
@@ -232,6 +276,9 @@ pub fn looks_like_location(field: &str) -> bool {
         return false;
     }
     if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
+        return true;
+    }
+    if is_region(inner) && inner.len() >= 2 {
         return true;
     }
     if matches!(folded.as_str(), "remote" | "teletravail" | "a distance" | "hybride" | "hybrid") {

@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{cue_count, looks_like_location, segment, segments, RawEntry};
+use crate::entries::{cue_count, is_region, looks_like_location, segment, segments, RawEntry};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -447,7 +447,20 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                     .then_some(last)
             });
         if let Some(pos) = pos {
-            let place = fields.remove(pos);
+            let mut place = fields.remove(pos);
+            // "San Francisco, CA", "Montréal, Canada": a region code or a country after a short
+            // capitalised field without cues is one place, split by the comma rule.
+            if pos >= 2 && is_region(&place) {
+                let town = &fields[pos - 1];
+                if town.split_whitespace().count() <= 3
+                    && town.chars().next().is_some_and(char::is_uppercase)
+                    && !town.chars().any(|c| c.is_ascii_digit())
+                    && org_score(town) == 0
+                    && title_score(town) == 0
+                {
+                    place = format!("{}, {place}", fields.remove(pos - 1));
+                }
+            }
             location = Some(place.trim_start_matches('(').trim_end_matches(')').trim().to_string());
         }
     }

@@ -34,6 +34,8 @@ pub struct Section {
 /// Whole-heading phrases, folded.
 const PHRASES: &[(&str, Kind)] = &[
     ("work history", Kind::Experience),
+    ("academic positions", Kind::Experience),
+    ("professional appointments", Kind::Experience),
     ("employment history", Kind::Experience),
     ("historique professionnel", Kind::Experience),
     ("savoir faire", Kind::Skills),
@@ -81,6 +83,8 @@ const KEYWORDS: &[(&str, Kind)] = &[
     ("carriere", Kind::Experience),
     ("career", Kind::Experience),
     ("employment", Kind::Experience),
+    ("positions", Kind::Experience),
+    ("appointments", Kind::Experience),
     ("formation", Kind::Education),
     ("formations", Kind::Education),
     ("diplomes", Kind::Education),

@@ -4,6 +4,7 @@
 //! Normalisation (also printed by `vivier eval parse --help`):
 //! * text: Unicode NFC, lower case, typographic apostrophes and quotes to ASCII, dashes and
 //!   non-breaking or soft hyphens to '-', white space collapsed, trailing punctuation dropped;
+//! * names: leading honorifics (Dr., Prof., M., Mme) dropped;
 //! * phones: E.164 (`+`/`00` prefixes kept; a French 0X XX XX XX XX gets +33; ten digits
 //!   not starting with 0 get +1); a number written without country code matches on its last
 //!   nine digits;
@@ -137,6 +138,37 @@ pub fn norm(s: &str) -> String {
 
 fn text_eq(a: &str, b: &str) -> bool {
     let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// Names compare without leading honorifics ("Dr. Zhen Wei" = "Zhen Wei").
+fn name_eq(a: &str, b: &str) -> bool {
+    let strip = |s: &str| {
+        let n = norm(s);
+        let mut words: Vec<&str> = n.split(' ').collect();
+        while words.len() > 1
+            && matches!(
+                words[0],
+                "dr" | "dr."
+                    | "prof"
+                    | "prof."
+                    | "pr"
+                    | "mr"
+                    | "mr."
+                    | "mrs"
+                    | "mrs."
+                    | "ms"
+                    | "ms."
+                    | "m."
+                    | "mme"
+                    | "mlle"
+            )
+        {
+            words.remove(0);
+        }
+        words.join(" ")
+    };
+    let (a, b) = (strip(a), strip(b));
     !a.is_empty() && a == b
 }
 
@@ -274,7 +306,7 @@ pub fn score(truth: &Truth, cv: &ParsedCv) -> DocScore {
         }
     };
     for (name, t, p, eq) in [
-        ("name", truth.name.as_deref(), id.full_name.as_deref(), text_eq as fn(&str, &str) -> bool),
+        ("name", truth.name.as_deref(), id.full_name.as_deref(), name_eq as fn(&str, &str) -> bool),
         ("email", truth.email.as_deref(), id.email.as_deref(), text_eq),
         ("phone", truth.phone.as_deref(), id.phone.as_deref(), phone_eq),
         ("city", truth.city.as_deref(), id.city.as_deref(), text_eq),

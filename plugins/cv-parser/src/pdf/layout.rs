@@ -247,7 +247,10 @@ fn bands(mut segs: Vec<Segment>) -> Vec<Vec<Segment>> {
 }
 
 /// Lines of a block: segments grouped by baseline, left to right. Cells far apart are joined by
-/// four spaces, which the section parsers read as a column separator.
+/// four spaces, which the section parsers read as a column separator. Two fixes for bulleted
+/// lists: a date printed at the right of a bullet line (the date column of a two-column entry)
+/// goes on its own line before the bullet, so that it stays with the entry's header; and a
+/// bullet's wrapped continuation lines (indented, not bulleted) join it.
 fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
     segs.sort_by(|a, b| b.y.total_cmp(&a.y));
     let mut lines: Vec<Vec<Segment>> = Vec::new();
@@ -258,21 +261,133 @@ fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
         }
     }
     let mut first = true;
+    // x of the bullet of the list item being continued, and its line index in `out`.
+    let mut open_item: Option<(f32, usize)> = None;
+    let mut prev_y = f32::NAN;
     for mut l in lines {
         l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let mut text = String::new();
-        let mut x1 = f32::NEG_INFINITY;
         let size = l.iter().map(|s| s.size).fold(0.0, f32::max);
+        let mut cells: Vec<String> = Vec::new();
+        let mut x1 = f32::NEG_INFINITY;
         for s in &l {
-            if !text.is_empty() {
-                text.push_str(if s.x0 - x1 < 1.0 * size { " " } else { "    " });
+            match cells.last_mut() {
+                Some(c) if s.x0 - x1 < 1.0 * size => {
+                    c.push(' ');
+                    c.push_str(&s.text);
+                }
+                _ => cells.push(s.text.clone()),
             }
-            text.push_str(&s.text);
             x1 = s.x1;
         }
-        out.push(OutLine { y: l[0].y, size, text, block_start: first });
+        let x0 = l[0].x0;
+        let y = l[0].y;
+        let bulleted = cells.first().is_some_and(|c| starts_with_bullet(c));
+        let continues = open_item.filter(|&(bx, idx)| {
+            !bulleted
+                && x0 > bx + 0.3 * size
+                && (prev_y - y) > 0.0
+                && (prev_y - y) < 1.6 * size
+                && (out[idx].size - size).abs() < 0.2 * size
+        });
+        let right: Vec<String> = if bulleted || continues.is_some() {
+            cells.drain(1..).filter(|c| !is_duration(c)).collect()
+        } else {
+            Vec::new()
+        };
+        prev_y = y;
+        if let Some((_, idx)) = continues {
+            let item: &mut OutLine = &mut out[idx];
+            let next = cells.join("    ");
+            join_wrapped(&mut item.text, &next);
+            for r in right {
+                out.push(OutLine { y, size, text: r, block_start: false });
+            }
+            continue;
+        }
+        if bulleted {
+            for r in right {
+                out.push(OutLine { y, size, text: r, block_start: first });
+                first = false;
+            }
+            open_item = Some((x0, out.len()));
+        } else {
+            open_item = None;
+        }
+        out.push(OutLine { y, size, text: cells.join("    "), block_start: first });
         first = false;
     }
+}
+
+/// A bullet glyph, including the private-use icons of icon fonts.
+fn starts_with_bullet(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '•' | '◆'
+                | '◇'
+                | '◦'
+                | '▪'
+                | '▫'
+                | '‣'
+                | '●'
+                | '○'
+                | '■'
+                | '□'
+                | '►'
+                | '▸'
+                | '➢'
+                | '➤'
+                | '✓'
+                | '✔'
+                | '❖'
+                | '–'
+                | '-'
+                | '*'
+                | '·'
+        ) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+    })
+}
+
+/// "2 years 10 months", "4 mois", "1 an": a computed duration, not a date.
+fn is_duration(text: &str) -> bool {
+    let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
+    !words.is_empty()
+        && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && words.iter().all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(
+                    w.trim_end_matches([',', '.']),
+                    "year"
+                        | "years"
+                        | "yr"
+                        | "yrs"
+                        | "month"
+                        | "months"
+                        | "mo"
+                        | "mos"
+                        | "an"
+                        | "ans"
+                        | "mois"
+                        | "and"
+                        | "et"
+                        | "année"
+                        | "années"
+                )
+        })
+}
+
+/// Appends a wrapped continuation to its line, undoing end-of-line hyphenation ("submis-" +
+/// "sions").
+fn join_wrapped(line: &mut String, next: &str) {
+    let hyphenated = line.ends_with('-')
+        && line.chars().rev().nth(1).is_some_and(char::is_lowercase)
+        && next.chars().next().is_some_and(char::is_lowercase);
+    if hyphenated {
+        line.pop();
+    } else if !line.ends_with(' ') {
+        line.push(' ');
+    }
+    line.push_str(next);
 }
 
 /// Joins ordered lines into text, with a blank line where the vertical gap shows a new paragraph
@@ -326,5 +441,28 @@ mod tests {
         let t = texts(segs);
         assert_eq!(t[0], "Title 0    2010");
         assert_eq!(t[3], "Title 3    2013");
+    }
+
+    #[test]
+    fn bullet_dates_move_up_and_wrapped_lines_join() {
+        let segs = vec![
+            seg(50.0, 300.0, 700.0, "Acme, Engineer"),
+            seg(450.0, 550.0, 700.0, "Paris"),
+            seg(50.0, 400.0, 688.0, "• Built a thing for many users and submis-"),
+            seg(450.0, 550.0, 688.0, "June 2023 – present"),
+            seg(58.0, 100.0, 676.0, "sions"),
+            seg(450.0, 550.0, 676.0, "2 years 10 months"),
+            seg(50.0, 300.0, 664.0, "• Second"),
+        ];
+        let t = texts(segs);
+        assert_eq!(
+            t,
+            [
+                "Acme, Engineer    Paris",
+                "June 2023 – present",
+                "• Built a thing for many users and submissions",
+                "• Second"
+            ]
+        );
     }
 }

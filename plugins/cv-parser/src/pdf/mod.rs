@@ -153,8 +153,48 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
     Ok(out)
 }
 
-/// Unicode NFC, and no control characters but line breaks and tabs.
+/// Unicode NFC, no control characters but line breaks and tabs, and small-capital words
+/// repaired: some small-caps fonts map their "I" to "i" ("STAGiAiRE" → "STAGIAIRE").
 fn normalise(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    text.nfc().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    let clean: String = text.nfc().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+    let mut out = String::with_capacity(clean.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let upper = word.chars().filter(|c| c.is_uppercase()).count();
+        let lower_i = word.chars().filter(|&c| c == 'i').count();
+        let other_lower = word.chars().filter(|&c| c.is_lowercase() && c != 'i').count();
+        if lower_i > 0 && other_lower == 0 && upper >= 2 {
+            out.push_str(&word.replace('i', "I"));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in clean.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_caps_i_repaired() {
+        assert_eq!(normalise("STAGiAiRE EN CYBERSÉCURiTÉ, iPhone, Ii"), "STAGIAIRE EN CYBERSÉCURITÉ, iPhone, Ii");
+    }
+
+    #[test]
+    fn garbage_and_truncation_are_typed_errors() {
+        assert!(matches!(extract(b"%PDF-1.4\n garbage"), Err(ParseError::Corrupt(_))));
+        assert!(matches!(extract(b"%PDF-"), Err(ParseError::Corrupt(_))));
+    }
 }
