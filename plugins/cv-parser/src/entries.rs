@@ -25,8 +25,18 @@ impl RawEntry {
         self.header.is_empty() && self.range.is_none() && self.description.is_empty()
     }
 
+    /// Fields of the header other than places: "Nexus AI – San Francisco, CA" is one field, and
+    /// the job title on the next line still belongs to the header.
     fn segment_count(&self) -> usize {
-        self.header.iter().map(|h| segments(h).len()).sum()
+        self.header
+            .iter()
+            .map(|h| {
+                let f = segments(h);
+                (0..f.len())
+                    .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
+                    .count()
+            })
+            .sum()
     }
 }
 
@@ -67,8 +77,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         if line.bullet {
             // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
             // not open an entry; a bullet that starts or ends with its period may.
-            let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty() && !d.residual.contains(" | "))
-                && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
+            let starts_entry = dated.as_ref().is_some_and(|d| {
+                !d.residual.is_empty()
+                    && (text.find(&d.date_text).is_some_and(|p| p <= 4)
+                        || (!d.residual.contains(" | ") && segments(&d.residual).len() >= 2))
+            }) && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
             if !starts_entry {
                 let e = cur.get_or_insert_with(RawEntry::default);
                 e.description.push(text.to_string());
@@ -165,7 +178,12 @@ pub fn segments(text: &str) -> Vec<String> {
         .flat_map(|p| {
             let mut merged: Vec<String> = Vec::new();
             for piece in split_outside_parens(&p, ',') {
-                let continues = piece.chars().next().is_some_and(char::is_lowercase);
+                // "Omnious Co., Ltd.", "Acme, Inc.": a legal form continues the name.
+                let legal = matches!(
+                    fold(piece.trim()).as_str(),
+                    "ltd" | "inc" | "llc" | "co" | "corp" | "gmbh" | "sa" | "sas" | "sarl" | "plc" | "ag" | "bv" | "nv"
+                );
+                let continues = piece.chars().next().is_some_and(char::is_lowercase) || legal;
                 match merged.last_mut() {
                     Some(last) if continues => {
                         last.push_str(", ");

@@ -373,7 +373,12 @@ fn org_score(field: &str) -> i32 {
         .filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s))))
         .count();
     let mut s = hits as i32 * 2;
-    // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms.
+    // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms; a field set wholly
+    // in capitals of several words is a typographic style, not a cue.
+    let letters: Vec<char> = field.chars().filter(|c| c.is_alphabetic()).collect();
+    if field.split_whitespace().count() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return s;
+    }
     let caps = field
         .split_whitespace()
         .filter(|w| {

@@ -74,6 +74,8 @@ pub struct PageText {
     pub full_page_images: usize,
     pub width: f32,
     pub height: f32,
+    /// Bottom of the page box.
+    pub y0: f32,
 }
 
 #[derive(Clone)]
@@ -132,7 +134,7 @@ impl Interpreter {
         let bbox = page_box(doc, page_id);
         let mut page = Page {
             doc,
-            out: PageText { width: bbox[2] - bbox[0], height: bbox[3] - bbox[1], ..PageText::default() },
+            out: PageText { width: bbox[2] - bbox[0], height: bbox[3] - bbox[1], y0: bbox[1], ..PageText::default() },
             backgrounds: Vec::new(),
             bbox,
             pending_rects: Vec::new(),

@@ -58,7 +58,7 @@ pub fn segments(glyphs: &[&Glyph]) -> Vec<Segment> {
                     s.text.push(' ');
                 }
                 pending_space = false;
-                s.text.push_str(&g.text);
+                push_glyph_text(&mut s.text, &g.text);
                 s.x1 = s.x1.max(g.x + g.w);
                 s.size = s.size.max(g.size);
                 continue;
@@ -76,7 +76,11 @@ pub fn segments(glyphs: &[&Glyph]) -> Vec<Segment> {
             x1: g.x + g.w.max(0.0),
             y: g.y,
             size: g.size,
-            text: g.text.clone(),
+            text: {
+                let mut t = String::new();
+                push_glyph_text(&mut t, &g.text);
+                t
+            },
             seq: seq as u32,
         });
     }
@@ -84,6 +88,14 @@ pub fn segments(glyphs: &[&Glyph]) -> Vec<Segment> {
         push_segment(&mut out, done);
     }
     out
+}
+
+/// A soft hyphen that a PDF draws is a visible hyphen ("Sep. 2023 \u{AD} Mar. 2024" in
+/// Awesome-CV), not an invisible break opportunity.
+fn push_glyph_text(text: &mut String, glyph: &str) {
+    for c in glyph.chars() {
+        text.push(if c == '\u{AD}' { '-' } else { c });
+    }
 }
 
 fn push_segment(out: &mut Vec<Segment>, mut s: Segment) {

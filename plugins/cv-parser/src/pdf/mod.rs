@@ -57,6 +57,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
     let mut hidden: Vec<(Hidden, String)> = Vec::new();
     let mut scanned_pages = Vec::new();
     let (mut mapped, mut unmapped) = (0usize, 0usize);
+    let mut page_lines: Vec<(Vec<layout::OutLine>, f32, f32)> = Vec::new();
     for (&number, &id) in pages.iter().take(MAX_PAGES) {
         let page = interp.page(&doc, id);
         out.images += page.images;
@@ -77,13 +78,17 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
             scanned_pages.push(number);
         }
         let lines = layout::order(layout::segments(&visible));
-        if !out.text.is_empty() {
-            out.text.push('\n');
-        }
-        layout::to_text(&lines, &mut out.text);
+        page_lines.push((lines, page.y0, page.height));
         if interp.exhausted {
             break;
         }
+    }
+    drop_furniture(&mut page_lines);
+    for (lines, _, _) in &page_lines {
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        layout::to_text(lines, &mut out.text);
     }
     out.text = normalise(&out.text);
 
@@ -151,6 +156,41 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
         ));
     }
     Ok(out)
+}
+
+/// Removes running headers and footers: lines in the top or bottom margin that repeat on
+/// several pages (digits aside: "Jean Dupont – 1/2"), and bare page numbers ("2/3", "Page 2").
+fn drop_furniture(pages: &mut [(Vec<layout::OutLine>, f32, f32)]) {
+    let key = |t: &str| {
+        t.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let in_margin = |l: &layout::OutLine, y0: f32, h: f32| l.y < y0 + 0.07 * h || l.y > y0 + 0.93 * h;
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (lines, y0, h) in pages.iter() {
+        let mut keys: Vec<String> = lines.iter().filter(|l| in_margin(l, *y0, *h)).map(|l| key(&l.text)).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    for (lines, y0, h) in pages.iter_mut() {
+        lines.retain(|l| {
+            if !in_margin(l, *y0, *h) {
+                return true;
+            }
+            let k = key(&l.text);
+            let page_number =
+                k.split_whitespace().all(|w| matches!(w, "/" | "-" | "–" | "page" | "p." | "of" | "sur" | "|"));
+            !(page_number || seen.get(&k).copied().unwrap_or(0) >= 2)
+        });
+    }
 }
 
 /// Unicode NFC, no control characters but line breaks and tabs, and small-capital words
