@@ -251,7 +251,15 @@ pub fn is_region(field: &str) -> bool {
     (t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()))
         || matches!(
             fold(t).as_str(),
-            "france"
+            "s korea"
+                | "republic of korea"
+                | "u s a"
+                | "us"
+                | "u k"
+                | "quebec"
+                | "ontario"
+                | "california"
+                | "france"
                 | "belgique"
                 | "belgium"
                 | "suisse"
@@ -298,6 +306,17 @@ pub fn looks_like_location(field: &str) -> bool {
     }
     if is_region(inner) && inner.len() >= 2 {
         return true;
+    }
+    // "Seoul, S.Korea", "Zurich, Switzerland", "Stanford, CA": a town then a region.
+    if let Some((town, region)) = inner.rsplit_once(',') {
+        let town = town.trim();
+        if is_region(region.trim())
+            && town.split_whitespace().count() <= 3
+            && town.chars().next().is_some_and(char::is_uppercase)
+            && !town.chars().any(|c| c.is_ascii_digit())
+        {
+            return true;
+        }
     }
     if matches!(folded.as_str(), "remote" | "teletravail" | "a distance" | "hybride" | "hybrid") {
         return true;

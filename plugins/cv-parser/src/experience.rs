@@ -360,8 +360,10 @@ fn title_score(field: &str) -> i32 {
     let f = fold(field);
     let first = f.split(' ').next().unwrap_or("");
     let mut s = cue_count(field, TITLE_STEMS) as i32;
+    // A field that starts with a job word is a title even when it names a place of work too
+    // ("Infirmière en EHPAD").
     if TITLE_STEMS.iter().any(|t| first.starts_with(t)) {
-        s += 2;
+        s += 4;
     }
     s
 }

@@ -409,6 +409,8 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
     let foreign = {
         let f = fold(field);
         ["belgique", "belgium", "suisse", "switzerland", "luxembourg"].iter().any(|c| f.contains(c))
+            // A street then a four-digit code: a Belgian, Swiss or Luxembourg address.
+            || f.split(' ').any(|w| matches!(w, "rue" | "avenue" | "chaussee" | "boulevard" | "place" | "straat" | "strasse"))
     };
     for (i, t) in tokens.iter().enumerate() {
         let digits_only = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());

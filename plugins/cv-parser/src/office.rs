@@ -152,6 +152,8 @@ struct Flattener {
     /// Text of the current paragraph.
     para: String,
     bullet: bool,
+    /// The current paragraph is a heading (its numbering is not a bullet).
+    heading: bool,
     tables: Vec<Table>,
     /// Names of the open elements (local names).
     stack: Vec<String>,
@@ -169,6 +171,7 @@ impl Flattener {
             hidden: String::new(),
             para: String::new(),
             bullet: false,
+            heading: false,
             tables: Vec::new(),
             stack: Vec::new(),
             run_hidden: false,
@@ -214,6 +217,7 @@ impl Flattener {
         let text = text.trim();
         let line = if self.bullet && !text.is_empty() { format!("- {text}") } else { text.to_string() };
         self.bullet = false;
+        self.heading = false;
         if let Some(t) = self.tables.last_mut() {
             if let Some(cell) = t.row.last_mut() {
                 if !line.is_empty() {
@@ -274,7 +278,19 @@ impl Flattener {
                 let n = attr(e, "c").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).min(8);
                 self.para.push_str(&" ".repeat(n));
             }
-            (Kind::Docx, "numPr") => self.bullet = true,
+            (Kind::Docx, "numPr") => self.bullet = !self.heading,
+            // Headings are numbered by outline level without a visible bullet.
+            (Kind::Docx, "pStyle") => {
+                let style = attr(e, "val").unwrap_or_default().to_lowercase();
+                if style.starts_with("heading") || style.starts_with("titre") || style == "title" {
+                    self.heading = true;
+                    self.bullet = false;
+                }
+            }
+            (Kind::Docx, "outlineLvl") => {
+                self.heading = true;
+                self.bullet = false;
+            }
             (Kind::Odt, "list-item") => self.bullet = true,
             (Kind::Docx, "r") => self.run_hidden = false,
             (Kind::Docx, "vanish") if self.inside("rPr") && !self.inside("pPr") => {
