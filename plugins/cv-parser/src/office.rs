@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 use vivier_sdk::cv_parser::{ParseError, Warning};
 
 /// Decompressed bytes read from the archive at most, all members together.
-pub const MAX_UNZIPPED: u64 = 32 * 1024 * 1024;
+pub const MAX_UNZIPPED: u64 = 16 * 1024 * 1024;
 /// Members of the archive considered at most.
 const MAX_MEMBERS: usize = 5_000;
 /// Headers or footers read at most.
@@ -51,17 +51,26 @@ impl Archive {
             }
             Err(e) => return Err(ParseError::Corrupt(format!("archive endommagée ({name} : {e})"))),
         };
-        let mut data = Vec::new();
         let limit = self.budget;
-        (&mut file).take(limit + 1).read_to_end(&mut data).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::Unsupported {
-                ParseError::UnsupportedMediaType(format!("méthode de compression non lue dans {name}"))
-            } else {
-                ParseError::Corrupt(format!("archive endommagée ({name} : {e})"))
+        // Read by chunks into a buffer sized by what is actually inflated (the declared size can
+        // lie), and stop one byte past the budget: a bomb never gets to fill the sandbox memory.
+        let mut data = Vec::with_capacity((file.size().min(limit) as usize).min(1 << 20));
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read(&mut chunk).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::Unsupported {
+                    ParseError::UnsupportedMediaType(format!("méthode de compression non lue dans {name}"))
+                } else {
+                    ParseError::Corrupt(format!("archive endommagée ({name} : {e})"))
+                }
+            })?;
+            if n == 0 {
+                break;
             }
-        })?;
-        if data.len() as u64 > limit {
-            return Err(ParseError::TooLarge(MAX_UNZIPPED));
+            if (data.len() + n) as u64 > limit {
+                return Err(ParseError::TooLarge(MAX_UNZIPPED));
+            }
+            data.extend_from_slice(&chunk[..n]);
         }
         self.budget -= data.len() as u64;
         Ok(Some(String::from_utf8_lossy(&data).into_owned()))
@@ -452,6 +461,24 @@ mod tests {
         let bytes = zip_of(&[("word/document.xml", &big)]);
         assert!(bytes.len() < 1_000_000);
         assert_eq!(extract(&bytes).unwrap_err(), ParseError::TooLarge(MAX_UNZIPPED));
+    }
+
+    #[test]
+    fn zip64_bomb_is_too_large() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            w.start_file("word/document.xml", opts).unwrap();
+            let chunk = vec![b' '; 1 << 20];
+            for _ in 0..40 {
+                w.write_all(&chunk).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        assert!(matches!(extract(&buf.into_inner()), Err(ParseError::TooLarge(MAX_UNZIPPED))));
     }
 
     #[test]

@@ -64,14 +64,14 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, ParseError> {
         unmapped += page.unmapped;
         let visible: Vec<&interp::Glyph> = page.glyphs.iter().filter(|g| g.hidden.is_none()).collect();
         mapped += visible.len();
-        for g in page.glyphs.iter().filter(|g| g.hidden.is_some()) {
-            let reason = g.hidden.unwrap_or(Hidden::White);
-            let n = hidden.len();
-            match hidden.last_mut() {
-                Some((r, t)) if *r == reason && t.chars().count() < 200 => t.push_str(&g.text),
-                _ if n < 50 => hidden.push((reason, g.text.clone())),
-                _ => {}
+        // Hidden text, grouped by reason, with its words put back together like visible text.
+        for reason in [Hidden::White, Hidden::Tiny, Hidden::Outside, Hidden::Invisible] {
+            let glyphs: Vec<&interp::Glyph> = page.glyphs.iter().filter(|g| g.hidden == Some(reason)).collect();
+            if glyphs.is_empty() || hidden.len() >= 50 {
+                continue;
             }
+            let words: Vec<String> = layout::segments(&glyphs).into_iter().take(20).map(|s| s.text).collect();
+            hidden.push((reason, words.join(" ")));
         }
         let readable = visible.iter().filter(|g| g.text.chars().any(char::is_alphanumeric)).count();
         if readable < 10 && page.images > 0 {
