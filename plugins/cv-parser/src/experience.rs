@@ -305,6 +305,8 @@ const CONTRACT: &[&str] = &[
     "contrat aide",
     "service civique",
     "job etudiant",
+    "job d ete",
+    "emploi saisonnier",
     "saisonnier",
     "benevolat",
     "mi temps",
@@ -469,6 +471,19 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                 }
             }
             location = Some(place.trim_start_matches('(').trim_end_matches(')').trim().to_string());
+        }
+    }
+    // A parenthesis that is neither a contract (removed above) nor a place belongs to the field
+    // before it, as written: "Danggeun Pay Inc. (KarrotPay)", "Engineer (Compulsory Military Service)".
+    let mut i = 1;
+    while i < fields.len() {
+        let f = fields[i].trim();
+        if f.starts_with('(') && f.ends_with(')') && !looks_like_location(f) && !f.chars().any(|c| c.is_ascii_digit()) {
+            let merged = format!("{} {}", fields[i - 1], f);
+            fields[i - 1] = merged;
+            fields.remove(i);
+        } else {
+            i += 1;
         }
     }
     fields.retain(|f| !(f.starts_with('(') && f.ends_with(')')) || fields_len_guard(f));
