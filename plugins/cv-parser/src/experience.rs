@@ -478,7 +478,13 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     let mut i = 1;
     while i < fields.len() {
         let f = fields[i].trim();
-        if f.starts_with('(') && f.ends_with(')') && !looks_like_location(f) && !f.chars().any(|c| c.is_ascii_digit()) {
+        // Several words only: a single word in brackets is as often a town ("(Roubaix)").
+        if f.starts_with('(')
+            && f.ends_with(')')
+            && f.split_whitespace().count() >= 2
+            && !looks_like_location(f)
+            && !f.chars().any(|c| c.is_ascii_digit())
+        {
             let merged = format!("{} {}", fields[i - 1], f);
             fields[i - 1] = merged;
             fields.remove(i);
@@ -493,6 +499,22 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     }
     if fields.is_empty() {
         return None;
+    }
+    // "EHPAD Les Tilleuls, Mérignac" then "Infirmière en EHPAD": when no header field names a
+    // job and the first description line is a short line that starts with a job word, it is
+    // the title.
+    if fields.iter().all(|f| title_score(f) <= 0) {
+        if let Some(first) = e.description.first().cloned() {
+            let head = fold(&first);
+            let first_word = head.split(' ').next().unwrap_or("");
+            if first.split_whitespace().count() <= 8
+                && !crate::entries::prose_like(&first)
+                && TITLE_STEMS.iter().any(|t| first_word.starts_with(t))
+            {
+                e.description.remove(0);
+                fields.push(first);
+            }
+        }
     }
     let title_idx =
         (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);
