@@ -207,7 +207,7 @@ fn phone_eq(truth: &str, pred: &str) -> bool {
     // 612 34 56 78) matches on its national significant number.
     let tail = |s: &str| s.chars().rev().take(9).collect::<String>();
     let no_country = |raw: &str| !raw.trim_start().starts_with(['+', '(']) || raw.trim_start().starts_with("(0");
-    (no_country(truth) || no_country(pred)) && tail(&a) == tail(&b) && a.len() >= 10 && b.len() >= 10
+    (no_country(truth) || no_country(pred)) && tail(&a) == tail(&b) && a.len() >= 9 && b.len() >= 9
 }
 
 /// A truth date: year, optional month, or "present".
