@@ -100,8 +100,9 @@ impl Counts {
     pub fn recall(&self) -> Option<f64> {
         (self.expected > 0).then(|| self.correct as f64 / self.expected as f64)
     }
+    /// `None` when the truth has no value for the field: precision alone is then shown.
     pub fn f1(&self) -> Option<f64> {
-        if self.predicted == 0 && self.expected == 0 {
+        if self.expected == 0 {
             return None;
         }
         let (p, r) = (self.precision().unwrap_or(0.0), self.recall().unwrap_or(0.0));
