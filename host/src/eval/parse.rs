@@ -1,11 +1,179 @@
-//! `vivier eval parse`.
+//! `vivier eval parse`: scores a cv-parser plugin, run in the sandbox, against a ground-truth
+//! JSONL file in the format of the public corpus (`cv-ground-truth.jsonl`).
 
-use crate::cli::Cli;
-use anyhow::{bail, Result};
+mod score;
+
+use crate::cli::{media_type_for, Cli, Session};
+use crate::model::Document;
+use crate::world::World;
+use anyhow::{bail, Context, Result};
+use score::{Counts, Truth, FIELDS};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const NORMALISATION: &str = "\
+Normalisation before comparison:
+  text        Unicode NFC, lower case, typographic apostrophes/quotes to ASCII, dashes and
+              soft/non-breaking hyphens to '-', white space collapsed, trailing punctuation dropped
+  name, email, city, titles, organisations: equal after that normalisation (names also
+              without leading honorifics: Dr., Prof., M., Mme)
+  phone       E.164: '+' or '00' kept; French 0X XX XX XX XX gets +33; ten digits not starting
+              with 0 get +1; a number printed without country code matches on its last 9 digits
+  dates       compared at the precision the truth gives (year, or year and month); 'present',
+              'présent', 'aujourd'hui', 'now', 'current' in the truth = a current position
+  experiences paired one to one with the truth (greedy on matching fields); unpaired
+              predictions count against precision, unpaired truth against recall
+  education   an entry is right when its institution or its degree (with the truth's 'area')
+              matches, one containing the other
+  skills, languages   sets of labels
+Each line's 'file' is resolved relative to the truth file's directory. Lines whose file is not a
+document (.json, .yaml) are skipped and counted; a document the plugin fails on counts as all missed.";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_long_help = NORMALISATION)]
+pub struct Args {
+    /// Ground-truth JSONL file (one CV per line: file, name, email, phone, city, experiences,
+    /// education, skills, languages).
+    #[arg(long)]
+    pub truth: PathBuf,
+    /// Plugin id, id@version, or bundle path (default: the active cv-parser, else the built-in one).
+    #[arg(long)]
+    pub plugin: Option<String>,
+    /// Print the scores as JSON (with per-file counts and mismatches).
+    #[arg(long)]
+    pub json: bool,
+    /// Also print each file's mismatches (text output).
+    #[arg(long)]
+    pub details: bool,
+}
 
-pub fn run(_cli: &Cli, _args: &Args) -> Result<()> {
-    bail!("`vivier eval parse` is not available yet")
+pub fn run(cli: &Cli, args: &Args) -> Result<()> {
+    let text = std::fs::read_to_string(&args.truth)
+        .with_context(|| format!("cannot read the truth file {}", args.truth.display()))?;
+    let base = args.truth.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut truths = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let t: Truth = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a ground-truth line", args.truth.display(), n + 1))?;
+        truths.push(t);
+    }
+    if truths.is_empty() {
+        bail!("{} holds no ground-truth line", args.truth.display());
+    }
+
+    let session = Session::new(cli)?;
+    let (entry, plugin) = session.plugin(args.plugin.as_deref(), World::CvParser)?;
+    let plugin_id = entry.id().to_string();
+    let session_runtime = &session.runtime;
+
+    let mut totals: BTreeMap<&'static str, Counts> = BTreeMap::new();
+    let mut files = Vec::new();
+    let (mut skipped, mut failed) = (0usize, 0usize);
+    let mut wall = Vec::new();
+    for truth in &truths {
+        let path = base.join(&truth.file);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if matches!(ext.as_str(), "json" | "yaml" | "yml") {
+            skipped += 1;
+            files.push(json!({ "file": truth.file, "skipped": "not a document" }));
+            continue;
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let doc = Document {
+            filename: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            media_type: media_type_for(&path).into(),
+            bytes,
+        };
+        let inv = session_runtime.parse(&plugin, &doc);
+        wall.push(inv.report.wall_us);
+        let (doc_score, error) = match inv.result {
+            Ok(Ok(cv)) => (score::score(truth, &cv), None),
+            Ok(Err(e)) => (score::missed(truth), Some(e.to_string())),
+            Err(e) => (score::missed(truth), Some(e.to_string())),
+        };
+        if error.is_some() {
+            failed += 1;
+        }
+        for (f, c) in &doc_score.fields {
+            totals.entry(f).or_default().add(*c);
+        }
+        files.push(json!({
+            "file": truth.file,
+            "error": error,
+            "fields": doc_score.fields,
+            "mismatches": doc_score.mismatches,
+            "wall_us": inv.report.wall_us,
+            "peak_memory_bytes": inv.report.peak_memory_bytes,
+        }));
+    }
+    wall.sort_unstable();
+    let median_ms = wall.get(wall.len() / 2).map(|w| *w as f64 / 1000.0);
+
+    let round = |x: Option<f64>| x.map(|v| (v * 1000.0).round() / 1000.0);
+    if args.json {
+        let fields: serde_json::Map<String, serde_json::Value> = FIELDS
+            .iter()
+            .filter_map(|f| totals.get(f).map(|c| (f, c)))
+            .map(|(f, c)| {
+                (
+                    f.to_string(),
+                    json!({
+                        "correct": c.correct, "predicted": c.predicted, "expected": c.expected,
+                        "precision": round(c.precision()), "recall": round(c.recall()), "f1": round(c.f1()),
+                    }),
+                )
+            })
+            .collect();
+        let out = json!({
+            "truth": args.truth.display().to_string(),
+            "plugin": plugin_id,
+            "documents": truths.len() - skipped,
+            "skipped": skipped,
+            "failed": failed,
+            "median_call_ms": median_ms,
+            "fields": fields,
+            "files": files,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "{} — plugin {plugin_id}: {} documents, {skipped} skipped (not a document), {failed} failed; median call {:.1} ms",
+        args.truth.display(),
+        truths.len() - skipped,
+        median_ms.unwrap_or(0.0)
+    );
+    println!("{:<26} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}", "field", "correct", "predict", "expect", "P", "R", "F1");
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    for f in FIELDS {
+        let Some(c) = totals.get(f) else { continue };
+        println!(
+            "{:<26} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}",
+            f,
+            c.correct,
+            c.predicted,
+            c.expected,
+            pct(c.precision()),
+            pct(c.recall()),
+            pct(c.f1())
+        );
+    }
+    if args.details {
+        for f in &files {
+            let mism = f.get("mismatches").and_then(|m| m.as_array()).cloned().unwrap_or_default();
+            let err = f.get("error").and_then(|e| e.as_str());
+            if mism.is_empty() && err.is_none() {
+                continue;
+            }
+            println!("\n{}", f["file"].as_str().unwrap_or(""));
+            if let Some(e) = err {
+                println!("  erreur : {e}");
+            }
+            for m in mism {
+                println!("  {}", m.as_str().unwrap_or(""));
+            }
+        }
+    }
+    Ok(())
 }

@@ -25,8 +25,18 @@ impl RawEntry {
         self.header.is_empty() && self.range.is_none() && self.description.is_empty()
     }
 
+    /// Fields of the header other than places: "Nexus AI – San Francisco, CA" is one field, and
+    /// the job title on the next line still belongs to the header.
     fn segment_count(&self) -> usize {
-        self.header.iter().map(|h| segments(h).len()).sum()
+        self.header
+            .iter()
+            .map(|h| {
+                let f = segments(h);
+                (0..f.len())
+                    .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
+                    .count()
+            })
+            .sum()
     }
 }
 
@@ -65,8 +75,13 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             .get(i + 1)
             .is_some_and(|n| !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
         if line.bullet {
-            let starts_entry = dated.as_ref().is_some_and(|d| !d.residual.is_empty())
-                && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
+            // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
+            // not open an entry; a bullet that starts or ends with its period may.
+            let starts_entry = dated.as_ref().is_some_and(|d| {
+                !d.residual.is_empty()
+                    && (text.find(&d.date_text).is_some_and(|p| p <= 4)
+                        || (!d.residual.contains(" | ") && segments(&d.residual).len() >= 2))
+            }) && cur.as_ref().is_none_or(|c| c.range.is_some() || c.header.is_empty());
             if !starts_entry {
                 let e = cur.get_or_insert_with(RawEntry::default);
                 e.description.push(text.to_string());
@@ -163,7 +178,12 @@ pub fn segments(text: &str) -> Vec<String> {
         .flat_map(|p| {
             let mut merged: Vec<String> = Vec::new();
             for piece in split_outside_parens(&p, ',') {
-                let continues = piece.chars().next().is_some_and(char::is_lowercase);
+                // "Omnious Co., Ltd.", "Acme, Inc.": a legal form continues the name.
+                let legal = matches!(
+                    fold(piece.trim()).as_str(),
+                    "ltd" | "inc" | "llc" | "co" | "corp" | "gmbh" | "sa" | "sas" | "sarl" | "plc" | "ag" | "bv" | "nv"
+                );
+                let continues = piece.chars().next().is_some_and(char::is_lowercase) || legal;
                 match merged.last_mut() {
                     Some(last) if continues => {
                         last.push_str(", ");
@@ -225,6 +245,56 @@ pub fn cue_count(text: &str, stems: &[&str]) -> usize {
 }
 
 /// Whether a field is a place: "(69)", "Lyon", "Paris 15e", "Remote", "75011 Paris".
+/// A two-letter region or country code ("CA", "UK") or a country name.
+pub fn is_region(field: &str) -> bool {
+    let t = field.trim();
+    (t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()))
+        || matches!(
+            fold(t).as_str(),
+            "s korea"
+                | "republic of korea"
+                | "u s a"
+                | "us"
+                | "u k"
+                | "quebec"
+                | "ontario"
+                | "california"
+                | "france"
+                | "belgique"
+                | "belgium"
+                | "suisse"
+                | "switzerland"
+                | "canada"
+                | "usa"
+                | "uk"
+                | "luxembourg"
+                | "germany"
+                | "allemagne"
+                | "spain"
+                | "espagne"
+                | "italy"
+                | "italie"
+                | "china"
+                | "chine"
+                | "japan"
+                | "japon"
+                | "korea"
+                | "south korea"
+                | "coree"
+                | "india"
+                | "inde"
+                | "turkiye"
+                | "turkey"
+                | "turquie"
+                | "united states"
+                | "united kingdom"
+                | "etats unis"
+                | "royaume uni"
+                | "netherlands"
+                | "pays bas"
+        )
+}
+
 pub fn looks_like_location(field: &str) -> bool {
     let inner = field.trim().trim_start_matches('(').trim_end_matches(')').trim();
     let folded = fold(inner);
@@ -233,6 +303,20 @@ pub fn looks_like_location(field: &str) -> bool {
     }
     if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
         return true;
+    }
+    if is_region(inner) && inner.len() >= 2 {
+        return true;
+    }
+    // "Seoul, S.Korea", "Zurich, Switzerland", "Stanford, CA": a town then a region.
+    if let Some((town, region)) = inner.rsplit_once(',') {
+        let town = town.trim();
+        if is_region(region.trim())
+            && town.split_whitespace().count() <= 3
+            && town.chars().next().is_some_and(char::is_uppercase)
+            && !town.chars().any(|c| c.is_ascii_digit())
+        {
+            return true;
+        }
     }
     if matches!(folded.as_str(), "remote" | "teletravail" | "a distance" | "hybride" | "hybrid") {
         return true;

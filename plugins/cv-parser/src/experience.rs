@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{cue_count, looks_like_location, segment, segments, RawEntry};
+use crate::entries::{cue_count, is_region, looks_like_location, segment, segments, RawEntry};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -305,6 +305,8 @@ const CONTRACT: &[&str] = &[
     "contrat aide",
     "service civique",
     "job etudiant",
+    "job d ete",
+    "emploi saisonnier",
     "saisonnier",
     "benevolat",
     "mi temps",
@@ -360,8 +362,10 @@ fn title_score(field: &str) -> i32 {
     let f = fold(field);
     let first = f.split(' ').next().unwrap_or("");
     let mut s = cue_count(field, TITLE_STEMS) as i32;
+    // A field that starts with a job word is a title even when it names a place of work too
+    // ("Infirmière en EHPAD").
     if TITLE_STEMS.iter().any(|t| first.starts_with(t)) {
-        s += 2;
+        s += 4;
     }
     s
 }
@@ -373,7 +377,12 @@ fn org_score(field: &str) -> i32 {
         .filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s))))
         .count();
     let mut s = hits as i32 * 2;
-    // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms.
+    // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms; a field set wholly
+    // in capitals of several words is a typographic style, not a cue.
+    let letters: Vec<char> = field.chars().filter(|c| c.is_alphabetic()).collect();
+    if field.split_whitespace().count() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return s;
+    }
     let caps = field
         .split_whitespace()
         .filter(|w| {
@@ -447,8 +456,40 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                     .then_some(last)
             });
         if let Some(pos) = pos {
-            let place = fields.remove(pos);
+            let mut place = fields.remove(pos);
+            // "San Francisco, CA", "Montréal, Canada": a region code or a country after a short
+            // capitalised field without cues is one place, split by the comma rule.
+            if pos >= 2 && is_region(&place) {
+                let town = &fields[pos - 1];
+                if town.split_whitespace().count() <= 3
+                    && town.chars().next().is_some_and(char::is_uppercase)
+                    && !town.chars().any(|c| c.is_ascii_digit())
+                    && org_score(town) == 0
+                    && title_score(town) == 0
+                {
+                    place = format!("{}, {place}", fields.remove(pos - 1));
+                }
+            }
             location = Some(place.trim_start_matches('(').trim_end_matches(')').trim().to_string());
+        }
+    }
+    // A parenthesis that is neither a contract (removed above) nor a place belongs to the field
+    // before it, as written: "Danggeun Pay Inc. (KarrotPay)", "Engineer (Compulsory Military Service)".
+    let mut i = 1;
+    while i < fields.len() {
+        let f = fields[i].trim();
+        // Several words only: a single word in brackets is as often a town ("(Roubaix)").
+        if f.starts_with('(')
+            && f.ends_with(')')
+            && f.split_whitespace().count() >= 2
+            && !looks_like_location(f)
+            && !f.chars().any(|c| c.is_ascii_digit())
+        {
+            let merged = format!("{} {}", fields[i - 1], f);
+            fields[i - 1] = merged;
+            fields.remove(i);
+        } else {
+            i += 1;
         }
     }
     fields.retain(|f| !(f.starts_with('(') && f.ends_with(')')) || fields_len_guard(f));
@@ -458,6 +499,22 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     }
     if fields.is_empty() {
         return None;
+    }
+    // "EHPAD Les Tilleuls, Mérignac" then "Infirmière en EHPAD": when no header field names a
+    // job and the first description line is a short line that starts with a job word, it is
+    // the title.
+    if fields.iter().all(|f| title_score(f) <= 0) {
+        if let Some(first) = e.description.first().cloned() {
+            let head = fold(&first);
+            let first_word = head.split(' ').next().unwrap_or("");
+            if first.split_whitespace().count() <= 8
+                && !crate::entries::prose_like(&first)
+                && TITLE_STEMS.iter().any(|t| first_word.starts_with(t))
+            {
+                e.description.remove(0);
+                fields.push(first);
+            }
+        }
     }
     let title_idx =
         (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);

@@ -81,6 +81,10 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
     let international = raw.starts_with('+') || raw.trim_start_matches('(').starts_with('+');
     if international || digits.starts_with("00") && digits.len() >= 11 {
         let mut d = if international { digits.clone() } else { digits[2..].to_string() };
+        // Country codes never start with 0: "0000-0003-9876-5432" is an ORCID, not a phone.
+        if d.starts_with('0') {
+            return None;
+        }
         // "+33 06 …": drop the French trunk zero.
         if d.starts_with("330") && d.len() == 12 {
             d.remove(2);
@@ -93,6 +97,21 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
         && (groups >= 4 || groups == 1 && raw.len() == 10)
     {
         return Some(format!("+33{}", &digits[1..]));
+    }
+    let groups_len: Vec<usize> =
+        raw.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).map(str::len).collect();
+    // North American layout, "(514) 377-3533" or "607.379.5733": area code 2-9, 3-3-4 digits.
+    if groups_len == [3, 3, 4] && !digits.starts_with(['0', '1']) {
+        return Some(format!("+1{digits}"));
+    }
+    // Other national numbers without country code ("612 34 56 78"): kept as written, since the
+    // country cannot be told; never ids shaped like dates or ORCIDs (4-4-4-4).
+    if (9..=11).contains(&digits.len())
+        && groups >= 3
+        && !groups_len.iter().all(|&g| g == 4)
+        && !digits.starts_with("00")
+    {
+        return Some(raw.trim().to_string());
     }
     None
 }
@@ -390,6 +409,8 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
     let foreign = {
         let f = fold(field);
         ["belgique", "belgium", "suisse", "switzerland", "luxembourg"].iter().any(|c| f.contains(c))
+            // A street then a four-digit code: a Belgian, Swiss or Luxembourg address.
+            || f.split(' ').any(|w| matches!(w, "rue" | "avenue" | "chaussee" | "boulevard" | "place" | "straat" | "strasse"))
     };
     for (i, t) in tokens.iter().enumerate() {
         let digits_only = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());

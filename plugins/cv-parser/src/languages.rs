@@ -133,7 +133,7 @@ const LEVEL_WORDS: &[&str] = &[
 ];
 
 /// The language named at the start of a text, as written.
-fn language_prefix(text: &str) -> Option<(String, String)> {
+pub fn language_prefix(text: &str) -> Option<(String, String)> {
     let t = text.trim();
     let f = fold(t);
     let name = NAMES.iter().find(|n| f == **n || f.starts_with(&format!("{n} ")))?;

@@ -1,5 +1,6 @@
 //! The whole pipeline: document → checks → lines → sections → identity + profile + warnings.
 
+use crate::format::{self, Format};
 use crate::input::{self, Line};
 use crate::sections::{self, Kind, Section};
 use crate::{certifications, education, experience, identity, languages, public_service, skills};
@@ -8,9 +9,11 @@ use vivier_sdk::text::fold;
 
 /// Parses a document as received by the plugin.
 pub fn parse_document(filename: &str, media_type: &str, bytes: &[u8]) -> Result<ParsedCv, ParseError> {
-    input::check_media_type(filename, media_type)?;
-    let (text, fallback) = input::decode(bytes)?;
+    let (text, fallback, mut extra) = read(filename, media_type, bytes)?;
     let mut cv = parse_text(&text);
+    for (i, w) in extra.drain(..).enumerate() {
+        cv.warnings.insert(i, w);
+    }
     if fallback {
         cv.warnings.insert(
             0,
@@ -29,6 +32,36 @@ pub fn parse_document(filename: &str, media_type: &str, bytes: &[u8]) -> Result<
         cv.warnings.push(warning("nothing-found", "Aucune information de CV n'a pu être lue dans ce document.".into()));
     }
     Ok(cv)
+}
+
+/// Text of a document (any format) as the section parsers read it, with the reader's warnings
+/// and whether Windows-1252 was assumed.
+pub fn read(filename: &str, media_type: &str, bytes: &[u8]) -> Result<(String, bool, Vec<Warning>), ParseError> {
+    if bytes.len() > input::MAX_BYTES {
+        return Err(ParseError::TooLarge(input::MAX_BYTES as u64));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ParseError::EmptyDocument);
+    }
+    Ok(match format::detect(filename, media_type, bytes)? {
+        Format::Pdf => {
+            let pdf = crate::pdf::extract(bytes)?;
+            (pdf.text, false, pdf.warnings)
+        }
+        Format::Zip => {
+            let doc = crate::office::extract(bytes)?;
+            (doc.text, false, doc.warnings)
+        }
+        Format::Text => {
+            let (text, fallback) = input::decode(bytes)?;
+            (text, fallback, Vec::new())
+        }
+    })
+}
+
+/// Text of a document only (developer tools, benchmarks).
+pub fn document_text(filename: &str, media_type: &str, bytes: &[u8]) -> Result<String, ParseError> {
+    read(filename, media_type, bytes).map(|(t, _, _)| t)
 }
 
 fn warning(code: &str, message: String) -> Warning {
@@ -268,10 +301,7 @@ mod tests {
     fn errors_not_panics() {
         assert_eq!(parse_document("cv.txt", "text/plain", b""), Err(ParseError::EmptyDocument));
         assert_eq!(parse_document("cv.txt", "text/plain", b" \n \t "), Err(ParseError::EmptyDocument));
-        assert!(matches!(
-            parse_document("cv.pdf", "application/pdf", b"%PDF-1.4"),
-            Err(ParseError::UnsupportedMediaType(_))
-        ));
+        assert!(matches!(parse_document("cv.pdf", "application/pdf", b"%PDF-1.4"), Err(ParseError::Corrupt(_))));
         assert!(matches!(
             parse_document("cv.txt", "text/plain", b"\x00\x01\x02\x03binary\x00"),
             Err(ParseError::Corrupt(_))

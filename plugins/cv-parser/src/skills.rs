@@ -61,7 +61,8 @@ pub fn split_items(text: &str) -> Vec<String> {
 
 /// "Bureautique : Word, Excel" → ("Bureautique", "Word, Excel"), when the label is short.
 pub fn label_value(text: &str) -> Option<(String, String)> {
-    let (label, value) = text.split_once(':')?;
+    // "Programmation : Python" or, in a laid-out CV, "Programming    Python, Rust" (a column gap).
+    let (label, value) = text.split_once(':').or_else(|| text.split_once("  "))?;
     let label = label.trim();
     let value = value.trim();
     if label.is_empty() || value.is_empty() || label.split_whitespace().count() > 5 || label.contains("http") {
@@ -82,6 +83,19 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
     let mut truncated = false;
     for line in lines {
         let text = line.text.trim();
+        // "Langues : Français, Anglais", "Languages    Korean, English" inside the skills list.
+        let first = fold(text.split_whitespace().next().unwrap_or(""));
+        if matches!(first.as_str(), "langues" | "languages" | "langue" | "language") {
+            let rest = text.split_once(char::is_whitespace).map(|(_, r)| r).unwrap_or("");
+            let rest = rest.trim().trim_start_matches([':', '-', '–']).trim();
+            // Only spoken languages: RenderCV's "Languages: Rust, Go" are programming languages.
+            let spoken =
+                rest.split(',').next().is_some_and(|first| crate::languages::language_prefix(first.trim()).is_some());
+            if spoken {
+                language_lines.push(Line { text: rest.to_string(), ..line.clone() });
+                continue;
+            }
+        }
         if starts_with_language(text) {
             language_lines.push(line.clone());
             continue;

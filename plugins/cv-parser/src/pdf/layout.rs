@@ -1,0 +1,480 @@
+//! Reading order: placed glyphs → segments (runs of text on one baseline) → lines, with a
+//! recursive XY cut that reads a two-column page or a sidebar column by column, but keeps
+//! rows together when the "columns" are only the cells of a table (a title on the left, its
+//! dates on the right share their baselines).
+
+use super::interp::Glyph;
+
+/// A run of glyphs on one baseline without a wide gap.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub x0: f32,
+    pub x1: f32,
+    /// Baseline, y upwards.
+    pub y: f32,
+    pub size: f32,
+    pub text: String,
+    /// Position of the first glyph in the content stream.
+    pub seq: u32,
+}
+
+impl Segment {
+    fn top(&self) -> f32 {
+        self.y + 0.8 * self.size
+    }
+    fn bottom(&self) -> f32 {
+        self.y - 0.25 * self.size
+    }
+}
+
+/// A line of output with its position, for paragraph breaks.
+#[derive(Debug, Clone)]
+pub struct OutLine {
+    pub y: f32,
+    pub size: f32,
+    pub text: String,
+    /// First line of a column or block found by a cut.
+    pub block_start: bool,
+}
+
+/// Cuts content-ordered glyphs into segments.
+pub fn segments(glyphs: &[&Glyph]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut cur: Option<Segment> = None;
+    let mut pending_space = false;
+    for (seq, g) in glyphs.iter().enumerate() {
+        let is_space = g.text.chars().all(char::is_whitespace);
+        if let Some(s) = cur.as_mut() {
+            let same_line = (g.y - s.y).abs() < 0.4 * s.size.max(g.size);
+            let gap = g.x - s.x1;
+            let tol = s.size.max(g.size);
+            if same_line && gap > -0.5 * tol && gap < 1.0 * tol {
+                if is_space {
+                    pending_space = true;
+                    s.x1 = s.x1.max(g.x + g.w);
+                    continue;
+                }
+                if (pending_space || gap > 0.15 * tol) && !s.text.ends_with(' ') {
+                    s.text.push(' ');
+                }
+                pending_space = false;
+                push_glyph_text(&mut s.text, &g.text);
+                s.x1 = s.x1.max(g.x + g.w);
+                s.size = s.size.max(g.size);
+                continue;
+            }
+            if let Some(done) = cur.take() {
+                push_segment(&mut out, done);
+            }
+        }
+        pending_space = false;
+        if is_space {
+            continue;
+        }
+        cur = Some(Segment {
+            x0: g.x,
+            x1: g.x + g.w.max(0.0),
+            y: g.y,
+            size: g.size,
+            text: {
+                let mut t = String::new();
+                push_glyph_text(&mut t, &g.text);
+                t
+            },
+            seq: seq as u32,
+        });
+    }
+    if let Some(done) = cur {
+        push_segment(&mut out, done);
+    }
+    out
+}
+
+/// A soft hyphen that a PDF draws is a visible hyphen ("Sep. 2023 \u{AD} Mar. 2024" in
+/// Awesome-CV), not an invisible break opportunity.
+fn push_glyph_text(text: &mut String, glyph: &str) {
+    for c in glyph.chars() {
+        text.push(if c == '\u{AD}' { '-' } else { c });
+    }
+}
+
+fn push_segment(out: &mut Vec<Segment>, mut s: Segment) {
+    let trimmed = s.text.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    if trimmed.len() != s.text.len() {
+        s.text = trimmed.to_string();
+    }
+    out.push(s);
+}
+
+/// Orders the segments of one page into lines.
+pub fn order(segs: Vec<Segment>) -> Vec<OutLine> {
+    let mut out = Vec::new();
+    cut(segs, 0, &mut out);
+    out
+}
+
+fn median_size(segs: &[Segment]) -> f32 {
+    let mut sizes: Vec<f32> = segs.iter().map(|s| s.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0)
+}
+
+fn cut(segs: Vec<Segment>, depth: usize, out: &mut Vec<OutLine>) {
+    if segs.len() < 2 || depth > 12 {
+        return leaf(segs, out);
+    }
+    if let Some((l, r)) = column_split(&segs) {
+        cut(l, depth + 1, out);
+        cut(r, depth + 1, out);
+        return;
+    }
+    let bands = bands(segs);
+    if bands.len() == 1 {
+        return leaf(bands.into_iter().next().unwrap_or_default(), out);
+    }
+    // Adjacent bands sharing a vertical gutter may be the two columns of one layout, cut in
+    // bands where both columns happen to have a gap at the same height: rejoin them.
+    let mut groups: Vec<(Vec<Vec<Segment>>, Vec<(f32, f32)>)> = Vec::new();
+    for band in bands {
+        let gaps = gutters(&band);
+        if let Some((members, shared)) = groups.last_mut() {
+            let inter = intersect(shared, &gaps);
+            if !inter.is_empty() && !shared.is_empty() {
+                members.push(band);
+                *shared = inter;
+                continue;
+            }
+        }
+        groups.push((vec![band], gaps));
+    }
+    for (members, _) in groups {
+        if members.len() > 1 {
+            let all: Vec<Segment> = members.iter().flatten().cloned().collect();
+            if let Some((l, r)) = column_split(&all) {
+                cut(l, depth + 1, out);
+                cut(r, depth + 1, out);
+                continue;
+            }
+        }
+        for band in members {
+            cut(band, depth + 1, out);
+        }
+    }
+}
+
+/// Vertical strips no segment crosses, wide enough to separate columns.
+fn gutters(segs: &[Segment]) -> Vec<(f32, f32)> {
+    let min_width = (0.8 * median_size(segs)).max(4.0);
+    let mut spans: Vec<(f32, f32)> = segs.iter().map(|s| (s.x0, s.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut reach = f32::NEG_INFINITY;
+    for (a, b) in spans {
+        if reach.is_finite() && a - reach >= min_width {
+            out.push((reach, a));
+        }
+        reach = reach.max(b);
+    }
+    out
+}
+
+fn intersect(a: &[(f32, f32)], b: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let mut out = Vec::new();
+    for &(a0, a1) in a {
+        for &(b0, b1) in b {
+            let (lo, hi) = (a0.max(b0), a1.min(b1));
+            if hi > lo {
+                out.push((lo, hi));
+            }
+        }
+    }
+    out
+}
+
+/// Distinct baselines of a set of segments.
+fn baselines(segs: &[&Segment]) -> Vec<(f32, f32)> {
+    let mut ys: Vec<(f32, f32)> = segs.iter().map(|s| (s.y, s.size)).collect();
+    ys.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out: Vec<(f32, f32)> = Vec::new();
+    for (y, size) in ys {
+        match out.last() {
+            Some(&(ly, ls)) if (ly - y).abs() < 0.4 * ls.min(size) => {}
+            _ => out.push((y, size)),
+        }
+    }
+    out
+}
+
+/// Splits at the widest gutter whose two sides read as independent columns. Two signals: most
+/// lines of the shorter side do not share a baseline with the other side; or, when many do (two
+/// columns set with the same leading), the content stream draws one side after the other
+/// instead of alternating row by row as a table does.
+fn column_split(segs: &[Segment]) -> Option<(Vec<Segment>, Vec<Segment>)> {
+    let mut gaps = gutters(segs);
+    gaps.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)));
+    for (a, b) in gaps {
+        let mid = (a + b) / 2.0;
+        let (left, right): (Vec<&Segment>, Vec<&Segment>) = segs.iter().partition(|s| s.x1 <= mid);
+        let (bl, br) = (baselines(&left), baselines(&right));
+        if bl.len() < 2 || br.len() < 2 {
+            continue;
+        }
+        let (small, big) = if bl.len() <= br.len() { (&bl, &br) } else { (&br, &bl) };
+        let aligned = small.iter().filter(|(y, s)| big.iter().any(|(y2, s2)| (y - y2).abs() < 0.3 * s.min(*s2))).count()
+            as f32
+            / small.len() as f32;
+        let mut order: Vec<(u32, bool)> = segs.iter().map(|s| (s.seq, s.x1 <= mid)).collect();
+        order.sort_by_key(|o| o.0);
+        let switches = order.windows(2).filter(|w| w[0].1 != w[1].1).count();
+        let sequential = switches <= 2.max(small.len() / 4);
+        if aligned <= 0.4 || (aligned <= 0.85 && sequential && small.len() >= 3) {
+            let l = left.into_iter().cloned().collect();
+            let r = right.into_iter().cloned().collect();
+            return Some((l, r));
+        }
+    }
+    None
+}
+
+/// Cuts at horizontal strips of white space taller than half a line.
+fn bands(mut segs: Vec<Segment>) -> Vec<Vec<Segment>> {
+    let threshold = 0.5 * median_size(&segs);
+    segs.sort_by(|a, b| b.top().total_cmp(&a.top()));
+    let mut out: Vec<Vec<Segment>> = Vec::new();
+    let mut floor = f32::INFINITY;
+    for s in segs {
+        if out.is_empty() || s.top() < floor - threshold {
+            out.push(Vec::new());
+            floor = s.bottom();
+        }
+        floor = floor.min(s.bottom());
+        if let Some(b) = out.last_mut() {
+            b.push(s);
+        }
+    }
+    out
+}
+
+/// Lines of a block: segments grouped by baseline, left to right. Cells far apart are joined by
+/// four spaces, which the section parsers read as a column separator. Two fixes for bulleted
+/// lists: a date printed at the right of a bullet line (the date column of a two-column entry)
+/// goes on its own line before the bullet, so that it stays with the entry's header; and a
+/// bullet's wrapped continuation lines (indented, not bulleted) join it.
+fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
+    segs.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut lines: Vec<Vec<Segment>> = Vec::new();
+    for s in segs {
+        match lines.last_mut() {
+            Some(l) if (l[0].y - s.y).abs() < 0.4 * l[0].size.min(s.size) => l.push(s),
+            _ => lines.push(vec![s]),
+        }
+    }
+    let mut first = true;
+    // x of the bullet of the list item being continued, and its line index in `out`.
+    let mut open_item: Option<(f32, usize)> = None;
+    let mut prev_y = f32::NAN;
+    for mut l in lines {
+        l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let size = l.iter().map(|s| s.size).fold(0.0, f32::max);
+        let mut cells: Vec<String> = Vec::new();
+        let mut x1 = f32::NEG_INFINITY;
+        for s in &l {
+            match cells.last_mut() {
+                Some(c) if s.x0 - x1 < 1.0 * size => {
+                    c.push(' ');
+                    c.push_str(&s.text);
+                }
+                _ => cells.push(s.text.clone()),
+            }
+            x1 = s.x1;
+        }
+        let x0 = l[0].x0;
+        let y = l[0].y;
+        let bulleted = cells.first().is_some_and(|c| starts_with_bullet(c));
+        let continues = open_item.filter(|&(bx, idx)| {
+            !bulleted
+                && x0 > bx + 0.3 * size
+                && (prev_y - y) > 0.0
+                && (prev_y - y) < 1.6 * size
+                && (out[idx].size - size).abs() < 0.2 * size
+        });
+        let right: Vec<String> = if bulleted || continues.is_some() {
+            cells.drain(1..).filter(|c| !is_duration(c)).collect()
+        } else {
+            Vec::new()
+        };
+        prev_y = y;
+        if let Some((_, idx)) = continues {
+            let item: &mut OutLine = &mut out[idx];
+            let next = cells.join("    ");
+            join_wrapped(&mut item.text, &next);
+            for r in right {
+                out.push(OutLine { y, size, text: r, block_start: false });
+            }
+            continue;
+        }
+        if bulleted {
+            for r in right {
+                out.push(OutLine { y, size, text: r, block_start: first });
+                first = false;
+            }
+            open_item = Some((x0, out.len()));
+        } else {
+            open_item = None;
+        }
+        out.push(OutLine { y, size, text: cells.join("    "), block_start: first });
+        first = false;
+    }
+}
+
+/// A bullet glyph, including the private-use icons of icon fonts.
+fn starts_with_bullet(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '•' | '◆'
+                | '◇'
+                | '◦'
+                | '▪'
+                | '▫'
+                | '‣'
+                | '●'
+                | '○'
+                | '■'
+                | '□'
+                | '►'
+                | '▸'
+                | '➢'
+                | '➤'
+                | '✓'
+                | '✔'
+                | '❖'
+                | '–'
+                | '-'
+                | '*'
+                | '·'
+        ) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+    })
+}
+
+/// "2 years 10 months", "4 mois", "1 an": a computed duration, not a date.
+fn is_duration(text: &str) -> bool {
+    let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
+    !words.is_empty()
+        && words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && words.iter().all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(
+                    w.trim_end_matches([',', '.']),
+                    "year"
+                        | "years"
+                        | "yr"
+                        | "yrs"
+                        | "month"
+                        | "months"
+                        | "mo"
+                        | "mos"
+                        | "an"
+                        | "ans"
+                        | "mois"
+                        | "and"
+                        | "et"
+                        | "année"
+                        | "années"
+                )
+        })
+}
+
+/// Appends a wrapped continuation to its line, undoing end-of-line hyphenation ("submis-" +
+/// "sions").
+fn join_wrapped(line: &mut String, next: &str) {
+    let hyphenated = line.ends_with('-')
+        && line.chars().rev().nth(1).is_some_and(char::is_lowercase)
+        && next.chars().next().is_some_and(char::is_lowercase);
+    if hyphenated {
+        line.pop();
+    } else if !line.ends_with(' ') {
+        line.push(' ');
+    }
+    line.push_str(next);
+}
+
+/// Joins ordered lines into text, with a blank line where the vertical gap shows a new paragraph
+/// or a new column starts.
+pub fn to_text(lines: &[OutLine], text: &mut String) {
+    let mut prev: Option<&OutLine> = None;
+    for l in lines {
+        if let Some(p) = prev {
+            let gap = p.y - l.y;
+            if gap < 0.0 || gap > 1.75 * p.size.max(l.size) || (l.block_start && gap > 1.4 * p.size.max(l.size)) {
+                text.push('\n');
+            }
+        }
+        text.push_str(&l.text);
+        text.push('\n');
+        prev = Some(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(x0: f32, x1: f32, y: f32, t: &str) -> Segment {
+        Segment { x0, x1, y, size: 10.0, text: t.into(), seq: 0 }
+    }
+
+    fn texts(segs: Vec<Segment>) -> Vec<String> {
+        order(segs).into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn two_columns_are_read_one_after_the_other() {
+        let mut segs = Vec::new();
+        for i in 0..6 {
+            segs.push(seg(50.0, 200.0, 700.0 - 14.0 * i as f32, &format!("L{i}")));
+            segs.push(seg(260.0, 550.0, 697.0 - 17.0 * i as f32, &format!("R{i}")));
+        }
+        let t = texts(segs);
+        assert_eq!(t[..6], ["L0", "L1", "L2", "L3", "L4", "L5"]);
+        assert_eq!(t[6], "R0");
+    }
+
+    #[test]
+    fn table_rows_stay_together() {
+        let mut segs = Vec::new();
+        for i in 0..4 {
+            segs.push(seg(50.0, 200.0, 700.0 - 30.0 * i as f32, &format!("Title {i}")));
+            segs.push(seg(450.0, 550.0, 700.0 - 30.0 * i as f32, &format!("201{i}")));
+        }
+        let t = texts(segs);
+        assert_eq!(t[0], "Title 0    2010");
+        assert_eq!(t[3], "Title 3    2013");
+    }
+
+    #[test]
+    fn bullet_dates_move_up_and_wrapped_lines_join() {
+        let segs = vec![
+            seg(50.0, 300.0, 700.0, "Acme, Engineer"),
+            seg(450.0, 550.0, 700.0, "Paris"),
+            seg(50.0, 400.0, 688.0, "• Built a thing for many users and submis-"),
+            seg(450.0, 550.0, 688.0, "June 2023 – present"),
+            seg(58.0, 100.0, 676.0, "sions"),
+            seg(450.0, 550.0, 676.0, "2 years 10 months"),
+            seg(50.0, 300.0, 664.0, "• Second"),
+        ];
+        let t = texts(segs);
+        assert_eq!(
+            t,
+            [
+                "Acme, Engineer    Paris",
+                "June 2023 – present",
+                "• Built a thing for many users and submissions",
+                "• Second"
+            ]
+        );
+    }
+}
