@@ -119,6 +119,31 @@ fn recruitment_flow_parse_rank_decide_explain() {
     assert_eq!(rows.iter().filter(|row| row["ref"] == "sirh-42").count(), 1);
     let ranking_trace = r["trace_id"].as_str().unwrap().to_owned();
 
+    // The recruiter's POSTING.json is accepted as it is: one row per skill and one for experience,
+    // contributions adding up to the score. A missing field is named.
+    let job: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/ranking/postings/p-paie.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let r2 = post_json(&s.url("/v1/rankings"), key, &json!({ "posting": job, "candidate_ids": ids }));
+    assert_eq!(r2.status, 200, "{}", r2.text);
+    let rows2 = r2.json()["candidates"].as_array().unwrap().clone();
+    assert_eq!(rows2.len(), 3);
+    for row in &rows2 {
+        let reqs = row["requirements"].as_array().unwrap();
+        assert_eq!(reqs.len(), 6, "{row}");
+        let sum: f64 = reqs.iter().map(|q| q["contribution"].as_f64().unwrap()).sum();
+        assert!((sum - row["score"].as_f64().unwrap()).abs() < 1e-4, "{row}");
+    }
+    let mut incomplete = job.clone();
+    incomplete.as_object_mut().unwrap().remove("min_experience_years");
+    assert_error(
+        &post_json(&s.url("/v1/rankings"), key, &json!({ "posting": incomplete, "candidate_ids": ids })),
+        422,
+        Some("posting.min_experience_years"),
+    );
+
     // Draft an ad.
     let d = post_json(&s.url("/v1/postings/draft"), key, &fixture_json("draft-request.json"));
     assert_eq!(d.status, 200, "{}", d.text);
@@ -154,11 +179,11 @@ fn recruitment_flow_parse_rank_decide_explain() {
 
     // History: AI suggestions and human decisions side by side.
     let h = get(&s.url(&format!("/v1/candidates/{}", ids[0])), key).json();
-    assert_eq!(h["ai_suggestions"].as_array().unwrap().len(), 2); // parse + ranking
+    assert_eq!(h["ai_suggestions"].as_array().unwrap().len(), 3); // parse + two rankings
     assert_eq!(h["human_decisions"][0]["decision"], "rejected");
     assert_eq!(h["human_decisions"][0]["trace_ids_seen"][0], ranking_trace.as_str());
     let kinds: Vec<&str> = h["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["ai_suggestion", "ai_suggestion", "human_decision"]);
+    assert_eq!(kinds, ["ai_suggestion", "ai_suggestion", "ai_suggestion", "human_decision"]);
 
     // Explanation: the four R311-3-1-2 elements with this candidate's weights, and art. 86.
     let url = s.url(&format!("/v1/candidates/{}/explanation?posting=conformance-posting", ids[0]));
@@ -207,7 +232,7 @@ fn recruitment_flow_parse_rank_decide_explain() {
     let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&k.auditor)).json();
     let events = events["events"].as_array().unwrap();
     let calls: Vec<&Value> = events.iter().filter(|e| e["kind"] == "plugin.call").collect();
-    assert_eq!(calls.len(), 5); // 3 parses, 1 ranking, 1 draft
+    assert_eq!(calls.len(), 6); // 3 parses, 2 rankings, 1 draft
     for c in &calls {
         let p = &c["payload"];
         assert_eq!(p["plugin"]["digest"].as_str().unwrap().len(), 64);
