@@ -3,25 +3,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use common::{stderr, stdout, vivier};
 
-fn vivier(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vivier"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIVIER_TRUSTED_KEYS")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 fn fixture(name: &str) -> String {
     format!("{}/../tests/fixtures/conformance/{name}", env!("CARGO_MANIFEST_DIR"))

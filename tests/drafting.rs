@@ -2,25 +2,13 @@
 //! linter on its output and on the request, `vivier lint`, and `vivier eval draft` on the
 //! development set of fictional requests.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn vivier(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vivier"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIVIER_TRUSTED_KEYS")
-        .output()
-        .expect("the binary runs")
-}
+use common::{stdout, vivier};
+use std::path::{Path, PathBuf};
 
 fn repo(path: &str) -> String {
     format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -1,26 +1,10 @@
 //! `vivier rank` and `vivier eval rank` as a recruiter and an evaluator run them, on the
 //! fictional development set of tests/data/ranking.
 
+mod common;
+
+use common::{stderr, stdout, vivier};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn vivier(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vivier"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("VIVIER_TRUSTED_KEYS")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn data(rel: &str) -> String {
     format!("{}/../tests/data/ranking/{rel}", env!("CARGO_MANIFEST_DIR"))

@@ -1,4 +1,5 @@
-//! Shared helpers of the integration tests: test components built by host/build.rs.
+//! Shared helpers of the integration tests: test components built by host/build.rs, and the
+//! `vivier` binary run as a user runs it.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -64,4 +65,23 @@ pub fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
     pages * 4096
+}
+
+/// Runs the `vivier` binary on a data directory, as a user would, and collects its output.
+pub fn vivier(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vivier"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("VIVIER_TRUSTED_KEYS")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
