@@ -1,13 +1,45 @@
-//! The audit chain on a real SQLite file: tampering and removal are caught at the first broken
-//! link; purging old rows behind a checkpoint keeps the rest verifiable.
+//! The audit chain on a real SQLite file and on a real PostgreSQL database (every test runs on
+//! both): tampering and removal are caught at the first broken link; purging old rows behind a
+//! checkpoint keeps the rest verifiable.
+
+mod pg;
 
 use serde_json::json;
 use vivier::audit::{Audit, Event};
 use vivier::store::Store;
 
-async fn chain(n: usize) -> (tempfile::TempDir, Audit) {
+#[derive(Debug, Clone, Copy)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Postgres).await } )*
+        }
+    };
+}
+
+on_both_backends!(
+    an_intact_chain_verifies,
+    an_altered_row_is_the_first_broken_link,
+    a_rehashed_row_breaks_the_next_link,
+    a_removed_row_is_reported,
+    purging_behind_a_checkpoint_keeps_the_chain_verifiable,
+);
+
+async fn chain(db: Db, n: usize) -> (tempfile::TempDir, Audit) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
+    let url = match db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(pg::fresh_database()),
+    };
+    let store = Store::connect(dir.path(), url.as_deref()).await.unwrap();
     let audit = Audit::new(store);
     for i in 0..n {
         audit
@@ -22,18 +54,16 @@ async fn exec(audit: &Audit, sql: &str) {
     sqlx::query(sql).execute(audit.store().pool()).await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_intact_chain_verifies() {
-    let (_d, audit) = chain(50).await;
+async fn an_intact_chain_verifies(db: Db) {
+    let (_d, audit) = chain(db, 50).await;
     let v = audit.verify().await.unwrap();
     assert!(v.valid);
     assert_eq!((v.rows, v.first_seq, v.last_seq), (50, Some(1), Some(50)));
     assert!(v.first_broken.is_none());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_altered_row_is_the_first_broken_link() {
-    let (_d, audit) = chain(30).await;
+async fn an_altered_row_is_the_first_broken_link(db: Db) {
+    let (_d, audit) = chain(db, 30).await;
     exec(&audit, "UPDATE audit_log SET payload = '{\"i\":999}' WHERE seq = 17").await;
     let v = audit.verify().await.unwrap();
     assert!(!v.valid);
@@ -42,9 +72,8 @@ async fn an_altered_row_is_the_first_broken_link() {
     assert!(broken.reason.contains("altered"), "{}", broken.reason);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_rehashed_row_breaks_the_next_link() {
-    let (_d, audit) = chain(30).await;
+async fn a_rehashed_row_breaks_the_next_link(db: Db) {
+    let (_d, audit) = chain(db, 30).await;
     // A forger who recomputes the altered row's hash still breaks the link of the row after it.
     let (at, prev): (i64, String) = sqlx::query_as("SELECT at_ms, prev_hash FROM audit_log WHERE seq = 9")
         .fetch_one(audit.store().pool())
@@ -60,23 +89,21 @@ async fn a_rehashed_row_breaks_the_next_link() {
     assert_eq!(v.first_broken.unwrap().seq, 10);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_removed_row_is_reported() {
-    let (_d, audit) = chain(30).await;
+async fn a_removed_row_is_reported(db: Db) {
+    let (_d, audit) = chain(db, 30).await;
     exec(&audit, "DELETE FROM audit_log WHERE seq = 12").await;
     let v = audit.verify().await.unwrap();
     let broken = v.first_broken.unwrap();
     assert_eq!(broken.seq, 13);
     assert!(broken.reason.contains("row 12 is missing"), "{}", broken.reason);
     // Removing the first rows without a checkpoint is caught too.
-    let (_d, audit) = chain(10).await;
+    let (_d, audit) = chain(db, 10).await;
     exec(&audit, "DELETE FROM audit_log WHERE seq <= 3").await;
     assert_eq!(audit.verify().await.unwrap().first_broken.unwrap().seq, 4);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn purging_behind_a_checkpoint_keeps_the_chain_verifiable() {
-    let (_d, audit) = chain(40).await;
+async fn purging_behind_a_checkpoint_keeps_the_chain_verifiable(db: Db) {
+    let (_d, audit) = chain(db, 40).await;
     // Age the first 25 rows by a year.
     exec(&audit, "UPDATE audit_log SET at_ms = at_ms - 31536000000 WHERE seq <= 25").await;
     // Their hashes now fail, so rebuild the chain as if they had been written back then.

@@ -24,10 +24,17 @@ impl Server {
     }
 
     pub fn start_with(data: &Path, env: &[(&str, &str)]) -> Server {
+        Self::start_on(data, None, env)
+    }
+
+    /// A server over `database` (`--database postgres://...`), else the data directory's SQLite.
+    pub fn start_on(data: &Path, database: Option<&str>, env: &[(&str, &str)]) -> Server {
         let mut cmd = Command::new(bin());
-        cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(data)
+        cmd.arg("serve").arg("--data-dir").arg(data).env_remove("VIVIER_DATABASE");
+        if let Some(db) = database {
+            cmd.arg("--database").arg(db);
+        }
+        cmd
             .env("VIVIER_BIND", "127.0.0.1:0")
             .env_remove("VIVIER_TRUSTED_KEYS")
             // Servers here are killed at will; the model store is the inference tests' business.
@@ -86,14 +93,34 @@ impl Drop for Server {
 
 /// `vivier keys create`: the key is alone on the last line.
 pub fn create_key(data: &Path, role: &str) -> String {
-    let out = Command::new(bin()).args(["keys", "create", "--role", role, "--data-dir"]).arg(data).output().unwrap();
+    create_key_on(data, None, role)
+}
+
+/// `vivier keys create`, in `database` when given.
+pub fn create_key_on(data: &Path, database: Option<&str>, role: &str) -> String {
+    let mut cmd = Command::new(bin());
+    cmd.args(["keys", "create", "--role", role, "--data-dir"]).arg(data).env_remove("VIVIER_DATABASE");
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     text.lines().last().unwrap().trim().to_owned()
 }
 
 pub fn audit_verify(data: &Path) -> (bool, Value) {
-    let out = Command::new(bin()).args(["audit", "verify", "--data-dir"]).arg(data).output().unwrap();
+    audit_verify_on(data, None)
+}
+
+/// `vivier audit verify`, on `database` when given.
+pub fn audit_verify_on(data: &Path, database: Option<&str>) -> (bool, Value) {
+    let mut cmd = Command::new(bin());
+    cmd.args(["audit", "verify", "--data-dir"]).arg(data).env_remove("VIVIER_DATABASE");
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let out = cmd.output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.success(), v)
 }

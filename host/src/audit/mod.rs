@@ -48,9 +48,11 @@ pub fn row_hash(seq: i64, at_ms: i64, kind: &str, actor: &str, payload: &str, pr
     hex::encode(Sha256::digest(canonical))
 }
 
-/// The audit log of a store. Appends within one process are serialised by a lock; a second
-/// process appending at the same time loses the race on the primary key and its whole
-/// transaction fails rather than forking the chain.
+/// The audit log of a store. Appends within one process are serialised by a lock; across
+/// processes (replicas) by the database's write lock that every audited transaction takes first
+/// ([`Store::begin_write`]: `BEGIN IMMEDIATE` on SQLite, an advisory lock on PostgreSQL). Should
+/// two writers still race for one seq, the primary key makes one transaction fail rather than
+/// fork the chain.
 #[derive(Debug, Clone)]
 pub struct Audit {
     store: Store,

@@ -40,6 +40,10 @@ pub struct Cli {
     /// signed by one of them are accepted.
     #[arg(long = "trusted-key", global = true, env = "VIVIER_TRUSTED_KEYS", value_delimiter = ',')]
     pub trusted_keys: Vec<String>,
+    /// PostgreSQL database shared by replicas (postgres://user:password@host:port/db); default:
+    /// the SQLite file in the data directory.
+    #[arg(long, global = true, env = "VIVIER_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -40,12 +40,12 @@ pub(super) fn serve(cli: &Cli, config: Option<&Path>, bind: Option<std::net::Soc
     if let Some(b) = bind {
         cfg.bind = b;
     }
-    block_on(crate::server::serve(&cli.data_dir, cfg, &cli.trusted_keys))?
+    block_on(crate::server::serve_with(&cli.data_dir, cfg, &cli.trusted_keys, cli.database.clone()))?
 }
 
 pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
     block_on(async {
-        let store = Store::open(&cli.data_dir).await?;
+        let store = Store::connect(&cli.data_dir, cli.database.as_deref()).await?;
         match command {
             KeysCommand::Create { role, label } => {
                 let (id, key) = auth::create_key(store.pool(), *role, label.as_deref()).await?;
@@ -79,10 +79,10 @@ pub(super) fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
 pub(super) fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
     match command {
         AuditCommand::Verify => block_on(async {
-            if !cli.data_dir.join(crate::store::DB_FILE).is_file() {
+            if cli.database.is_none() && !cli.data_dir.join(crate::store::DB_FILE).is_file() {
                 bail!("no Vivier database in {}", cli.data_dir.display());
             }
-            let store = Store::open(&cli.data_dir).await?;
+            let store = Store::connect(&cli.data_dir, cli.database.as_deref()).await?;
             let v = Audit::new(store.clone()).verify().await?;
             store.close().await;
             println!("{}", serde_json::to_string_pretty(&v)?);

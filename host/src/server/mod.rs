@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
+pub mod replica;
 pub mod routes;
 pub mod slots;
 
@@ -128,8 +129,21 @@ impl AppState {
 /// Opens the store, the registry and the runtime; sets up every slot (first start: the bundled
 /// reference plugins become the enabled, active ones).
 pub async fn build_state(data_dir: &Path, config: ServerConfig, extra_trusted: &[String]) -> Result<Shared> {
-    let store =
-        Store::open(data_dir).await.with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
+    build_state_with(data_dir, config, extra_trusted, None).await
+}
+
+/// [`build_state`] over the database named by `database` (a `postgres://` URL), else the SQLite
+/// file of the data directory.
+pub async fn build_state_with(
+    data_dir: &Path,
+    config: ServerConfig,
+    extra_trusted: &[String],
+    database: Option<&str>,
+) -> Result<Shared> {
+    let store = Store::connect(data_dir, database).await.with_context(|| match database {
+        Some(url) => format!("cannot open the database {}", store::redact_url(url)),
+        None => format!("cannot open the database in {}", data_dir.display()),
+    })?;
     let audit = Audit::new(store.clone());
     let trusted = config
         .trusted_keys
@@ -158,8 +172,33 @@ pub async fn build_state(data_dir: &Path, config: ServerConfig, extra_trusted: &
         metrics: Metrics::default(),
         admin_lock: tokio::sync::Mutex::new(()),
     });
+    share_bundles(&state).await?;
     init_slots(&state).await?;
     Ok(state)
+}
+
+/// Puts the bundles installed in this data directory into the database (those installed before
+/// it held bundles, or with `vivier plugin install`), then writes locally the ones other
+/// replicas installed: after this, every replica can load every installed plugin.
+async fn share_bundles(state: &Shared) -> Result<()> {
+    let registry = state.registry.clone();
+    let local = tokio::task::spawn_blocking(move || registry.list()).await??;
+    let known: Vec<String> =
+        store::bundles::list(state.store.pool()).await?.into_iter().map(|r| r.plugin_ref).collect();
+    let missing: Vec<_> = local
+        .iter()
+        .filter(|e| matches!(e.source, Source::Installed(_)))
+        .filter(|e| !known.contains(&format!("{}@{}", e.id(), e.version())))
+        .collect();
+    if !missing.is_empty() {
+        let mut tx = state.store.begin_write().await?;
+        for entry in missing {
+            store::bundles::save(&mut tx, &entry.bundle).await?;
+        }
+        tx.commit().await?;
+    }
+    store::bundles::materialise(state.store.pool(), &state.data_dir).await?;
+    Ok(())
 }
 
 async fn init_slots(state: &Shared) -> Result<()> {
@@ -350,11 +389,23 @@ async fn shutdown_signal() {
 
 /// Runs the server until a shutdown signal; in-flight requests finish, then the database closes.
 pub async fn serve(data_dir: &Path, config: ServerConfig, extra_trusted: &[String]) -> Result<()> {
+    serve_with(data_dir, config, extra_trusted, None).await
+}
+
+/// [`serve`] over the database named by `database` (see [`build_state_with`]); the replica sync
+/// loop keeps this process in step with changes made through the others.
+pub async fn serve_with(
+    data_dir: &Path,
+    config: ServerConfig,
+    extra_trusted: &[String],
+    database: Option<String>,
+) -> Result<()> {
     let bind = config.bind;
-    let state = build_state(data_dir, config, extra_trusted).await?;
+    let state = build_state_with(data_dir, config, extra_trusted, database.as_deref()).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     routes::retention::spawn(state.clone());
+    replica::spawn(state.clone(), database);
     spawn_model_install(&state);
     // Scripts and tests read the bound address (port 0 picks a free one) from this line.
     println!("vivier listening on http://{addr}");

@@ -1,27 +1,36 @@
-//! Vivier's state: one SQLite file under the data directory.
+//! Vivier's state: one SQLite file under the data directory by default, or a PostgreSQL
+//! database shared by several replicas (`--database postgres://...`).
 //!
 //! Every query is written in portable SQL (`$1` placeholders, `ON CONFLICT`, BIGINT times,
-//! INTEGER booleans) and lives in this module's repositories, so that a PostgreSQL backend is a
-//! change of the [`Pool`] and [`Conn`] aliases and the connection code, not a rewrite of queries.
+//! INTEGER booleans) and goes through sqlx's `Any` driver, so both backends run the same
+//! queries and the same migrations. The driver binds and decodes only i64, f64, String and
+//! Option of those: booleans are stored and read as 0/1 integers.
 //! No compile-time checked macros: the build needs no live database.
 
+pub mod bundles;
 pub mod candidates;
 pub mod keys;
 pub mod slots;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub type Pool = sqlx::SqlitePool;
-pub type Conn = sqlx::SqliteConnection;
-pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub type Pool = sqlx::AnyPool;
+pub type Conn = sqlx::AnyConnection;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "vivier.db";
 
 /// Migrations embedded in the binary, applied in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (5, include_str!("migrations/0005_replicas.sql")),
+];
+
+/// Key of the PostgreSQL advisory lock that serialises writers across replicas: migrations and
+/// every audited write transaction (so the audit chain never forks).
+const WRITE_LOCK_KEY: i64 = 0x5649_5649_4552; // "VIVIER"
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -31,32 +40,99 @@ pub enum StoreError {
     Io { path: String, source: std::io::Error },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("unsupported database URL `{0}`: use postgres://user:password@host:port/database (or leave it unset for the SQLite file of the data directory)")]
+    BadUrl(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    backend: Backend,
+    /// The SQLite file, or the PostgreSQL URL without its password.
+    location: String,
     path: PathBuf,
 }
 
+/// Installs the `Any` driver's backends once per process.
+fn install_drivers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(sqlx::any::install_default_drivers);
+}
+
+/// The URL with its password masked, for logs and messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(unparsable URL)".into(),
+    }
+}
+
 impl Store {
-    /// Opens (creating if needed) the database of a data directory and applies migrations.
+    /// Opens (creating if needed) the SQLite database of a data directory and applies migrations.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|source| StoreError::Io { path: data_dir.display().to_string(), source })?;
-        let path = data_dir.join(DB_FILE);
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            // WAL: readers never block the writer; FULL sync: a committed row survives a crash.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            // Erased candidates' bytes are overwritten, not left in free pages of the file.
-            .pragma("secure_delete", "ON");
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        let store = Self { pool, path };
+        Self::connect(data_dir, None).await
+    }
+
+    /// Opens the configured database: PostgreSQL when `database` is a `postgres://` URL, else
+    /// the SQLite file of the data directory. Migrations are applied either way.
+    pub async fn connect(data_dir: &Path, database: Option<&str>) -> Result<Self, StoreError> {
+        install_drivers();
+        let database = database.map(str::trim).filter(|d| !d.is_empty());
+        let store = match database {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let pool = sqlx::any::AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Self { pool, backend: Backend::Postgres, location: redact_url(url), path: data_dir.to_owned() }
+            }
+            Some(other) => return Err(StoreError::BadUrl(redact_url(other))),
+            None => {
+                std::fs::create_dir_all(data_dir)
+                    .map_err(|source| StoreError::Io { path: data_dir.display().to_string(), source })?;
+                let path = data_dir.join(DB_FILE);
+                let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+                let mut url = url::Url::from_file_path(&abs)
+                    .map_err(|_| StoreError::BadUrl(abs.display().to_string()))?
+                    .to_string()
+                    .replacen("file://", "sqlite://", 1);
+                url.push_str("?mode=rwc");
+                let pool = sqlx::any::AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL: readers never block the writer; FULL sync: a committed row
+                            // survives a crash; erased candidates' bytes are overwritten, not
+                            // left in free pages of the file.
+                            for pragma in [
+                                "PRAGMA busy_timeout = 10000",
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = FULL",
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA secure_delete = ON",
+                            ] {
+                                sqlx::Executor::execute(&mut *conn, pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?;
+                Self { pool, backend: Backend::Sqlite, location: path.display().to_string(), path }
+            }
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -65,24 +141,45 @@ impl Store {
         &self.pool
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file, or the PostgreSQL URL with its password masked.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The SQLite file (for PostgreSQL, the data directory, which holds only local caches).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// A transaction that takes the write lock at once, so it never fails half-way on a lock
-    /// upgrade when another writer (another process) got there first.
+    /// A transaction that holds the database-wide write lock from its first statement: on SQLite
+    /// `BEGIN IMMEDIATE` (never failing half-way on a lock upgrade when another process got there
+    /// first), on PostgreSQL a transaction-scoped advisory lock shared by every replica.
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // The function returns `void`, which the Any driver cannot decode: select a constant.
+                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WRITE_LOCK_KEY).execute(&mut *tx).await?;
+                Ok(tx)
+            }
+        }
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
+        // One transaction under the write lock: replicas starting together apply each migration
+        // once, and PostgreSQL's transactional DDL leaves no half-applied schema.
+        let mut tx = self.begin_write().await?;
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         for (version, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
             let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(version)
                 .fetch_optional(&mut *tx)
@@ -96,9 +193,14 @@ impl Store {
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
         }
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Applied migration versions, oldest first.
+    pub async fn migrations(&self) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&self.pool).await?)
     }
 
     pub async fn close(&self) {

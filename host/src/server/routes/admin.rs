@@ -141,6 +141,9 @@ async fn upload(
     let entry = installed.map_err(|e| registry_error(e, "$"))?;
     let spec = spec_of(&entry);
     let mut tx = state.audit.begin().await?;
+    // The bundle goes into the database too, so that every replica can load it.
+    store::bundles::save(tx.conn(), &entry.bundle).await?;
+    crate::server::replica::notify(tx.conn(), state.store.backend()).await?;
     store::slots::set_enabled(tx.conn(), &spec, true, now_ms()).await?;
     tx.append(Event::new(
         "admin.plugin.install",
@@ -240,6 +243,7 @@ async fn activate(
     row.updated_at = now_ms();
     let mut tx = state.audit.begin().await?;
     store::slots::save(tx.conn(), &row).await?;
+    crate::server::replica::notify(tx.conn(), state.store.backend()).await?;
     tx.append(Event::new(
         kind,
         &caller.key_id,
@@ -305,6 +309,7 @@ async fn update_slot(
     s.row.updated_at = now_ms();
     let mut tx = state.audit.begin().await?;
     store::slots::save(tx.conn(), &s.row).await?;
+    crate::server::replica::notify(tx.conn(), state.store.backend()).await?;
     tx.append(Event::new(
         kind,
         &caller.key_id,
