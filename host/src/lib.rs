@@ -28,6 +28,7 @@ pub mod outbound;
 pub mod posting;
 pub mod ranking;
 pub mod registry;
+pub mod report;
 pub mod runtime;
 pub mod server;
 pub mod store;

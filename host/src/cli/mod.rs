@@ -19,6 +19,7 @@ mod lint;
 mod parse;
 mod plugin;
 pub(crate) mod rank;
+mod report;
 mod serve;
 
 pub use serve::{AuditCommand, KeysCommand};
@@ -129,6 +130,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::models::cli::ModelsCommand,
     },
+    /// The deployer's documents in French: notice, technical file, DPIA, FRIA, boussole, sobriety, fairness.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +228,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Keys { command } => serve::keys(&cli, command),
         Command::Audit { command } => serve::audit(&cli, command),
         Command::Models { command } => crate::models::cli::run(command),
+        Command::Report(args) => report::run(&cli, args),
     }
 }
 

@@ -64,6 +64,7 @@ pub fn call_payload(trace_id: &str, report: &CallReport) -> serde_json::Value {
         "started_at_ms": report.started_at_ms,
         "wall_us": report.wall_us,
         "cpu_us": report.cpu_us,
+        "inference_us": report.inference_us,
         "peak_memory_bytes": report.peak_memory_bytes,
         "outcome": report.outcome,
         "sanitised": report.sanitised.len(),
@@ -349,11 +350,13 @@ pub fn router(state: Shared) -> Router {
     let sirh = guarded(&state, &[Role::Sirh], sirh_routes());
     let admin = guarded(&state, &[Role::Admin], admin::routes());
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
+    let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());
     Router::new()
         .merge(public::routes())
         .merge(sirh)
         .merge(admin)
         .merge(audit)
+        .merge(reports)
         .fallback(|| async { ApiError::not_found("no such route (see /openapi.json)") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -100,6 +100,25 @@ pub fn document() -> Value {
         },
         "/v1/admin/keys/{id}": { "delete": { "tags": ["admin"], "summary": "Revoke a key", "x-roles": admin, "responses": { "204": { "description": "Revoked" }, "404": {"$ref": "#/components/responses/E404"} } } },
         "/v1/admin/retention/run": { "post": op("admin", "Run the retention job now (candidate purge, audit purge with checkpoint)", admin, None, ("200", obj()), &[401, 403]) },
+        "/v1/candidates/{id}/monitoring": {
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "put": op("sirh", "Optional gender and age band, for fairness monitoring only (stored apart, never sent to plugins, erased with the candidate)", sirh,
+                json_body(r("Monitoring")), ("200", obj()), &[401, 403, 404, 415, 422]),
+            "delete": { "tags": ["sirh"], "summary": "Withdraw the candidate's monitoring data", "x-roles": sirh,
+                        "responses": { "204": { "description": "Withdrawn" }, "401": {"$ref": "#/components/responses/E401"}, "403": {"$ref": "#/components/responses/E403"}, "404": {"$ref": "#/components/responses/E404"} } }
+        },
+        "/v1/reports/{kind}": {
+            "parameters": [
+                { "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": ["notice", "technical-file", "dpia", "fria", "boussole", "sobriety", "fairness"] } },
+                { "name": "plugin", "in": "query", "required": false, "description": "Plugin id or id@version (technical-file, boussole)", "schema": { "type": "string" } },
+                { "name": "from", "in": "query", "required": false, "description": "First day YYYY-MM-DD, included (sobriety, fairness); default 365 days before `to`", "schema": { "type": "string", "format": "date" } },
+                { "name": "to", "in": "query", "required": false, "description": "Last day YYYY-MM-DD, included; default today", "schema": { "type": "string", "format": "date" } },
+                { "name": "watts_per_core", "in": "query", "required": false, "description": "Sobriety: watts drawn by a busy core (default 10)", "schema": { "type": "number" } },
+                { "name": "top_k", "in": "query", "required": false, "description": "Fairness: the AI stage counts the first k of each ranking (default 5)", "schema": { "type": "integer" } },
+                { "name": "format", "in": "query", "required": false, "description": "markdown: the French document as text/markdown (also with Accept: text/markdown)", "schema": { "type": "string", "enum": ["json", "markdown"] } }
+            ],
+            "get": op("audit", "The deployer's documents in French (notice, technical file, DPIA, FRIA, boussole, sobriety, fairness monitoring), as `vivier report KIND`", audit, None, ("200", r("Report")), &[401, 403, 404, 422])
+        },
     });
     let mut responses = serde_json::Map::new();
     for (code, what) in [
@@ -174,6 +193,13 @@ pub fn document() -> Value {
                     "decision": { "type": "string", "enum": ["shortlisted", "interview", "rejected", "hired", "withdrawn"] },
                     "recruiter_id": {"type":"string"}, "rationale": { "type": "string", "description": "Required for a rejection" },
                     "trace_ids": { "type": "array", "items": {"type":"string"}, "description": "Trace ids of the AI outputs the recruiter saw" } } },
+                "Monitoring": { "type": "object", "properties": {
+                    "gender": { "type": "string", "enum": ["female", "male", "other", "undisclosed"] },
+                    "age_band": { "type": "string", "enum": ["under_30", "30_44", "45_54", "55_plus"] } } },
+                "Report": { "type": "object", "required": ["kind", "markdown", "data"], "properties": {
+                    "kind": { "type": "string" }, "generated_at": { "type": "string" },
+                    "markdown": { "type": "string", "description": "The document in French Markdown" },
+                    "data": { "type": "object", "description": "The figures and facts the document is built from" } } },
                 "Verification": { "type": "object", "required": ["valid"], "properties": {
                     "valid": {"type":"boolean"}, "rows": {"type":"integer"}, "first_seq": {"type":"integer"}, "last_seq": {"type":"integer"}, "head_hash": {"type":"string"},
                     "checkpoint": obj(), "first_broken": { "type": "object", "nullable": true, "properties": { "seq": {"type":"integer"}, "reason": {"type":"string"} } } } }

@@ -333,6 +333,7 @@ pub async fn erase(conn: &mut Conn, id: &str, reason: &str, now: i64) -> Result<
         "DELETE FROM profiles WHERE candidate_id = $1",
         "DELETE FROM assessments WHERE candidate_id = $1",
         "DELETE FROM decisions WHERE candidate_id = $1",
+        "DELETE FROM candidate_monitoring WHERE candidate_id = $1",
     ] {
         removed += sqlx::query(sql).bind(id).execute(&mut *conn).await?.rows_affected();
     }

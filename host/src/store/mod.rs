@@ -10,6 +10,7 @@
 pub mod bundles;
 pub mod candidates;
 pub mod keys;
+pub mod monitoring;
 pub mod slots;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ pub const DB_FILE: &str = "vivier.db";
 /// Migrations embedded in the binary, applied in order, each once.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
+    (3, include_str!("migrations/0003_monitoring.sql")),
     (5, include_str!("migrations/0005_replicas.sql")),
 ];
 

@@ -75,6 +75,8 @@ pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> Api
         "profile": profile,
         "warnings": warnings,
         "gaps": timeline["gaps"],
+        // Declared for fairness monitoring only; shown here because the candidate may ask for it.
+        "monitoring": crate::store::monitoring::get(pool, &id).await?,
         "ai_suggestions": suggestions,
         "human_decisions": decisions,
         "timeline": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),

@@ -5,17 +5,19 @@ pub mod audit;
 pub mod candidates;
 pub mod decisions;
 pub mod explanation;
+pub mod monitoring;
 pub mod parse;
 pub mod postings;
 pub mod public;
 pub mod rankings;
+pub mod reports;
 pub mod retention;
 
 use super::error::ApiError;
 use super::Shared;
 use crate::runtime::PluginError;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 pub fn sirh_routes() -> Router<Shared> {
@@ -27,6 +29,7 @@ pub fn sirh_routes() -> Router<Shared> {
         .route("/v1/decisions", post(decisions::record))
         .route("/v1/candidates/{id}", get(candidates::history).delete(candidates::erase))
         .route("/v1/candidates/{id}/explanation", get(explanation::explain))
+        .route("/v1/candidates/{id}/monitoring", put(monitoring::set).delete(monitoring::clear))
 }
 
 pub fn audit_routes() -> Router<Shared> {
