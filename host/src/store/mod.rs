@@ -5,8 +5,10 @@
 //! change of the [`Pool`] and [`Conn`] aliases and the connection code, not a rewrite of queries.
 //! No compile-time checked macros: the build needs no live database.
 
+pub mod activity;
 pub mod candidates;
 pub mod keys;
+pub mod sessions;
 pub mod slots;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -21,7 +23,10 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 pub const DB_FILE: &str = "vivier.db";
 
 /// Migrations embedded in the binary, applied in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (4, include_str!("migrations/0004_console.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
