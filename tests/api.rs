@@ -34,7 +34,7 @@ fn roles_reach_only_their_routes() {
     assert!(reg.text.contains("vivier-matcher-lexical") && reg.text.contains("Registre public"));
     let console = get(&s.url("/admin"), None);
     assert_eq!(console.status, 200);
-    assert!(console.text.contains("href=\"/register\""));
+    assert!(console.text.contains("href=\"/registre\"") && console.text.contains("name=\"csrf\""));
     assert_eq!(get(&s.url("/openapi.json"), None).json()["openapi"], "3.0.3");
     assert!(get(&s.url("/docs"), None).text.contains("/v1/rankings"));
 

@@ -27,6 +27,7 @@ pub mod models;
 pub mod outbound;
 pub mod posting;
 pub mod ranking;
+pub mod register;
 pub mod registry;
 pub mod report;
 pub mod runtime;

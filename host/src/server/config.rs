@@ -30,6 +30,8 @@ pub struct ServerConfig {
     pub purge_interval_secs: u64,
     /// Vendor public keys whose signatures are trusted (hex or base64).
     pub trusted_keys: Vec<String>,
+    /// The admin console's session cookie carries `Secure` (set it when served over HTTPS).
+    pub console_secure_cookie: bool,
 }
 
 impl Default for ServerConfig {
@@ -44,6 +46,7 @@ impl Default for ServerConfig {
             audit_retention_days: 365,
             purge_interval_secs: 3600,
             trusted_keys: vec![],
+            console_secure_cookie: false,
         }
     }
 }
@@ -82,6 +85,7 @@ impl ServerConfig {
         env_var("VIVIER_CANDIDATE_RETENTION_DAYS", &mut config.candidate_retention_days)?;
         env_var("VIVIER_AUDIT_RETENTION_DAYS", &mut config.audit_retention_days)?;
         env_var("VIVIER_PURGE_INTERVAL_SECS", &mut config.purge_interval_secs)?;
+        env_var("VIVIER_CONSOLE_SECURE_COOKIE", &mut config.console_secure_cookie)?;
         config.validate()?;
         Ok(config)
     }

@@ -6,6 +6,7 @@
 //! request.
 
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod metrics;
 pub mod openapi;
@@ -334,7 +335,8 @@ async fn finish_response(State(state): State<Shared>, req: Request, next: Next) 
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        // The console's pages carry their own French error pages.
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
@@ -353,6 +355,7 @@ pub fn router(state: Shared) -> Router {
     let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());
     Router::new()
         .merge(public::routes())
+        .merge(console::routes())
         .merge(sirh)
         .merge(admin)
         .merge(audit)

@@ -47,6 +47,11 @@ pub fn document() -> Value {
         "/healthz": { "get": op("operations", "Liveness and slot status", &[], None, ("200", obj()), &[]) },
         "/register": { "get": op("public", "Public algorithm register (HTML, French)", &[], None, ("200", json!({"type":"string"})), &[]) },
         "/register.json": { "get": op("public", "Public algorithm register (JSON)", &[], None, ("200", obj()), &[]) },
+        "/registre": { "get": op("public", "Public algorithm register, the console's page (HTML, French; CRPA L312-1-3)", &[], None, ("200", json!({"type":"string"})), &[]) },
+        "/v1/reports/register": {
+            "parameters": [{ "name": "format", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "markdown"] } }],
+            "get": op("public", "Algorithm register generated from the installed and active plugins (CRPA L312-1-3), with the mention explicite for decision letters (R311-3-1-1); JSON, or Markdown with format=markdown", &[], None, ("200", r("Register")), &[422])
+        },
         "/metrics": { "get": op("operations", "Prometheus metrics: calls, errors, latency, CPU per plugin", audit, None, ("200", json!({"type":"string"})), &[401, 403]) },
         "/v1/cv/parse": { "post": op("sirh", "Parse a CV; identity and profile are stored apart under a new candidate id", sirh,
             Some(json!({
@@ -202,7 +207,16 @@ pub fn document() -> Value {
                     "data": { "type": "object", "description": "The figures and facts the document is built from" } } },
                 "Verification": { "type": "object", "required": ["valid"], "properties": {
                     "valid": {"type":"boolean"}, "rows": {"type":"integer"}, "first_seq": {"type":"integer"}, "last_seq": {"type":"integer"}, "head_hash": {"type":"string"},
-                    "checkpoint": obj(), "first_broken": { "type": "object", "nullable": true, "properties": { "seq": {"type":"integer"}, "reason": {"type":"string"} } } } }
+                    "checkpoint": obj(), "first_broken": { "type": "object", "nullable": true, "properties": { "seq": {"type":"integer"}, "reason": {"type":"string"} } } } },
+                "Register": { "type": "object", "required": ["title", "principle", "mention_explicite", "processings"], "properties": {
+                    "title": {"type":"string"}, "principle": {"type":"string"},
+                    "mention_explicite": { "type": "string", "description": "Sentence for decision letters (CRPA R311-3-1-1)" },
+                    "processings": { "type": "array", "items": { "type": "object", "properties": {
+                        "slot": {"type":"string"}, "name": {"type":"string"}, "purpose": {"type":"string"},
+                        "status": { "type": "string", "enum": ["en service", "suspendu", "indisponible"] }, "in_service": {"type":"boolean"},
+                        "main_parameters": { "type": "array", "items": {"type":"string"} },
+                        "module": { "type": "object", "nullable": true, "description": "The active plugin: manifest identity, transparency sheet, models, outbound hosts, digest, signature" },
+                        "installed_alternatives": { "type": "array", "items": {"type":"string"} } } } } } }
             }
         }
     })

@@ -7,10 +7,12 @@
 //! Option of those: booleans are stored and read as 0/1 integers.
 //! No compile-time checked macros: the build needs no live database.
 
+pub mod activity;
 pub mod bundles;
 pub mod candidates;
 pub mod keys;
 pub mod monitoring;
+pub mod sessions;
 pub mod slots;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub const DB_FILE: &str = "vivier.db";
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
     (3, include_str!("migrations/0003_monitoring.sql")),
+    (4, include_str!("migrations/0004_console.sql")),
     (5, include_str!("migrations/0005_replicas.sql")),
 ];
 

@@ -1,6 +1,9 @@
 //! `/v1/admin/*`: plugins (upload, list, inspect, enable/disable), slots (active plugin with hot
 //! swap, pin, rollback, failure policy, stop switch), API keys and the retention job. Every
 //! change is audited with the administrator key's id.
+//!
+//! The admin console (`server::console`) offers a subset of these actions; it calls the same
+//! `pub(crate)` functions below, so a page cannot bypass the API's checks.
 
 use crate::audit::Event;
 use crate::auth::{self, Caller, Role};
@@ -67,7 +70,7 @@ fn check_spec(spec: &str) -> ApiResult<()> {
     }
 }
 
-fn slot_world(slot: &str) -> ApiResult<World> {
+pub(crate) fn slot_world(slot: &str) -> ApiResult<World> {
     slot.parse()
         .map_err(|_| ApiError::not_found(format!("no slot `{slot}` (cv-parser, skills-matcher, posting-drafter)")))
 }
@@ -127,13 +130,18 @@ async fn upload(
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
+    Ok((StatusCode::CREATED, Json(install_bundle(&state, &caller, &body).await?)))
+}
+
+/// Installs an uploaded bundle (checked, verified, compiled) and enables it; not activated.
+pub(crate) async fn install_bundle(state: &Shared, caller: &Caller, body: &[u8]) -> ApiResult<Value> {
     if body.is_empty() {
         return Err(ApiError::invalid("$", "send the bundle (.zip) as the request body"));
     }
     let dir = state.data_dir.join("incoming");
     std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
     let path = dir.join(format!("{}.zip", new_id("upload")));
-    std::fs::write(&path, &body).map_err(ApiError::internal)?;
+    std::fs::write(&path, body).map_err(ApiError::internal)?;
     let (registry, runtime, p) = (state.registry.clone(), state.runtime.clone(), path.clone());
     let installed =
         tokio::task::spawn_blocking(move || registry.install(&p, &runtime)).await.map_err(ApiError::internal)?;
@@ -153,10 +161,10 @@ async fn upload(
     .await?;
     tx.commit().await?;
     let disabled = store::slots::disabled(state.store.pool()).await?;
-    Ok((StatusCode::CREATED, Json(describe(&state, &entry, &disabled))))
+    Ok(describe(state, &entry, &disabled))
 }
 
-async fn set_flag(state: Shared, caller: Caller, spec: String, enabled: bool) -> ApiResult<Json<Value>> {
+pub(crate) async fn set_flag(state: Shared, caller: Caller, spec: String, enabled: bool) -> ApiResult<Json<Value>> {
     let entry = find(&state, &spec).await?;
     let spec = spec_of(&entry);
     let _guard = state.admin_lock.lock().await;
@@ -208,7 +216,7 @@ async fn list_slots(State(state): State<Shared>) -> Json<Value> {
 
 /// Hot swap: the new plugin is loaded and checked first; then the next call uses it, while
 /// calls already running finish on the one they hold.
-async fn activate(
+pub(crate) async fn activate(
     state: &Shared,
     caller: &Caller,
     world: World,
@@ -285,13 +293,18 @@ async fn rollback(
     Extension(caller): Extension<Caller>,
     Path(slot): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let world = slot_world(&slot)?;
+    rollback_slot(&state, &caller, &slot).await
+}
+
+/// Back to the slot's previous plugin, with the same checks as an activation.
+pub(crate) async fn rollback_slot(state: &Shared, caller: &Caller, slot: &str) -> ApiResult<Json<Value>> {
+    let world = slot_world(slot)?;
     let previous = state
         .slots
         .state(world)
         .and_then(|s| s.row.previous)
         .ok_or_else(|| ApiError::conflict(format!("the {world} slot has no previous plugin to roll back to")))?;
-    activate(&state, &caller, world, &previous, "admin.slot.rollback").await
+    activate(state, caller, world, &previous, "admin.slot.rollback").await
 }
 
 /// Changes a slot's switches and records the change.
@@ -341,14 +354,20 @@ async fn stop(
     Extension(c): Extension<Caller>,
     Path(slot): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    update_slot(&s, &c, &slot, "admin.slot.stop", |r| r.stopped = true).await
+    set_stopped(&s, &c, &slot, true).await
 }
 async fn start(
     State(s): State<Shared>,
     Extension(c): Extension<Caller>,
     Path(slot): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    update_slot(&s, &c, &slot, "admin.slot.start", |r| r.stopped = false).await
+    set_stopped(&s, &c, &slot, false).await
+}
+
+/// The incident switch: a stopped slot refuses every call (503) until it is started again.
+pub(crate) async fn set_stopped(state: &Shared, caller: &Caller, slot: &str, stopped: bool) -> ApiResult<Json<Value>> {
+    let kind = if stopped { "admin.slot.stop" } else { "admin.slot.start" };
+    update_slot(state, caller, slot, kind, |r| r.stopped = stopped).await
 }
 
 #[derive(Deserialize)]
