@@ -696,6 +696,27 @@ mod tests {
     }
 
     #[test]
+    fn employer_words_and_bare_contracts() {
+        let x = exps("Médiathèque de Villeurbanne, Villeurbanne    2015 – 2019\nBibliothécaire\n- Ateliers\n\n2018 : Service civique, Association Solidarité Provence (Marseille)\n\n2019 – 2020 : Stagiaire en recherche et développement, Canadien National\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Bibliothécaire", Some("Médiathèque de Villeurbanne")));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Service civique", Some("Association Solidarité Provence")));
+        assert_eq!(x[2].title, "Stagiaire en recherche et développement");
+    }
+
+    #[test]
+    fn two_line_headers_keep_their_commas() {
+        let x = exps("R.O.K Cyber Command, MND    Seoul, S.Korea\nSoftware Engineer (Compulsory Military Service)    Aug. 2014 - Apr. 2016\n• Built things.\n\nCosmonaute    Cap Canaveral, USA\nKENNEDY SPACE CENTER.    Jun. 2017 - May. 2018\n• Flew.\n\nSavoir-Faire Linux    Montréal, Canada\nSTAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES    Janv. 2018 - Mai 2018\n• Linux.\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("R.O.K Cyber Command, MND"));
+        assert_eq!(x[0].location.as_deref(), Some("Seoul, S.Korea"));
+        assert_eq!(x[1].organisation.as_deref(), Some("KENNEDY SPACE CENTER."));
+        assert_eq!(x[1].location.as_deref(), Some("Cap Canaveral, USA"));
+        assert_eq!(x[2].title, "STAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES");
+        assert_eq!(x[2].organisation.as_deref(), Some("Savoir-Faire Linux"));
+    }
+
+    #[test]
     fn internships_and_locations() {
         let x = exps("Stagiaire RH (stage), Région Bretagne, Rennes — juin – août 2020\n");
         assert_eq!(x.len(), 1);
