@@ -129,9 +129,19 @@ pub fn split_date(line: &str) -> Option<Dated> {
     }
     let (a, b, _) = best?;
     let date_text = &line[ws[a].start..ws[b].end];
-    let range = parse_range(date_text)?;
+    let mut range = parse_range(date_text)?;
+    // "Février 2016 –" with nothing after the dash: a period left open, still running.
+    let tail = line[ws[b].end..].trim();
+    if !tail.is_empty()
+        && tail.chars().all(|c| matches!(c, '-' | '–' | '—' | '‑' | '‐'))
+        && range.end == range.start
+        && !range.current
+    {
+        range.end = None;
+        range.current = true;
+    }
     let before = line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
-    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
         (true, true) => String::new(),
         (false, true) => before.trim().to_string(),
@@ -222,6 +232,7 @@ mod tests {
             ("Février 2016 - Décembre 2017", d(2016, Some(2)), d(2017, Some(12)), false, ""),
             ("Technicien support | Lycée | 2016/2018", d(2016, None), d(2018, None), false, "Technicien support | Lycée"),
             ("Depuis le 1er septembre 2020", d(2020, Some(9)), None, true, ""),
+            ("ADMINISTRATEUR SYSTÈME    Février 2016 ‑", d(2016, Some(2)), None, true, "ADMINISTRATEUR SYSTÈME"),
             ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
         ];
         for (line, start, end, current, residual) in cases {
