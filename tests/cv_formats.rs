@@ -71,13 +71,45 @@ fn dated_job_search_is_a_gap_not_a_job() {
 fn white_text_is_reported_and_kept_out_of_the_profile() {
     let rt = runtime();
     let p = parser(&rt);
-    for (ext, media) in [("pdf", PDF), ("docx", DOCX)] {
+    for (ext, media) in [("pdf", PDF), ("docx", DOCX), ("odt", ODT)] {
         let name = format!("11-moreau-ines.{ext}");
         let cv = parse(&rt, &p, &name, media, data(&name)).unwrap();
         let w =
             cv.warnings.iter().find(|w| w.code == "hidden-text").unwrap_or_else(|| panic!("{name}: {:?}", cv.warnings));
         assert!(w.message.contains("Python expert"), "{name}: {}", w.message);
         assert!(cv.profile.skills.iter().all(|s| !s.label.contains("Python")), "{name}");
+    }
+}
+
+#[test]
+fn heading_entries_slash_periods_and_open_ended_dates_in_every_format() {
+    let rt = runtime();
+    let p = parser(&rt);
+    for (ext, media) in [("pdf", PDF), ("docx", DOCX), ("odt", ODT), ("txt", "text/plain"), ("md", "text/markdown")] {
+        // Entry titles set as level-3 headings, a dated job search between two jobs.
+        let name = format!("16-mercier-hugo.{ext}");
+        let cv = parse(&rt, &p, &name, media, data(&name)).unwrap();
+        let jobs: Vec<(&str, Option<&str>)> =
+            cv.profile.experiences.iter().map(|e| (e.title.as_str(), e.organisation.as_deref())).collect();
+        assert_eq!(
+            jobs,
+            [
+                ("Agent de maîtrise bâtiments", Some("Ville de Tours")),
+                ("Électricien", Some("Entreprise Lumiélec")),
+                ("Électricien en alternance", Some("SARL Dupré Électricité")),
+            ],
+            "{name}"
+        );
+        // "2016/2018" is a period; "Depuis le 1er septembre 2020" runs to the present.
+        let name = format!("14-fontaine-lucas.{ext}");
+        let cv = parse(&rt, &p, &name, media, data(&name)).unwrap();
+        let last = cv.profile.experiences.last().unwrap();
+        assert_eq!((last.start.map(|d| d.year), last.end.map(|d| d.year)), (Some(2016), Some(2018)), "{name}");
+        let name = format!("15-diallo-fatou.{ext}");
+        let cv = parse(&rt, &p, &name, media, data(&name)).unwrap();
+        let first = &cv.profile.experiences[0];
+        assert_eq!(first.start.map(|d| (d.year, d.month)), Some((2020, Some(9))), "{name}");
+        assert!(first.current && first.end.is_none(), "{name}: {first:?}");
     }
 }
 

@@ -144,6 +144,20 @@ pub fn is_present_word(folded: &str) -> bool {
     folded != "en" && PRESENT.iter().any(|p| p.split(' ').any(|w| w == folded))
 }
 
+/// Whether the '/' or '.' at `i` joins the parts of one numeric date ("09/2019", "01.09.2019")
+/// rather than separating two years ("2016/2018" is a period, as French CVs often write it).
+pub fn joins_date_parts(chars: &[char], i: usize) -> bool {
+    let digit_run = |range: &mut dyn Iterator<Item = usize>| {
+        range.take_while(|&k| chars.get(k).is_some_and(|c| c.is_ascii_digit())).count()
+    };
+    if i == 0 || !chars[i - 1].is_ascii_digit() || !chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
+        return false;
+    }
+    let before = digit_run(&mut (0..i).rev());
+    let after = digit_run(&mut (i + 1..chars.len()));
+    !(before == 4 && after == 4)
+}
+
 fn tokens(text: &str) -> Vec<Token> {
     // Keep '/' and '.' between digits; everything else that is not alphanumeric separates words.
     let lowered: String = crate::text::clean_typography(text).to_lowercase();
@@ -151,8 +165,7 @@ fn tokens(text: &str) -> Vec<Token> {
     let mut current = String::new();
     let chars: Vec<char> = lowered.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let between_digits =
-            i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        let between_digits = joins_date_parts(&chars, i);
         if c.is_alphanumeric() || ((c == '/' || c == '.') && between_digits) {
             current.push(c);
         } else if !current.is_empty() {
@@ -256,6 +269,10 @@ mod tests {
             ("01/09/2010 au 31/08/2012", d(2010, Some(9)), d(2012, Some(8)), false),
             ("Since 2022", d(2022, None), None, true),
             ("2023", d(2023, None), d(2023, None), false),
+            ("2016/2018", d(2016, None), d(2018, None), false),
+            ("Depuis le 1er septembre 2020", d(2020, Some(9)), None, true),
+            ("Nov 2021 – en cours", d(2021, Some(11)), None, true),
+            ("de janvier 2016 à décembre 2019", d(2016, Some(1)), d(2019, Some(12)), false),
         ];
         for (text, start, end, current) in cases {
             let r = parse_range(text).unwrap_or_else(|| panic!("no range in {text:?}"));

@@ -2,7 +2,7 @@
 //! "Assistante RH — Mairie de Lyon (sept. 2019 – aujourd'hui)" → the range and
 //! "Assistante RH — Mairie de Lyon".
 
-use vivier_sdk::dates::{is_present_word, month_from_name, numeric_date, parse_range, DateRange};
+use vivier_sdk::dates::{is_present_word, joins_date_parts, month_from_name, numeric_date, parse_range, DateRange};
 use vivier_sdk::text::fold;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,16 +36,13 @@ const LINKS: &[&str] = &[
 
 fn words(line: &str) -> Vec<Word> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let plain: Vec<char> = chars.iter().map(|c| c.1).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let keep = |j: usize| {
             let c = chars[j].1;
-            c.is_alphanumeric()
-                || ((c == '/' || c == '.')
-                    && j > 0
-                    && chars[j - 1].1.is_ascii_digit()
-                    && chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit()))
+            c.is_alphanumeric() || ((c == '/' || c == '.') && joins_date_parts(&plain, j))
         };
         if !keep(i) {
             i += 1;
@@ -106,9 +103,17 @@ pub fn split_date(line: &str) -> Option<Dated> {
         if a > last {
             continue;
         }
-        // Keep one leading "depuis / de / from / since" before the first date.
+        // Keep one leading "depuis / de / from / since" before the first date, or the whole
+        // run of links back to a "since" word: "Depuis le 1er septembre 2020" is open-ended.
         if a > first && ws[a - 1].tok == Tok::Link {
             a -= 1;
+            let mut k = a;
+            while k > first && ws[k - 1].tok == Tok::Link {
+                k -= 1;
+                if matches!(fold(&line[ws[k].start..ws[k].end]).as_str(), "depuis" | "since" | "des") {
+                    a = k;
+                }
+            }
         }
         let mut b = last;
         while b > a && ws[b].tok == Tok::Link {
@@ -124,9 +129,19 @@ pub fn split_date(line: &str) -> Option<Dated> {
     }
     let (a, b, _) = best?;
     let date_text = &line[ws[a].start..ws[b].end];
-    let range = parse_range(date_text)?;
+    let mut range = parse_range(date_text)?;
+    // "Février 2016 –" with nothing after the dash: a period left open, still running.
+    let tail = line[ws[b].end..].trim();
+    if !tail.is_empty()
+        && tail.chars().all(|c| matches!(c, '-' | '–' | '—' | '‑' | '‐'))
+        && range.end == range.start
+        && !range.current
+    {
+        range.end = None;
+        range.current = true;
+    }
     let before = line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
-    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
         (true, true) => String::new(),
         (false, true) => before.trim().to_string(),
@@ -215,6 +230,10 @@ mod tests {
             ("Since 2022 Data analyst", d(2022, None), None, true, "Data analyst"),
             ("2018 – présent", d(2018, None), None, true, ""),
             ("Février 2016 - Décembre 2017", d(2016, Some(2)), d(2017, Some(12)), false, ""),
+            ("Technicien support | Lycée | 2016/2018", d(2016, None), d(2018, None), false, "Technicien support | Lycée"),
+            ("Depuis le 1er septembre 2020", d(2020, Some(9)), None, true, ""),
+            ("ADMINISTRATEUR SYSTÈME    Février 2016 ‑", d(2016, Some(2)), None, true, "ADMINISTRATEUR SYSTÈME"),
+            ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
         ];
         for (line, start, end, current, residual) in cases {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));

@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{cue_count, is_region, looks_like_location, segment, segments, RawEntry};
+use crate::entries::{is_region, looks_like_location, segment, segments, RawEntry};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -355,22 +355,50 @@ fn is_contract(field: &str) -> bool {
 pub fn is_gap(entry: &RawEntry) -> bool {
     let head = fold(&entry.header.join(" "));
     let head = format!(" {head} ");
+    // "Stagiaire en recherche et développement" is a job: a field that starts with a job
+    // word is never a gap.
     GAPS.iter().any(|g| head.contains(&format!(" {g} ")))
+        && !entry.header.iter().flat_map(|h| segments(h)).any(|f| title_score(&f) >= 4)
+}
+
+/// Length of the longest stem a word starts with (0 when none).
+fn stem_len(w: &str, stems: &[&str]) -> usize {
+    stems.iter().filter(|s| w.starts_with(**s)).map(|s| s.len()).max().unwrap_or(0)
+}
+
+/// Whether a folded word names a job. A word that starts with both a job stem and a longer
+/// employer stem names the employer: "médiathèque" is not "médiateur", while "conseiller"
+/// is not "conseil".
+fn job_word(w: &str) -> bool {
+    let job = stem_len(w, TITLE_STEMS);
+    let org = ORG_STEMS
+        .iter()
+        .filter(|s| w == **s || (s.len() >= 6 && w.starts_with(**s)))
+        .map(|s| s.len())
+        .max()
+        .unwrap_or(0);
+    job > 0 && job >= org
 }
 
 fn title_score(field: &str) -> i32 {
     let f = fold(field);
     let first = f.split(' ').next().unwrap_or("");
-    let mut s = cue_count(field, TITLE_STEMS) as i32;
+    let mut s = f.split(' ').filter(|w| job_word(w)).count() as i32;
     // A field that starts with a job word is a title even when it names a place of work too
     // ("Infirmière en EHPAD").
-    if TITLE_STEMS.iter().any(|t| first.starts_with(t)) {
+    if job_word(first) {
         s += 4;
     }
     s
 }
 
 fn org_score(field: &str) -> i32 {
+    org_score_in(field, field)
+}
+
+/// Like [`org_score`], for a field written on `line`: a word in capitals says nothing when the
+/// whole line is set in capitals ("INFRASTRUCTURE, CLOUD ENGINEER INTERN").
+fn org_score_in(field: &str, line: &str) -> i32 {
     // Short stems must match a whole word ("ville" is not "Villeneuve").
     let hits = fold(field)
         .split(' ')
@@ -381,6 +409,12 @@ fn org_score(field: &str) -> i32 {
     // in capitals of several words is a typographic style, not a cue.
     let letters: Vec<char> = field.chars().filter(|c| c.is_alphabetic()).collect();
     if field.split_whitespace().count() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return s;
+    }
+    let line_letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    if line.split_whitespace().count() > field.split_whitespace().count()
+        && line_letters.iter().all(|c| c.is_uppercase())
+    {
         return s;
     }
     let caps = field
@@ -427,22 +461,32 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         return None;
     }
     let mut fields: Vec<String> = e.header.iter().flat_map(|h| segments(h)).collect();
+    // A contract word written as a field of its own ("Service civique, Association X") is
+    // what the candidate calls the job when no other field names one; in brackets
+    // ("Assistante (alternance)") it only qualifies the title.
+    let bare_contract_is_title = !fields.iter().any(|f| !is_contract(f) && title_score(f) > 0);
     let mut contract = Vec::new();
+    let mut bare_title = None;
     fields.retain(|f| {
+        let bracketed = f.starts_with('(') && f.ends_with(')');
         let inner = f.trim_start_matches('(').trim_end_matches(')');
-        if is_contract(inner) {
-            contract.push(inner.to_string());
-            false
-        } else {
-            true
+        if !is_contract(inner) {
+            return true;
         }
+        if !bracketed && bare_contract_is_title && bare_title.is_none() {
+            bare_title = Some(f.clone());
+            return true;
+        }
+        contract.push(inner.to_string());
+        false
     });
     let mut location = None;
     if fields.len() >= 2 {
         // A place is never the first field; prefer the last one.
         let pos = (1..fields.len())
             .rev()
-            .find(|&i| looks_like_location(&fields[i]) && org_score(&fields[i]) == 0)
+            // A country code in capitals ("USA") is a place even though capitals hint at a name.
+            .find(|&i| looks_like_location(&fields[i]) && (org_score(&fields[i]) == 0 || is_region(&fields[i])))
             .or_else(|| {
                 // "Title, Employer, Town": a short capitalised last field without cues is the town.
                 let last = fields.len() - 1;
@@ -518,7 +562,6 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     }
     let title_idx =
         (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);
-    let title = fields[title_idx].clone();
     let org_idx = (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
         let adjacent = if i == title_idx + 1 {
             1
@@ -527,9 +570,16 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         } else {
             -1
         };
-        (org_score(&fields[i]) - title_score(&fields[i]), adjacent)
+        // On a tie, a field of another header line than the title's: two-line headers give the
+        // employer a line of its own ("Savoir-Faire Linux    Montréal" / "TITLE, PART    dates").
+        let title_line = e.header.iter().position(|h| h.contains(fields[title_idx].as_str()));
+        let own_line = e.header.iter().position(|h| h.contains(fields[i].as_str()));
+        let elsewhere = i32::from(title_line.is_some() && own_line.is_some() && title_line != own_line);
+        let line = own_line.map_or(fields[i].as_str(), |l| e.header[l].as_str());
+        (org_score_in(&fields[i], line) - title_score(&fields[i]), elsewhere, adjacent)
     });
-    let organisation = org_idx.map(|i| fields[i].clone());
+    let organisation = org_idx.map(|i| employer_with_units(&fields, i, title_idx, &e.header));
+    let title = title_with_parts(&fields, title_idx, org_idx, &e.header);
     let range = e.range.unwrap_or_default();
     let mut description = e.description.join("\n");
     if !contract.is_empty() && !description.contains(&contract.join(", ")) {
@@ -545,6 +595,58 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         current: range.current,
         description,
     })
+}
+
+/// The employer with the units written before it on its own line: "R.O.K Cyber Command, MND",
+/// "Undergraduate Research, Machine Learning Lab". When the title sits on another line, the
+/// commas of the employer's line separate parts of one name, not fields; a line that also
+/// holds the title ("Chargé de mission, Service culture, Mairie") keeps its fields apart.
+fn employer_with_units(fields: &[String], org: usize, title: usize, header: &[String]) -> String {
+    let mut name = fields[org].clone();
+    let Some(line) = header.iter().find(|h| h.contains(fields[org].as_str())) else { return name };
+    if line.contains(fields[title].as_str()) {
+        return name;
+    }
+    let mut i = org;
+    while i > 0 && i - 1 != title {
+        let joined = format!("{}, {name}", fields[i - 1]);
+        if !line.contains(joined.as_str()) {
+            break;
+        }
+        name = joined;
+        i -= 1;
+    }
+    name
+}
+
+/// The title with the comma-separated parts of its own line, when the employer sits on another
+/// line: "STAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET ARCHITECTURE" (capitals hide the lower
+/// case that tells a continuation) is one title, not a title and an employer.
+fn title_with_parts(fields: &[String], title: usize, org: Option<usize>, header: &[String]) -> String {
+    let mut name = fields[title].clone();
+    let Some(line) = header.iter().find(|h| h.contains(fields[title].as_str())) else { return name };
+    if org.is_some_and(|o| line.contains(fields[o].as_str())) {
+        return name;
+    }
+    let mut i = title;
+    while i > 0 && Some(i - 1) != org {
+        let joined = format!("{}, {name}", fields[i - 1]);
+        if !line.contains(joined.as_str()) {
+            break;
+        }
+        name = joined;
+        i -= 1;
+    }
+    let mut j = title + 1;
+    while j < fields.len() && Some(j) != org {
+        let joined = format!("{name}, {}", fields[j]);
+        if !line.contains(joined.as_str()) {
+            break;
+        }
+        name = joined;
+        j += 1;
+    }
+    name
 }
 
 fn fields_len_guard(f: &str) -> bool {
@@ -591,6 +693,27 @@ mod tests {
         let x = exps("2021 – 2022 : Recherche d'emploi\n2022 – 2023 : Congé parental\n2019 - 2021 : Assistante, Mairie de Vannes\n");
         assert_eq!(x.len(), 1);
         assert_eq!(x[0].title, "Assistante");
+    }
+
+    #[test]
+    fn employer_words_and_bare_contracts() {
+        let x = exps("Médiathèque de Villeurbanne, Villeurbanne    2015 – 2019\nBibliothécaire\n- Ateliers\n\n2018 : Service civique, Association Solidarité Provence (Marseille)\n\n2019 – 2020 : Stagiaire en recherche et développement, Canadien National\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Bibliothécaire", Some("Médiathèque de Villeurbanne")));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Service civique", Some("Association Solidarité Provence")));
+        assert_eq!(x[2].title, "Stagiaire en recherche et développement");
+    }
+
+    #[test]
+    fn two_line_headers_keep_their_commas() {
+        let x = exps("R.O.K Cyber Command, MND    Seoul, S.Korea\nSoftware Engineer (Compulsory Military Service)    Aug. 2014 - Apr. 2016\n• Built things.\n\nCosmonaute    Cap Canaveral, USA\nKENNEDY SPACE CENTER.    Jun. 2017 - May. 2018\n• Flew.\n\nSavoir-Faire Linux    Montréal, Canada\nSTAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES    Janv. 2018 - Mai 2018\n• Linux.\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("R.O.K Cyber Command, MND"));
+        assert_eq!(x[0].location.as_deref(), Some("Seoul, S.Korea"));
+        assert_eq!(x[1].organisation.as_deref(), Some("KENNEDY SPACE CENTER."));
+        assert_eq!(x[1].location.as_deref(), Some("Cap Canaveral, USA"));
+        assert_eq!(x[2].title, "STAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES");
+        assert_eq!(x[2].organisation.as_deref(), Some("Savoir-Faire Linux"));
     }
 
     #[test]

@@ -170,6 +170,12 @@ struct Flattener {
     run_hidden: bool,
     /// Only text under one of these elements is kept (ODT styles.xml).
     only_under: Option<&'static [&'static str]>,
+    /// ODT styles whose text cannot be seen (white, under 2 pt, display none), by name.
+    odt_hidden_styles: std::collections::HashSet<String>,
+    /// The ODT style being defined, and whether it inherits from a hidden one.
+    odt_style: Option<String>,
+    /// Depths of the open ODT elements (spans, paragraphs) set in a hidden style.
+    odt_hidden_at: Vec<usize>,
 }
 
 impl Flattener {
@@ -185,6 +191,9 @@ impl Flattener {
             stack: Vec::new(),
             run_hidden: false,
             only_under: None,
+            odt_hidden_styles: Default::default(),
+            odt_style: None,
+            odt_hidden_at: Vec::new(),
         }
     }
 
@@ -211,7 +220,11 @@ impl Flattener {
     }
 
     fn push_text(&mut self, s: &str) {
-        if self.run_hidden && self.kind == Kind::Docx {
+        let hidden = match self.kind {
+            Kind::Docx => self.run_hidden,
+            Kind::Odt => !self.odt_hidden_at.is_empty(),
+        };
+        if hidden {
             if self.hidden.len() < 2_000 {
                 self.hidden.push_str(s);
                 self.hidden.push(' ');
@@ -225,6 +238,7 @@ impl Flattener {
         let text = std::mem::take(&mut self.para);
         let text = text.trim();
         let line = if self.bullet && !text.is_empty() { format!("- {text}") } else { text.to_string() };
+        let heading = self.heading;
         self.bullet = false;
         self.heading = false;
         if let Some(t) = self.tables.last_mut() {
@@ -234,6 +248,11 @@ impl Flattener {
                 }
                 return;
             }
+        }
+        // A heading opens a block, as a blank line does in a text CV: an entry whose title is a
+        // heading ("### Électricien") starts there even when the previous entry had no bullets.
+        if heading && !line.is_empty() && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
         }
         self.out.push_str(&line);
         self.out.push('\n');
@@ -301,12 +320,38 @@ impl Flattener {
                 self.bullet = false;
             }
             (Kind::Odt, "list-item") => self.bullet = true,
+            (Kind::Odt, "style") => {
+                // A style inherits what hides its parent ("T2" based on a white "T1").
+                self.odt_style = attr(e, "name");
+                if let (Some(name), Some(parent)) = (&self.odt_style, attr(e, "parent-style-name")) {
+                    if self.odt_hidden_styles.contains(&parent) {
+                        self.odt_hidden_styles.insert(name.clone());
+                    }
+                }
+            }
+            (Kind::Odt, "text-properties") => {
+                let invisible = attr(e, "color").is_some_and(|c| near_white(c.trim_start_matches('#')))
+                    || attr(e, "font-size").is_some_and(|v| {
+                        v.strip_suffix("pt").and_then(|n| n.trim().parse::<f32>().ok()).is_some_and(|pt| pt < 2.0)
+                    })
+                    || attr(e, "display").is_some_and(|v| v == "none");
+                if let Some(name) = self.odt_style.clone().filter(|_| invisible) {
+                    self.odt_hidden_styles.insert(name);
+                }
+            }
+            // White text on a coloured table cell is a design, not a trick (as for DOCX).
+            (Kind::Odt, "span" | "p" | "h") if !empty => {
+                self.heading |= name == "h";
+                if !self.inside("table-cell") && attr(e, "style-name").is_some_and(|n| self.odt_hidden_styles.contains(&n)) {
+                    self.odt_hidden_at.push(self.stack.len());
+                }
+            }
             (Kind::Docx, "r") => self.run_hidden = false,
             (Kind::Docx, "vanish") if self.inside("rPr") && !self.inside("pPr") => {
                 self.run_hidden = attr(e, "val").is_none_or(|v| v != "0" && v != "false")
             }
             (Kind::Docx, "color") if self.inside("rPr") && !self.inside("pPr") => {
-                if attr(e, "val").is_some_and(|v| v.eq_ignore_ascii_case("FFFFFF")) && !self.inside("tc") {
+                if attr(e, "val").is_some_and(|v| near_white(&v)) && !self.inside("tc") {
                     self.run_hidden = true;
                 }
             }
@@ -331,6 +376,12 @@ impl Flattener {
     fn end(&mut self, name: &str, was_empty: bool) {
         if !was_empty {
             self.stack.pop();
+            if self.odt_hidden_at.last() == Some(&self.stack.len()) {
+                self.odt_hidden_at.pop();
+            }
+        }
+        if self.kind == Kind::Odt && name == "style" {
+            self.odt_style = None;
         }
         match (self.kind, name) {
             (Kind::Docx, "p") | (Kind::Odt, "p" | "h") => self.end_paragraph(),
@@ -398,6 +449,12 @@ impl Flattener {
     }
 }
 
+/// A colour (hex "RRGGBB") too light to read on a white page.
+fn near_white(hex: &str) -> bool {
+    hex.len() == 6
+        && (0..3).all(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).is_ok_and(|v| v >= 0xF0))
+}
+
 fn attr(e: &BytesStart, local: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
@@ -453,6 +510,25 @@ mod tests {
         let out = extract(&bytes).unwrap();
         let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(lines, ["Paul Martin", "Compétences", "- Paie  M57"]);
+    }
+
+    #[test]
+    fn odt_white_and_tiny_text_is_hidden() {
+        let content = br##"<office:document-content xmlns:text="t" xmlns:style="s" xmlns:fo="f"><office:automatic-styles>
+            <style:style style:name="T1" style:family="text"><style:text-properties fo:color="#FFFFFF" fo:font-size="6pt"/></style:style>
+            <style:style style:name="T2" style:family="text"><style:text-properties fo:font-size="1pt"/></style:style>
+            <style:style style:name="T3" style:family="text" style:parent-style-name="T2"/>
+            <style:style style:name="P1" style:family="paragraph"><style:text-properties fo:color="#333333"/></style:style>
+            </office:automatic-styles><office:body>
+            <text:p text:style-name="P1">Paul Martin <text:span text:style-name="T1">Python expert</text:span></text:p>
+            <text:p><text:span text:style-name="T3">management</text:span>Paie</text:p>
+            <table:table xmlns:table="tb"><table:table-row><table:table-cell><text:p><text:span text:style-name="T1">2019</text:span></text:p></table:table-cell></table:table-row></table:table>
+            </office:body></office:document-content>"##;
+        let out = extract(&zip_of(&[("content.xml", content)])).unwrap();
+        let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Paul Martin", "Paie", "2019"]);
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        assert!(out.warnings[0].message.contains("Python expert management"), "{}", out.warnings[0].message);
     }
 
     #[test]

@@ -6,7 +6,7 @@ flat OpenDocument source (.fodt, in a temporary folder) that LibreOffice convert
 Run from this folder: `python3 generate.py` (needs `soffice`, e.g. the Debian package
 libreoffice-writer-nogui). Not run by CI: the generated files are committed.
 """
-import json, os, shutil, subprocess, tempfile
+import json, os, shutil, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
 from cvs import CVS
 
@@ -37,6 +37,20 @@ def blocks(cv):
             out.append(("tab", left, e["dates"]))
             if e.get("org"):
                 out.append(("p", e["title"]))
+        elif lay == "orgfirst":
+            out.append(("p", f'{e["org"]} — {e["title"]}' if e.get("org") else e["title"]))
+            out.append(("p", f'{e["dates"]} | {e["loc"]}' if e.get("loc") else e["dates"]))
+        elif lay == "pipe":
+            fields = [e["title"]] + ([e["org"], e["loc"]] if e.get("org") else []) + [e["dates"]]
+            out.append(("p", " | ".join(fields)))
+        elif lay == "threeline":
+            out.append(("p", e["title"]))
+            if e.get("org"):
+                out.append(("p", f'{e["org"]}, {e["loc"]}'))
+            out.append(("p", e["dates"]))
+        elif lay == "h3":
+            out.append(("h3", e["title"]))
+            out.append(("p", f'{e["org"]}, {e["loc"]} — {e["dates"]}' if e.get("org") else e["dates"]))
         out += [("bullet", b) for b in e["bullets"]]
     out.append(("h", h["edu"]))
     for d in cv["education"]:
@@ -68,6 +82,8 @@ def text(cv, md):
             lines += [("# " if md else "") + b[1][0]] + b[1][1:] + [""]
         elif kind == "h":
             lines += ["", ("## " if md else "") + b[1], ""]
+        elif kind == "h3":
+            lines += ([""] if lines and lines[-1] else []) + [("### " if md else "") + b[1]]
         elif kind == "p":
             lines.append(b[1])
         elif kind == "bullet":
@@ -118,6 +134,8 @@ def fodt(cv):
                 body.append(paras)
         elif kind == "h":
             body.append(f'<text:h text:style-name="Head" text:outline-level="2">{x(b[1])}</text:h>')
+        elif kind == "h3":
+            body.append(f'<text:h text:style-name="Head3" text:outline-level="3">{x(b[1])}</text:h>')
         elif kind == "p":
             body.append(f"<text:p>{x(b[1])}</text:p>")
         elif kind == "bullet":
@@ -134,6 +152,7 @@ def fodt(cv):
 <office:styles>
 <style:style style:name="Name" style:family="paragraph"><style:text-properties fo:font-size="18pt" fo:font-weight="bold"/></style:style>
 <style:style style:name="Head" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.4cm" fo:margin-bottom="0.15cm"/><style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="Head3" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.25cm"/><style:text-properties fo:font-size="11pt" fo:font-weight="bold"/></style:style>
 <style:style style:name="TabRight" style:family="paragraph"><style:paragraph-properties><style:tab-stops><style:tab-stop style:position="17cm" style:type="right"/></style:tab-stops></style:paragraph-properties></style:style>
 </office:styles>
 <office:automatic-styles>
@@ -169,9 +188,15 @@ def truth(cv, ext):
 
 
 def main():
+    # `python3 generate.py ID...` rewrites only those CVs' documents, so that regenerating one
+    # does not churn the committed binaries of the others; truth.jsonl is always rewritten whole.
+    only = set(sys.argv[1:])
     tmp = tempfile.mkdtemp()
     lines = []
     for cv in CVS:
+        if only and cv["id"] not in only:
+            lines += [json.dumps(truth(cv, ext), ensure_ascii=False) for ext in ("pdf", "docx", "odt", "txt", "md")]
+            continue
         for ext, md in (("txt", False), ("md", True)):
             with open(os.path.join(HERE, f'{cv["id"]}.{ext}'), "w", encoding="utf-8") as f:
                 f.write(text(cv, md))

@@ -264,6 +264,7 @@ fn bands(mut segs: Vec<Segment>) -> Vec<Vec<Segment>> {
 /// goes on its own line before the bullet, so that it stays with the entry's header; and a
 /// bullet's wrapped continuation lines (indented, not bulleted) join it.
 fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
+    let right_edge = segs.iter().map(|s| s.x1).fold(f32::NEG_INFINITY, f32::max);
     segs.sort_by(|a, b| b.y.total_cmp(&a.y));
     let mut lines: Vec<Vec<Segment>> = Vec::new();
     for s in segs {
@@ -276,18 +277,29 @@ fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
     // x of the bullet of the list item being continued, and its line index in `out`.
     let mut open_item: Option<(f32, usize)> = None;
     let mut prev_y = f32::NAN;
+    // The last plain (not bulleted) line: its index in `out` and its cells, which a wrapped
+    // continuation may extend.
+    let mut open_plain: Option<(usize, Vec<Cell>)> = None;
     for mut l in lines {
         l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let size = l.iter().map(|s| s.size).fold(0.0, f32::max);
         let mut cells: Vec<String> = Vec::new();
+        let mut spans: Vec<Cell> = Vec::new();
         let mut x1 = f32::NEG_INFINITY;
         for s in &l {
             match cells.last_mut() {
                 Some(c) if s.x0 - x1 < 1.0 * size => {
                     c.push(' ');
                     c.push_str(&s.text);
+                    if let Some(span) = spans.last_mut() {
+                        span.x1 = s.x1;
+                        span.text = c.clone();
+                    }
                 }
-                _ => cells.push(s.text.clone()),
+                _ => {
+                    cells.push(s.text.clone());
+                    spans.push(Cell { x0: s.x0, x1: s.x1, first_word_w: first_word_width(s), text: s.text.clone() });
+                }
             }
             x1 = s.x1;
         }
@@ -306,7 +318,20 @@ fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
         } else {
             Vec::new()
         };
+        let gap = prev_y - y;
         prev_y = y;
+        if !bulleted && continues.is_none() {
+            if let Some((idx, prev_cells)) = open_plain.as_mut() {
+                let close = gap > 0.0 && gap < 1.6 * size && (out[*idx].size - size).abs() < 0.2 * size;
+                if close {
+                    if let Some(joined) = rejoin_wrapped(prev_cells, &spans, right_edge, size) {
+                        *prev_cells = joined;
+                        out[*idx].text = prev_cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("    ");
+                        continue;
+                    }
+                }
+            }
+        }
         if let Some((_, idx)) = continues {
             let item: &mut OutLine = &mut out[idx];
             let next = cells.join("    ");
@@ -322,12 +347,87 @@ fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
                 first = false;
             }
             open_item = Some((x0, out.len()));
+            open_plain = None;
         } else {
             open_item = None;
+            open_plain = Some((out.len(), spans));
         }
         out.push(OutLine { y, size, text: cells.join("    "), block_start: first });
         first = false;
     }
+}
+
+/// A cell of a plain line: its extent, the width of its first word, and its text.
+#[derive(Debug, Clone)]
+struct Cell {
+    x0: f32,
+    x1: f32,
+    first_word_w: f32,
+    text: String,
+}
+
+/// Width of the first word of a segment, from its share of the characters.
+fn first_word_width(s: &Segment) -> f32 {
+    let total = s.text.chars().count().max(1) as f32;
+    let word = s.text.split_whitespace().next().map_or(0, |w| w.chars().count()) as f32;
+    (s.x1 - s.x0) * word / total
+}
+
+/// Words after which a line cannot end a field: it was wrapped ("Communauté de communes du
+/// Pays de" / "Fougères").
+const CONNECTORS: &[&str] = &[
+    "de", "du", "des", "d'", "et", "à", "a", "au", "aux", "la", "le", "les", "l'", "en", "pour", "sur", "of", "and",
+    "the", "for", "in", "&", "-", "–", "—", ",",
+];
+
+/// When every cell of `next` continues a cell of `prev` that the typesetter wrapped (text
+/// wrapped inside a table cell or a long header line), `prev` with the continuations joined.
+/// A cell was wrapped when the first word of its continuation would not have fitted in the
+/// room left before the next cell (or the block's right edge); and the text agrees: the
+/// continuation starts in lower case, or the line stopped on a connector ("de", "et"), or (last
+/// cell only) it filled most of the block and the continuation is shorter. A continuation that
+/// starts with a date or a bullet is a new line.
+fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32) -> Option<Vec<Cell>> {
+    if next.is_empty() || next.len() > prev.len() {
+        return None;
+    }
+    let mut joined = prev.to_vec();
+    let mut used = vec![false; prev.len()];
+    for n in next {
+        let j = prev.iter().position(|p| (p.x0 - n.x0).abs() < 0.6 * size)?;
+        if used[j] {
+            return None;
+        }
+        used[j] = true;
+        let p = &prev[j];
+        let boundary = prev.get(j + 1).map_or(right_edge, |c| c.x0);
+        let room = boundary - p.x1;
+        if room > n.first_word_w + 1.2 * size {
+            return None;
+        }
+        let first = n.text.split_whitespace().next().unwrap_or("");
+        let starts_date = first.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || vivier_sdk::dates::month_from_name(first.trim_end_matches('.')).is_some();
+        if starts_date || starts_with_bullet(&n.text) {
+            return None;
+        }
+        let last = p.text.split_whitespace().last().unwrap_or("").to_lowercase();
+        let lower = n.text.chars().next().is_some_and(char::is_lowercase);
+        let connector = CONNECTORS.contains(&last.as_str()) || p.text.ends_with(['-', ',', '–']);
+        // A full line followed by a shorter one: the end of a wrapped field, not a list of
+        // lines of equal width.
+        // Only for the last cell: the gap before a next cell (a right-aligned date) says little
+        // about the width the typesetter had.
+        let full = j + 1 == prev.len()
+            && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0)
+            && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
+        if !(lower || connector || full) {
+            return None;
+        }
+        join_wrapped(&mut joined[j].text, &n.text);
+        joined[j].x1 = n.x1.max(p.x1);
+    }
+    Some(joined)
 }
 
 /// A bullet glyph, including the private-use icons of icon fonts.
@@ -453,6 +553,34 @@ mod tests {
         let t = texts(segs);
         assert_eq!(t[0], "Title 0    2010");
         assert_eq!(t[3], "Title 3    2013");
+    }
+
+    #[test]
+    fn wrapped_cells_and_long_lines_rejoin() {
+        // A table row whose two cells both wrap, then a stacked header wrapped after "de", then
+        // its date line and a short line that must stay apart.
+        let segs = vec![
+            seg(50.0, 118.0, 700.0, "Janvier 2020 à ce"),
+            seg(130.0, 540.0, 700.0, "Chargée de mission transition écologique — Département"),
+            seg(50.0, 66.0, 688.0, "jour"),
+            seg(130.0, 230.0, 688.0, "de l'Isère, Grenoble"),
+            seg(50.0, 545.0, 660.0, "Assistante administrative — Communauté de communes du Pays de"),
+            seg(50.0, 130.0, 648.0, "Fougères, Fougères"),
+            seg(50.0, 110.0, 636.0, "2014-2016"),
+            seg(50.0, 160.0, 624.0, "Excel, Word"),
+            seg(50.0, 160.0, 612.0, "anglais courant"),
+        ];
+        let t = texts(segs);
+        assert_eq!(
+            t,
+            [
+                "Janvier 2020 à ce jour    Chargée de mission transition écologique — Département de l'Isère, Grenoble",
+                "Assistante administrative — Communauté de communes du Pays de Fougères, Fougères",
+                "2014-2016",
+                "Excel, Word",
+                "anglais courant",
+            ]
+        );
     }
 
     #[test]
