@@ -7,6 +7,7 @@
 
 pub mod candidates;
 pub mod keys;
+pub mod oversight;
 pub mod slots;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -21,7 +22,10 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 pub const DB_FILE: &str = "vivier.db";
 
 /// Migrations embedded in the binary, applied in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_oversight.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
