@@ -18,10 +18,13 @@ mod draft;
 mod lint;
 mod parse;
 mod plugin;
+pub(crate) mod probe;
 pub(crate) mod rank;
 mod serve;
+mod shadow;
 
 pub use serve::{AuditCommand, KeysCommand};
+pub(crate) use serve::block_on;
 
 pub use parse::media_type_for;
 use parse::parse_one;
@@ -125,6 +128,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::models::cli::ModelsCommand,
     },
+    /// Probe a plugin for bias (counterfactual pairs).
+    Probe {
+        #[command(subcommand)]
+        command: probe::ProbeCommand,
+    },
+    /// Evaluate a second plugin in shadow on a slot.
+    Shadow {
+        #[command(subcommand)]
+        command: shadow::ShadowCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,8 +150,14 @@ pub enum PluginCommand {
     Verify { bundle: PathBuf },
     /// Verify and install a bundle (directory or .zip).
     Install { bundle: PathBuf },
-    /// Make an installed plugin the active one of its slot.
-    Activate { plugin: String },
+    /// Make an installed plugin the active one of its slot. A skills-matcher needs a passing
+    /// bias probe (run now if it never ran) or a written justification, which is audited.
+    Activate {
+        plugin: String,
+        /// Why the plugin may be activated although its bias probe failed (at least 20 characters).
+        #[arg(long)]
+        override_justification: Option<String>,
+    },
     /// Make a bundle (.zip) from a manifest and a component, optionally signed.
     Pack {
         #[arg(long)]
@@ -221,6 +240,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Keys { command } => serve::keys(&cli, command),
         Command::Audit { command } => serve::audit(&cli, command),
         Command::Models { command } => crate::models::cli::run(command),
+        Command::Probe { command } => probe::run(&cli, command),
+        Command::Shadow { command } => shadow::run(&cli, command),
     }
 }
 
