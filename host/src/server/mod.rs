@@ -10,6 +10,7 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod shadow;
 pub mod slots;
 
 use crate::audit::{Audit, Event};
@@ -47,6 +48,8 @@ pub struct AppState {
     calls: Semaphore,
     /// Serialises administrators' slot changes.
     pub admin_lock: tokio::sync::Mutex<()>,
+    /// Shadow plugins and their bounded run queue.
+    pub shadow: shadow::Shadow,
 }
 
 pub type Shared = Arc<AppState>;
@@ -146,6 +149,7 @@ pub async fn build_state(data_dir: &Path, config: ServerConfig, extra_trusted: &
         ..Default::default()
     };
     let runtime = Arc::new(Runtime::new(rt_config)?.with_inference(crate::models::host_backend()));
+    let shadow = shadow::Shadow::start(store.clone(), runtime.clone());
     let state = Arc::new(AppState {
         calls: Semaphore::new(config.max_concurrent_calls),
         config,
@@ -157,8 +161,10 @@ pub async fn build_state(data_dir: &Path, config: ServerConfig, extra_trusted: &
         slots: Slots::default(),
         metrics: Metrics::default(),
         admin_lock: tokio::sync::Mutex::new(()),
+        shadow,
     });
     init_slots(&state).await?;
+    routes::shadow::init(&state).await?;
     Ok(state)
 }
 
@@ -308,7 +314,7 @@ async fn finish_response(State(state): State<Shared>, req: Request, next: Next) 
 pub fn router(state: Shared) -> Router {
     use routes::*;
     let sirh = guarded(&state, &[Role::Sirh], sirh_routes());
-    let admin = guarded(&state, &[Role::Admin], admin::routes());
+    let admin = guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()));
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
     Router::new()
         .merge(public::routes())

@@ -10,6 +10,7 @@ pub mod postings;
 pub mod public;
 pub mod rankings;
 pub mod retention;
+pub mod shadow;
 
 use super::error::ApiError;
 use super::Shared;
