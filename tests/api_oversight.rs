@@ -84,13 +84,14 @@ fn a_neutral_matcher_passes_and_activates_without_justification() {
 }
 
 fn ranking_body() -> Value {
+    let skills = ["paie", "carrière", "DSN", "absences", "Excel", "CIRIL", "statut"];
     let profiles: Vec<Value> = (0..6)
         .map(|i| {
             json!({ "ref": format!("sirh-{i}"), "profile": {
                 "headline": if i % 2 == 0 { "Gestionnaire paie" } else { "Technicienne paie" },
                 "experiences": [{ "title": "Gestionnaire paie", "description": "Paie et carrière", "current": true,
                                   "start": { "year": 2015 + i, "month": 1 } }],
-                "skills": (0..=i).map(|k| json!({ "label": ["paie", "carrière", "DSN", "absences", "Excel", "CIRIL", "statut"][k % 7], "evidence": [] })).collect::<Vec<_>>(),
+                "skills": skills[..=i].iter().map(|l| json!({ "label": l, "evidence": [] })).collect::<Vec<_>>(),
                 "education": [], "languages": [], "certifications": [], "driving_licences": [], "interests": [],
                 "public_service": { "concours": [] }
             }})

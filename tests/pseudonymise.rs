@@ -114,9 +114,12 @@ fn generate(rng: &mut Rng) -> Pair {
     let mut betrayals: Vec<&'static str> = Vec::new();
     let (t1, t2) = (rng.below(TITLES.len()), rng.below(TITLES.len()));
     let (commune_ref, commune_var) = *rng.pick(COMMUNES);
-    let summary = sentences(rng, 2 + rng.below(3));
-    let desc1 = sentences(rng, 1 + rng.below(3));
-    let desc2 = sentences(rng, 1 + rng.below(3));
+    let n = 2 + rng.below(3);
+    let summary = sentences(rng, n);
+    let n = 1 + rng.below(3);
+    let desc1 = sentences(rng, n);
+    let n = 1 + rng.below(3);
+    let desc2 = sentences(rng, n);
     let interests = ["Randonnée", "Bénévolat associatif", "Lecture"];
     // Two or three passages, each in a field of its own choosing.
     let mut in_summary = Vec::new();

@@ -95,6 +95,7 @@ pub fn scrub(text: &str) -> String {
     s = p.spaces.replace_all(&s, " ").into_owned();
     // What a removal leaves (" , .", ". .") collapses to its strongest mark and one space, so
     // that a CV with a removed passage reads exactly like the same CV without it.
+    let len = s.len();
     s = p
         .orphan_punct
         .replace_all(&s, |c: &regex::Captures| {
@@ -103,7 +104,11 @@ pub fn scrub(text: &str) -> String {
             if !m.contains(char::is_whitespace) && m.chars().filter(|ch| ",;.".contains(*ch)).count() == 1 {
                 return m.to_owned();
             }
-            let mark = if m.contains('.') { '.' } else if m.contains(';') { ';' } else { ',' };
+            // Inside the text the first mark is the one the CV wrote before the removed
+            // passage; at the end, the last one closes the text.
+            let at_end = c.get(0).is_some_and(|x| x.end() == len);
+            let mut marks = m.chars().filter(|ch| ",;.".contains(*ch));
+            let mark = if at_end { marks.last() } else { marks.next() }.unwrap_or('.');
             let newline = m.contains('\n');
             format!("{mark}{}", if newline { "\n" } else { " " })
         })
