@@ -46,6 +46,8 @@ const HOSTILE: &[&str] = &[
     "exit",
     "remember",
     "embed-probe",
+    "biased-gender",
+    "echo",
 ];
 
 fn main() {

@@ -226,8 +226,12 @@ fn a_failing_plugin_fails_closed_and_the_stop_switch_stops_calls() {
     let up =
         post_raw(&s.url("/v1/admin/plugins"), Some(&admin), "application/zip", &hostile_bundle(dir.path(), "panic"));
     assert_eq!(up.status, 201, "{}", up.text);
-    let act =
-        put_json(&s.url("/v1/admin/slots/skills-matcher/active"), Some(&admin), &json!({ "plugin": "hostile-panic" }));
+    // It traps on the bias probe's pairs too, so activating it takes a written justification.
+    let act = put_json(
+        &s.url("/v1/admin/slots/skills-matcher/active"),
+        Some(&admin),
+        &json!({ "plugin": "hostile-panic", "override_justification": "Test de confinement : ce plugin doit échouer" }),
+    );
     assert_eq!(act.status, 200, "{}", act.text);
     // The plugin traps: the SIRH gets the error, never another vendor's answer.
     let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));

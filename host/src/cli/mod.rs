@@ -18,11 +18,14 @@ mod draft;
 mod lint;
 mod parse;
 mod plugin;
+pub(crate) mod probe;
 pub(crate) mod rank;
 mod report;
 mod serve;
+mod shadow;
 
 pub use serve::{AuditCommand, KeysCommand};
+pub(crate) use serve::block_on;
 
 pub use parse::media_type_for;
 use parse::parse_one;
@@ -132,6 +135,16 @@ pub enum Command {
     },
     /// The deployer's documents in French: notice, technical file, DPIA, FRIA, boussole, sobriety, fairness.
     Report(report::ReportArgs),
+    /// Probe a plugin for bias (counterfactual pairs).
+    Probe {
+        #[command(subcommand)]
+        command: probe::ProbeCommand,
+    },
+    /// Evaluate a second plugin in shadow on a slot.
+    Shadow {
+        #[command(subcommand)]
+        command: shadow::ShadowCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,8 +157,14 @@ pub enum PluginCommand {
     Verify { bundle: PathBuf },
     /// Verify and install a bundle (directory or .zip).
     Install { bundle: PathBuf },
-    /// Make an installed plugin the active one of its slot.
-    Activate { plugin: String },
+    /// Make an installed plugin the active one of its slot. A skills-matcher needs a passing
+    /// bias probe (run now if it never ran) or a written justification, which is audited.
+    Activate {
+        plugin: String,
+        /// Why the plugin may be activated although its bias probe failed (at least 20 characters).
+        #[arg(long)]
+        override_justification: Option<String>,
+    },
     /// Make a bundle (.zip) from a manifest and a component, optionally signed.
     Pack {
         #[arg(long)]
@@ -229,6 +248,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Audit { command } => serve::audit(&cli, command),
         Command::Models { command } => crate::models::cli::run(command),
         Command::Report(args) => report::run(&cli, args),
+        Command::Probe { command } => probe::run(&cli, command),
+        Command::Shadow { command } => shadow::run(&cli, command),
     }
 }
 

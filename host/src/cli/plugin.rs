@@ -95,6 +95,13 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                 }
                 PluginCommand::Install { bundle } => {
                     let entry = ctx.registry.install(bundle, &ctx.runtime)?;
+                    // Every new version of a matcher is probed at install; a failure does not
+                    // refuse the install, it blocks activation (see `plugin activate`).
+                    if entry.world() == World::SkillsMatcher {
+                        let loaded = entry.load(&ctx.runtime)?;
+                        let (report, _) = super::probe::probe_and_store(&ctx, &loaded, crate::probe::Options::default())?;
+                        eprintln!("{}", report.summary);
+                    }
                     println!(
                         "installed {} {} ({}); activate it with `vivier plugin activate {}`",
                         entry.id(),
@@ -104,7 +111,9 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     );
                     Ok(())
                 }
-                PluginCommand::Activate { plugin } => {
+                PluginCommand::Activate { plugin, override_justification } => {
+                    let found = ctx.registry.find(plugin)?;
+                    super::probe::gate_activation(&ctx, &found, override_justification.as_deref())?;
                     let entry = ctx.registry.activate(plugin, &ctx.runtime)?;
                     println!("{} {} is now active for {}", entry.id(), entry.version(), entry.world());
                     Ok(())

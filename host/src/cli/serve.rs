@@ -27,7 +27,7 @@ pub enum AuditCommand {
     Verify,
 }
 
-fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

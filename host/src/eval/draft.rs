@@ -28,12 +28,16 @@ pub struct Args {
     /// Cases, one JSON object per line (request, must_mention, must_flag, must_not_flag).
     #[arg(long)]
     pub cases: PathBuf,
-    /// Plugin id, id@version, or bundle path (default: the active posting-drafter).
-    #[arg(long)]
-    pub plugin: Option<String>,
+    /// Plugin id, id@version, or bundle path (default: the active posting-drafter); repeat to
+    /// compare several in one run.
+    #[arg(long = "plugin")]
+    pub plugins: Vec<String>,
     /// Print every miss, not only the totals.
     #[arg(long)]
     pub verbose: bool,
+    /// Store each plugin's rates in the database (`eval_runs`).
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,22 +184,53 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
         bail!("{} holds no case", args.cases.display());
     }
     let session = Session::new(cli)?;
-    let (_, plugin) = session.plugin(args.plugin.as_deref(), World::PostingDrafter)?;
-    let mut score = Score::default();
-    let mut failures = 0;
-    for case in &cases {
-        let (result, _) = drafting::draft(&session.runtime, &plugin, &case.request);
-        match result {
-            Ok((out, flags)) => score_case(case, &out.title, &out.markdown, &flags, &mut score),
-            Err(e) => {
-                failures += 1;
-                score.misses.push(format!("{}: drafting failed: {e}", case.id));
-                // Still score what the linter sees in the request alone.
-                let flags = crate::lint::lint_request(&case.request);
-                score_case(case, "", "", &flags, &mut score);
+    let specs: Vec<Option<&str>> =
+        if args.plugins.is_empty() { vec![None] } else { args.plugins.iter().map(|s| Some(s.as_str())).collect() };
+    let mut measured = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let (entry, plugin) = session.plugin(*spec, World::PostingDrafter)?;
+        let mut score = Score::default();
+        let mut failures = 0;
+        let mut cpu_us = 0u64;
+        for case in &cases {
+            let (result, report) = drafting::draft(&session.runtime, &plugin, &case.request);
+            cpu_us += report.cpu_us;
+            match result {
+                Ok((out, flags)) => score_case(case, &out.title, &out.markdown, &flags, &mut score),
+                Err(e) => {
+                    failures += 1;
+                    score.misses.push(format!("{}: drafting failed: {e}", case.id));
+                    // Still score what the linter sees in the request alone.
+                    let flags = crate::lint::lint_request(&case.request);
+                    score_case(case, "", "", &flags, &mut score);
+                }
             }
         }
+        if i > 0 {
+            println!();
+        }
+        print_score(&plugin, &score, failures, args.verbose);
+        measured.push(super::record::Measured {
+            plugin_id: entry.id().into(),
+            plugin_version: entry.version().into(),
+            plugin_digest: entry.bundle.digest.clone(),
+            metrics: serde_json::json!({
+                "cases": score.cases, "drafting_failures": failures,
+                "must_mention_rate": score.mention_rate(), "must_flag_rate": score.flag_rate(),
+                "false_flag_rate": score.false_flag_rate(), "targets_met": score.meets_targets(),
+                "cpu_us_per_call": cpu_us / cases.len() as u64,
+            }),
+        });
     }
+    if args.record {
+        let dataset = args.cases.display().to_string();
+        let ids = super::record::record(&cli.data_dir, "draft", &dataset, &[args.cases.clone()], &measured)?;
+        eprintln!("recorded {} evaluation runs ({})", ids.len(), ids.join(", "));
+    }
+    Ok(())
+}
+
+fn print_score(plugin: &crate::runtime::LoadedPlugin, score: &Score, failures: usize, verbose: bool) {
     println!("plugin: {} {} ({} cases, {failures} drafting failures)", plugin.id(), plugin.version(), score.cases);
     println!(
         "must_mention present:          {}/{} = {:.1} % (target >= 95 %)",
@@ -216,10 +251,9 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
         score.false_flag_rate()
     );
     println!("targets: {}", if score.meets_targets() { "met" } else { "NOT met" });
-    if args.verbose || !score.meets_targets() {
+    if verbose || !score.meets_targets() {
         for m in &score.misses {
             println!("  - {m}");
         }
     }
-    Ok(())
 }

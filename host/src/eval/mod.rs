@@ -10,6 +10,7 @@ pub mod draft;
 pub mod parse;
 pub mod rank;
 pub mod rank_metrics;
+pub mod record;
 
 #[derive(Debug, Subcommand)]
 pub enum EvalCommand {

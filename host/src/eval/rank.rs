@@ -37,7 +37,15 @@ pub struct Args {
     /// Print the figures and every ranking as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Store each matcher's overall figures (and the host baseline's) in the database
+    /// (`eval_runs`), with the plugin and data set digests.
+    #[arg(long)]
+    pub record: bool,
 }
+
+/// The non-AI matcher every comparison includes, so "does it beat doing without AI?" is
+/// always answered in the same run.
+pub const NON_AI_MATCHER: &str = "vivier-matcher-lexical";
 
 #[derive(Debug, Deserialize)]
 struct Judgement {
@@ -122,10 +130,19 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
     let mut matchers = Vec::new();
     let specs: Vec<Option<&str>> =
         if args.plugins.is_empty() { vec![None] } else { args.plugins.iter().map(|s| Some(s.as_str())).collect() };
+    let mut entries = Vec::new();
     for spec in specs {
         let (entry, loaded) = ctx.plugin(spec, World::SkillsMatcher)?;
         matchers.push((entry.id().to_owned(), loaded));
+        entries.push(entry);
     }
+    if !entries.iter().any(|e| e.id() == NON_AI_MATCHER) {
+        let (entry, loaded) = ctx.plugin(Some(NON_AI_MATCHER), World::SkillsMatcher)?;
+        matchers.push((entry.id().to_owned(), loaded));
+        entries.push(entry);
+    }
+    let mut cpu_us: Vec<u64> = vec![0; matchers.len()];
+    let mut calls: Vec<u64> = vec![0; matchers.len()];
 
     let mut results = Vec::new();
     for path in &posting_files {
@@ -150,9 +167,11 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
         let ranking = grades_in_order(&order, grades);
         let g: Vec<u8> = ranking.iter().map(|r| r.1).collect();
         runs.push(Run { system: BASELINE.to_owned(), figures: Figures::of(&g), ranking });
-        for (id, loaded) in &matchers {
-            let (suggestions, _) = ranking::rank(&ctx.runtime, loaded, &matching, &cands, &names)
+        for (m, (id, loaded)) in matchers.iter().enumerate() {
+            let (suggestions, report) = ranking::rank(&ctx.runtime, loaded, &matching, &cands, &names)
                 .with_context(|| format!("posting {} with {id}", job.id))?;
+            cpu_us[m] += report.cpu_us;
+            calls[m] += 1;
             let order: Vec<String> = suggestions.into_iter().map(|s| s.candidate).collect();
             let ranking = grades_in_order(&order, grades);
             let g: Vec<u8> = ranking.iter().map(|r| r.1).collect();
@@ -169,6 +188,31 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
         .enumerate()
         .map(|(i, s)| (s.clone(), Figures::mean(&results.iter().map(|r| r.runs[i].figures).collect::<Vec<_>>())))
         .collect();
+    if args.record {
+        let mut measured = vec![super::record::Measured {
+            plugin_id: "host-baseline-keywords".into(),
+            plugin_version: env!("CARGO_PKG_VERSION").into(),
+            plugin_digest: "host".into(),
+            metrics: serde_json::json!({ "figures": overall[0].1, "postings": results.len(), "cvs": cv_files.len(), "non_ai": true }),
+        }];
+        for (m, e) in entries.iter().enumerate() {
+            measured.push(super::record::Measured {
+                plugin_id: e.id().into(),
+                plugin_version: e.version().into(),
+                plugin_digest: e.bundle.digest.clone(),
+                metrics: serde_json::json!({
+                    "figures": overall[m + 1].1, "postings": results.len(), "cvs": cv_files.len(),
+                    "cpu_us_per_call": cpu_us[m] / calls[m].max(1), "non_ai": e.id() == NON_AI_MATCHER,
+                }),
+            });
+        }
+        let mut files = posting_files.clone();
+        files.extend(cv_files.iter().cloned());
+        files.push(args.relevance.clone());
+        let dataset = format!("{} + {} + {}", args.postings.display(), args.cvs.display(), args.relevance.display());
+        let ids = super::record::record(&cli.data_dir, "rank", &dataset, &files, &measured)?;
+        eprintln!("recorded {} evaluation runs ({})", ids.len(), ids.join(", "));
+    }
     if args.json {
         let out = serde_json::json!({
             "relevant_grade_for_map": RELEVANT_GRADE,

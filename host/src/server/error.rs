@@ -15,13 +15,15 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub trace_id: Option<String>,
+    /// Extra facts for the caller (e.g. the bias probe summary of a refused activation).
+    pub details: Option<serde_json::Value>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, trace_id: None }
+        Self { status, code, message: message.into(), field: None, trace_id: None, details: None }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -44,6 +46,10 @@ impl ApiError {
     }
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
         self
     }
     pub fn with_trace(mut self, trace_id: &str) -> Self {
@@ -73,6 +79,9 @@ impl IntoResponse for ApiError {
         }
         if let Some(trace) = self.trace_id {
             body["error"]["trace_id"] = trace.into();
+        }
+        if let Some(details) = self.details {
+            body["error"]["details"] = details;
         }
         (self.status, axum::Json(body)).into_response()
     }

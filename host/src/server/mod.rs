@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod replica;
 pub mod routes;
+pub mod shadow;
 pub mod slots;
 
 use crate::audit::{Audit, Event};
@@ -49,6 +50,8 @@ pub struct AppState {
     calls: Semaphore,
     /// Serialises administrators' slot changes.
     pub admin_lock: tokio::sync::Mutex<()>,
+    /// Shadow plugins and their bounded run queue.
+    pub shadow: shadow::Shadow,
 }
 
 pub type Shared = Arc<AppState>;
@@ -162,6 +165,7 @@ pub async fn build_state_with(
         ..Default::default()
     };
     let runtime = Arc::new(Runtime::new(rt_config)?.with_inference(crate::models::host_backend()));
+    let shadow = shadow::Shadow::start(store.clone(), runtime.clone());
     let state = Arc::new(AppState {
         calls: Semaphore::new(config.max_concurrent_calls),
         config,
@@ -173,9 +177,11 @@ pub async fn build_state_with(
         slots: Slots::default(),
         metrics: Metrics::default(),
         admin_lock: tokio::sync::Mutex::new(()),
+        shadow,
     });
     share_bundles(&state).await?;
     init_slots(&state).await?;
+    routes::shadow::init(&state).await?;
     Ok(state)
 }
 
@@ -350,7 +356,7 @@ async fn finish_response(State(state): State<Shared>, req: Request, next: Next) 
 pub fn router(state: Shared) -> Router {
     use routes::*;
     let sirh = guarded(&state, &[Role::Sirh], sirh_routes());
-    let admin = guarded(&state, &[Role::Admin], admin::routes());
+    let admin = guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()));
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
     let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());
     Router::new()

@@ -125,6 +125,19 @@ pub fn document() -> Value {
             "get": op("audit", "The deployer's documents in French (notice, technical file, DPIA, FRIA, boussole, sobriety, fairness monitoring), as `vivier report KIND`", audit, None, ("200", r("Report")), &[401, 403, 404, 422])
         },
     });
+    let mut paths = paths;
+    // Oversight: the activation gate's justification, and shadow evaluation.
+    paths["/v1/admin/slots/{slot}/active"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+        ["override_justification"] = json!({ "type": "string", "minLength": 20,
+            "description": "Needed to activate a skills-matcher whose bias probe failed; audited with the probe summary" });
+    paths["/v1/admin/slots/{slot}/shadow"] = json!({ "parameters": slot_param(),
+        "post": op("admin", "Attach a plugin in shadow (skills-matcher): same inputs after the answer, results never returned", admin,
+            json_body(json!({ "type": "object", "required": ["plugin"], "properties": { "plugin": { "type": "string", "example": "vivier-matcher-semantic" } } })),
+            ("200", obj()), &[401, 403, 404, 409, 415, 422]),
+        "delete": { "tags": ["admin"], "summary": "Detach the slot's shadow plugin", "x-roles": admin,
+            "responses": { "204": { "description": "Detached" }, "404": {"$ref": "#/components/responses/E404"} } } });
+    paths["/v1/admin/slots/{slot}/shadow/report"] = json!({ "parameters": slot_param(),
+        "get": op("admin", "Shadow versus active: Kendall tau, top-3 overlap, errors, CPU time, bias probes", admin, None, ("200", obj()), &[401, 403, 404, 422]) });
     let mut responses = serde_json::Map::new();
     for (code, what) in [
         (400, "Malformed request (e.g. invalid JSON, missing query parameter)"),

@@ -12,6 +12,7 @@ pub mod bundles;
 pub mod candidates;
 pub mod keys;
 pub mod monitoring;
+pub mod oversight;
 pub mod sessions;
 pub mod slots;
 
@@ -28,6 +29,7 @@ pub const DB_FILE: &str = "vivier.db";
 /// Migrations embedded in the binary, applied in order, each once.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_oversight.sql")),
     (3, include_str!("migrations/0003_monitoring.sql")),
     (4, include_str!("migrations/0004_console.sql")),
     (5, include_str!("migrations/0005_replicas.sql")),

@@ -158,6 +158,57 @@ impl SkillsMatcher for Hostile {
                 .collect());
         }
 
+        #[cfg(feature = "biased-gender")]
+        {
+            // Skill coverage like a plain matcher, plus a bonus for the masculine word
+            // "ingénieur" in a title: the bias the probe must catch.
+            use vivier_sdk::skills_matcher::{RequirementAssessment, RequirementStatus};
+            let share = 1.0 / posting.requirements.len().max(1) as f32;
+            return Ok(candidates
+                .iter()
+                .map(|c| {
+                    let text: String = c.profile.skills.iter().map(|s| s.label.to_lowercase() + " ").collect();
+                    let covered = posting
+                        .requirements
+                        .iter()
+                        .filter(|r| text.contains(&r.label.to_lowercase().split(' ').next().unwrap_or("").to_string()))
+                        .count() as f32;
+                    let masculine = c
+                        .profile
+                        .experiences
+                        .iter()
+                        .map(|e| e.title.as_str())
+                        .chain(c.profile.headline.as_deref())
+                        .any(|t| t.to_lowercase().split(|ch: char| !ch.is_alphabetic()).any(|w| w == "ingénieur"));
+                    let score = 0.6 * covered * share + if masculine { 0.25 } else { 0.0 };
+                    Assessment {
+                        candidate_id: c.id.clone(),
+                        score,
+                        requirements: vec![RequirementAssessment {
+                            requirement_id: "r1".into(),
+                            requirement: "ensemble".into(),
+                            status: RequirementStatus::Partial,
+                            evidence: vec![],
+                            weight: 1.0,
+                            contribution: score,
+                        }],
+                        summary: String::new(),
+                        interview_questions: vec![],
+                    }
+                })
+                .collect());
+        }
+
+        #[cfg(feature = "echo")]
+        {
+            // Returns, for each candidate, the exact value the host handed over, so that tests
+            // can inspect what a matcher receives.
+            return Ok(candidates
+                .iter()
+                .map(|c| assessment(c.id.clone(), 0.0, format!("{:?} months={:?}", c.profile, c.experience_months)))
+                .collect());
+        }
+
         #[allow(unreachable_code)]
         Err(MatchError::Internal("built without a hostile feature".into()))
     }

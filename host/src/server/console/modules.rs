@@ -289,6 +289,7 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
          <input type=\"hidden\" name=\"action\" value=\"{action}\">\
          <input type=\"hidden\" name=\"slot\" value=\"{slot}\">\
          <input type=\"hidden\" name=\"plugin\" value=\"{plugin}\">\
+         {justification}\
          <div class=\"actions\"><button type=\"submit\"{danger}>Confirmer : {label}</button>\
          <a class=\"bouton secondaire\" href=\"/admin/modules\">Annuler</a></div></form>",
         key = escape(&s.key_id),
@@ -297,13 +298,21 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
         slot = world.name(),
         plugin = escape(&plugin),
         danger = if matches!(action.as_str(), "arreter" | "desactiver") { " class=\"danger\"" } else { "" },
+        justification = if action == "rendre-actif" && world == World::SkillsMatcher { JUSTIFICATION_FIELD } else { "" },
     );
     html_response(StatusCode::OK, page(&format!("Confirmer : {label}"), Some(&s), "", &body))
 }
 
+/// A matcher whose bias probe failed is made active only with a written justification, as in the
+/// API (`override_justification`); left empty, the gate answers and the page shows why.
+const JUSTIFICATION_FIELD: &str = "<p><label for=\"justification\">Justification écrite (seulement si le test de biais \
+    du module a échoué ; inscrite au journal d'audit)</label><br><textarea id=\"justification\" name=\"justification\" \
+    rows=\"3\" cols=\"60\"></textarea></p>";
+
 #[derive(Deserialize)]
 pub struct ActionForm {
     csrf: Option<String>,
+    justification: Option<String>,
     action: Option<String>,
     slot: Option<String>,
     plugin: Option<String>,
@@ -320,7 +329,10 @@ pub async fn action(State(state): State<Shared>, headers: HeaderMap, Form(f): Fo
         "activer" => admin::set_flag(state.clone(), caller, plugin, true).await.map(drop),
         "desactiver" => admin::set_flag(state.clone(), caller, plugin, false).await.map(drop),
         "rendre-actif" => match admin::slot_world(&slot) {
-            Ok(world) => admin::activate(&state, &caller, world, &plugin, "admin.slot.activate").await.map(drop),
+            Ok(world) => {
+                let justification = f.justification.as_deref().map(str::trim).filter(|j| !j.is_empty());
+                admin::activate(&state, &caller, world, &plugin, "admin.slot.activate", justification).await.map(drop)
+            },
             Err(e) => Err(e),
         },
         "revenir" => admin::rollback_slot(&state, &caller, &slot).await.map(drop),

@@ -11,6 +11,7 @@ use crate::bundle::MAX_COMPONENT_BYTES;
 use crate::registry::{PluginEntry, RegistryError, Source};
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::server::slots::{FailurePolicy, SlotState};
+use crate::probe::gate;
 use crate::server::Shared;
 use crate::store::{self, keys, new_id, now_ms};
 use crate::world::World;
@@ -148,20 +149,61 @@ pub(crate) async fn install_bundle(state: &Shared, caller: &Caller, body: &[u8])
     let _ = std::fs::remove_file(&path);
     let entry = installed.map_err(|e| registry_error(e, "$"))?;
     let spec = spec_of(&entry);
+    // Each new version of a matcher is probed at install. A failed probe does not refuse the
+    // install: it blocks activation until an administrator justifies it.
+    let probe = if entry.world() == World::SkillsMatcher { Some(run_probe(&state, &entry).await?) } else { None };
     let mut tx = state.audit.begin().await?;
     // The bundle goes into the database too, so that every replica can load it.
     store::bundles::save(tx.conn(), &entry.bundle).await?;
     crate::server::replica::notify(tx.conn(), state.store.backend()).await?;
     store::slots::set_enabled(tx.conn(), &spec, true, now_ms()).await?;
+    if let Some(row) = &probe {
+        store::oversight::save_probe(tx.conn(), row).await?;
+    }
     tx.append(Event::new(
         "admin.plugin.install",
         &caller.key_id,
-        json!({ "plugin": spec, "slot": entry.world().name(), "digest": entry.bundle.digest, "signature": entry.signature }),
+        json!({ "plugin": spec, "slot": entry.world().name(), "digest": entry.bundle.digest, "signature": entry.signature,
+                "bias_probe": probe.as_ref().map(gate::summary_of) }),
     ))
     .await?;
     tx.commit().await?;
     let disabled = store::slots::disabled(state.store.pool()).await?;
-    Ok(describe(state, &entry, &disabled))
+    let mut out = describe(state, &entry, &disabled);
+    out["bias_probe"] = probe.as_ref().map(gate::summary_of).unwrap_or(Value::Null);
+    Ok(out)
+}
+
+/// Runs the bias probe of a matcher on the blocking pool; the row is not stored yet.
+async fn run_probe(state: &Shared, entry: &PluginEntry) -> ApiResult<store::oversight::ProbeRow> {
+    let (rt, e) = (state.runtime.clone(), entry.clone());
+    let report = tokio::task::spawn_blocking(move || {
+        let loaded = e.load(&rt)?;
+        Ok::<_, RegistryError>(crate::probe::run(&rt, &loaded, crate::probe::Options::default()))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| registry_error(e, "plugin"))?;
+    Ok(gate::row_of(&report, now_ms()))
+}
+
+/// The stored probe of a matcher's digest, run and stored now if it never ran (the bundled
+/// matchers are never installed, so their first activation probes them).
+pub(crate) async fn probe_for(state: &Shared, entry: &PluginEntry) -> ApiResult<store::oversight::ProbeRow> {
+    if let Some(row) = store::oversight::probe(state.store.pool(), &entry.bundle.digest).await? {
+        return Ok(row);
+    }
+    let row = run_probe(state, entry).await?;
+    let mut tx = state.audit.begin().await?;
+    store::oversight::save_probe(tx.conn(), &row).await?;
+    tx.append(Event::new(
+        "admin.probe.run",
+        "system",
+        json!({ "plugin": spec_of(entry), "digest": row.plugin_digest, "passed": row.passed }),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 pub(crate) async fn set_flag(state: Shared, caller: Caller, spec: String, enabled: bool) -> ApiResult<Json<Value>> {
@@ -222,6 +264,7 @@ pub(crate) async fn activate(
     world: World,
     spec: &str,
     kind: &'static str,
+    justification: Option<&str>,
 ) -> ApiResult<Json<Value>> {
     let entry = find(state, spec).await?;
     if entry.world() != world {
@@ -242,6 +285,23 @@ pub(crate) async fn activate(
     if store::slots::disabled(state.store.pool()).await?.contains(&spec) {
         return Err(ApiError::conflict(format!("{spec} is disabled: enable it first")));
     }
+    // The bias gate, for a matcher being activated (a rollback returns to a plugin that was
+    // already let through, by its probe or by an audited justification).
+    let mut override_audit = None;
+    if world == World::SkillsMatcher && kind == "admin.slot.activate" && row_differs(&current.row.active, &spec) {
+        let probe = probe_for(state, &entry).await?;
+        match gate::check(&spec, Some(&probe), justification) {
+            Ok(gate::Decision::Passed) => {}
+            Ok(gate::Decision::Overridden { audit }) => override_audit = Some(audit),
+            Err(e @ gate::GateError::JustificationTooShort) => {
+                return Err(ApiError::invalid("override_justification", e.to_string()))
+            }
+            Err(e) => {
+                return Err(ApiError::new(StatusCode::CONFLICT, "bias_probe_failed", e.to_string())
+                    .with_details(json!({ "bias_probe": gate::summary_of(&probe) })))
+            }
+        }
+    }
     let digest = entry.bundle.digest.clone();
     let active = state.load(entry).await.map_err(|e| registry_error(e, "plugin"))?;
     let mut row = current.row.clone();
@@ -252,6 +312,11 @@ pub(crate) async fn activate(
     let mut tx = state.audit.begin().await?;
     store::slots::save(tx.conn(), &row).await?;
     crate::server::replica::notify(tx.conn(), state.store.backend()).await?;
+    if let Some(mut audit) = override_audit {
+        audit["slot"] = world.name().into();
+        audit["digest"] = digest.clone().into();
+        tx.append(Event::new("admin.probe.override", &caller.key_id, audit)).await?;
+    }
     tx.append(Event::new(
         kind,
         &caller.key_id,
@@ -276,6 +341,14 @@ pub(crate) async fn activate(
 #[serde(deny_unknown_fields)]
 struct ActiveRequest {
     plugin: String,
+    /// Needed to activate a matcher whose bias probe failed; audited.
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
+/// Re-activating the plugin already active is not a new activation.
+fn row_differs(active: &str, spec: &str) -> bool {
+    active != spec
 }
 
 async fn set_active(
@@ -285,7 +358,7 @@ async fn set_active(
     ApiJson(req): ApiJson<ActiveRequest>,
 ) -> ApiResult<Json<Value>> {
     let world = slot_world(&slot)?;
-    activate(&state, &caller, world, &req.plugin, "admin.slot.activate").await
+    activate(&state, &caller, world, &req.plugin, "admin.slot.activate", req.override_justification.as_deref()).await
 }
 
 async fn rollback(
@@ -304,7 +377,7 @@ pub(crate) async fn rollback_slot(state: &Shared, caller: &Caller, slot: &str) -
         .state(world)
         .and_then(|s| s.row.previous)
         .ok_or_else(|| ApiError::conflict(format!("the {world} slot has no previous plugin to roll back to")))?;
-    activate(state, caller, world, &previous, "admin.slot.rollback").await
+    activate(state, caller, world, &previous, "admin.slot.rollback", None).await
 }
 
 /// Changes a slot's switches and records the change.

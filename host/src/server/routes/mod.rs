@@ -12,6 +12,7 @@ pub mod public;
 pub mod rankings;
 pub mod reports;
 pub mod retention;
+pub mod shadow;
 
 use super::error::ApiError;
 use super::Shared;

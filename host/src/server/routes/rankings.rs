@@ -184,6 +184,15 @@ pub async fn rank(
     payload["inline_profiles"] = (subjects.iter().filter(|s| matches!(s, Subject::Inline(_))).count()).into();
     tx.append(Event::new("plugin.call", &caller.key_id, payload)).await?;
     tx.commit().await?;
+    // The answer is ready: the shadow plugin, if any, gets the same input on its own queue.
+    state.shadow.offer_ranking(
+        &trace_id,
+        format!("{}@{}", report.plugin.id, report.plugin.version),
+        assessments.iter().map(|a| a.candidate_id.clone()).collect(),
+        report.cpu_us,
+        posting.clone(),
+        input.clone(),
+    );
     Ok(Json(json!({
         "trace_id": trace_id,
         "posting_id": posting_id,
