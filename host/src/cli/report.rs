@@ -18,6 +18,9 @@ pub struct ReportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportKind {
+    /// Public algorithm register entry (CRPA L312-1-3) and the "mention explicite" for decision
+    /// letters (R311-3-1-1), from the installed and active plugins.
+    Register,
     /// Candidate information notice (GDPR arts. 13-14, AI Act art. 26(11)).
     Notice,
     /// Technical file of a plugin: manifest facts, evaluations, bias probe, limits, digest.
@@ -62,6 +65,7 @@ impl ReportKind {
     fn split(&self) -> (&'static str, Params) {
         let mut p = Params::default();
         let kind = match self {
+            ReportKind::Register => "register",
             ReportKind::Notice => "notice",
             ReportKind::TechnicalFile { plugin } => {
                 p.plugin = Some(plugin.clone());
@@ -108,6 +112,11 @@ pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
             candidate_retention_days: config.candidate_retention_days,
             audit_retention_days: config.audit_retention_days,
         };
+        if kind == "register" {
+            let register = crate::register::from_data_dir(&store, &registry).await?;
+            store.close().await;
+            return anyhow::Ok(Err(register));
+        }
         let report = report::build(kind, &ctx, &params).await?;
         Audit::new(store.clone())
             .record(Event::new(
@@ -117,8 +126,20 @@ pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
             ))
             .await?;
         store.close().await;
-        anyhow::Ok(report)
+        anyhow::Ok(Ok(report))
     })?;
+    // The register is the public page's content, built by the same code (`crate::register`).
+    let report = match report {
+        Ok(report) => report,
+        Err(register) => {
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&register)?);
+            } else {
+                print!("{}", crate::register::to_markdown(&register));
+            }
+            return Ok(());
+        }
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report.to_json())?);
     } else {
