@@ -25,8 +25,18 @@ fn rank(dir: &Path, posting: &str, cvs: &[String]) -> (u64, u64) {
         .env_remove("VIVIER_TRUSTED_KEYS")
         .output()
         .unwrap();
-    let err = stderr(&o);
-    assert!(o.status.success(), "{err}");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The log may be coloured: drop the ANSI escapes before reading the fields.
+    let mut err = String::new();
+    let mut escape = false;
+    for c in stderr(&o).chars() {
+        match (escape, c) {
+            (false, '\u{1b}') => escape = true,
+            (true, 'm') => escape = false,
+            (false, c) => err.push(c),
+            _ => {}
+        }
+    }
     let field = |line: &str, name: &str| -> u64 {
         let at = line.find(&format!("{name}=")).unwrap_or_else(|| panic!("no {name} in {line}"));
         line[at + name.len() + 1..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
