@@ -32,6 +32,12 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     fn prepare(&self, model: &str) -> Result<(), InferenceError> {
         self.dimension(model).map(drop)
     }
+    /// What identifies the weights behind `model` (e.g. the digests of its files), so that
+    /// vectors kept across processes are never served for other weights. `None`: do not keep
+    /// this model's vectors on disk.
+    fn fingerprint(&self, _model: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Most texts a single `embed` call may carry.

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod conformance;
 pub mod drafting;
 pub mod embedding_cache;
+pub mod embedding_disk;
 pub mod eval;
 pub mod grants;
 pub mod inference;

@@ -202,7 +202,7 @@ impl Session {
         let registry = Registry::new(&cli.data_dir, trusted);
         let data_dir = cli.data_dir.clone();
         let config = RuntimeConfig { cache_dir: Some(cli.data_dir.join("cache")), ..Default::default() };
-        Ok(Self { registry, runtime: Runtime::new(config)?.with_inference(crate::models::host_backend()), data_dir })
+        Ok(Self { registry, runtime: Runtime::new(config)?.with_inference(crate::models::host_backend_in(&cli.data_dir)), data_dir })
     }
 
     pub(crate) fn plugin(&self, spec: Option<&str>, world: World) -> Result<(PluginEntry, LoadedPlugin)> {

@@ -4,6 +4,7 @@
 use super::embedder::{default_threads, Embedder};
 use super::store::{ModelStore, ModelStoreError};
 use crate::inference::{Inference, InferenceError};
+use sha2::Digest;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -73,5 +74,17 @@ impl Inference for StoreBackend {
 
     fn prepare(&self, model: &str) -> Result<(), InferenceError> {
         self.embedder(model).map(drop).map_err(|e| to_inference_error(model, e))
+    }
+
+    /// The digests of the model's files as its manifest records them (checked when it loads),
+    /// plus this backend's code version: another conversion or engine gives another fingerprint.
+    fn fingerprint(&self, model: &str) -> Option<String> {
+        let manifest = self.store.manifest(model).ok()?;
+        let mut h = sha2::Sha256::new();
+        h.update(concat!("tract backend ", env!("CARGO_PKG_VERSION")).as_bytes());
+        for f in &manifest.files {
+            h.update(format!("\n{} {}", f.name, f.sha256).as_bytes());
+        }
+        Some(hex::encode(h.finalize()))
     }
 }

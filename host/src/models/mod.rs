@@ -29,3 +29,17 @@ pub fn host_backend() -> std::sync::Arc<dyn crate::inference::Inference> {
     let backend = std::sync::Arc::new(StoreBackend::new(ModelStore::from_env()));
     std::sync::Arc::new(crate::embedding_cache::CachedInference::new(backend, crate::embedding_cache::DEFAULT_CAPACITY))
 }
+
+/// [`host_backend`] whose vectors are also kept in `<data_dir>/embeddings`, so that another
+/// process re-ranking the same profiles computes nothing again (see [`crate::embedding_disk`]).
+pub fn host_backend_in(data_dir: &std::path::Path) -> std::sync::Arc<dyn crate::inference::Inference> {
+    use crate::embedding_cache::{CachedInference, DEFAULT_CAPACITY};
+    let backend = std::sync::Arc::new(StoreBackend::new(ModelStore::from_env()));
+    std::sync::Arc::new(
+        CachedInference::new(backend, DEFAULT_CAPACITY)
+            .with_disk(data_dir.join(EMBEDDINGS_DIR), crate::embedding_disk::DEFAULT_DISK_CAPACITY),
+    )
+}
+
+/// Folder of the data directory that holds the embedding cache.
+pub const EMBEDDINGS_DIR: &str = "embeddings";

@@ -164,7 +164,7 @@ pub async fn build_state_with(
         max_concurrent_calls: (config.max_concurrent_calls + 8) as u32,
         ..Default::default()
     };
-    let runtime = Arc::new(Runtime::new(rt_config)?.with_inference(crate::models::host_backend()));
+    let runtime = Arc::new(Runtime::new(rt_config)?.with_inference(crate::models::host_backend_in(data_dir)));
     let shadow = shadow::Shadow::start(store.clone(), runtime.clone());
     let state = Arc::new(AppState {
         calls: Semaphore::new(config.max_concurrent_calls),
