@@ -123,6 +123,24 @@ impl Inference for CachedInference {
         self.inner.fingerprint(model)
     }
 
+    fn forget_all(&self) {
+        {
+            let mut s = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            s.vectors.clear();
+            s.order.clear();
+        }
+        if let Some(disk) = &self.disk {
+            // Reopened (empty) on the next call; a removal error leaves files the next erasure retries.
+            disk.models.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            if let Err(e) = std::fs::remove_dir_all(&disk.root) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(dir = %disk.root.display(), error = %e, "could not empty the embedding cache");
+                }
+            }
+        }
+        self.inner.forget_all();
+    }
+
     fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError> {
         let keys: Vec<[u8; 32]> = texts.iter().map(|t| key(model, t)).collect();
         let mut out: Vec<Option<Vec<f32>>> = {
@@ -267,6 +285,25 @@ mod tests {
             self.0.fetch_add(texts.len(), Ordering::SeqCst);
             Ok(texts.iter().map(|t| (t.len() as f32).sin_cos()).map(|(a, b)| vec![a, b]).collect())
         }
+    }
+
+    /// Erasing a candidate empties the cache: nothing derived from a CV stays on disk or in memory.
+    #[test]
+    fn forget_all_empties_memory_and_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = ["passage: a", "passage: bb"].map(String::from).to_vec();
+        let backend = Arc::new(Fingerprinted::default());
+        let cache = CachedInference::new(backend.clone(), 100).with_disk(dir.path().join("embeddings"), 100);
+        cache.embed("m", &texts).unwrap();
+        assert!(dir.path().join("embeddings").exists());
+        cache.forget_all();
+        assert!(!dir.path().join("embeddings").exists(), "the vectors on disk are gone");
+        cache.embed("m", &texts).unwrap();
+        assert_eq!(backend.0.load(Ordering::SeqCst), 4, "both texts are computed again");
+        // A fresh process over the same directory finds only what was computed after the erasure.
+        let again = Arc::new(Fingerprinted::default());
+        CachedInference::new(again.clone(), 100).with_disk(dir.path().join("embeddings"), 100).embed("m", &texts).unwrap();
+        assert_eq!(again.0.load(Ordering::SeqCst), 0);
     }
 
     #[test]

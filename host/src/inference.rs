@@ -38,6 +38,10 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     fn fingerprint(&self, _model: &str) -> Option<String> {
         None
     }
+    /// Drops every vector kept for later calls (in memory and on disk). Called when a candidate
+    /// is erased: cached vectors are derived from CV passages and cannot be traced back to one
+    /// candidate, so erasure empties the whole cache rather than leave them until rotation.
+    fn forget_all(&self) {}
 }
 
 /// Most texts a single `embed` call may carry.

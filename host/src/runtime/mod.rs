@@ -102,6 +102,13 @@ impl Runtime {
         Ok(Self { engine, linker, cache, ceilings: config.ceilings, inference: None, epoch_tick: config.epoch_tick })
     }
 
+    /// Empties the embedding backend's caches (see [`Inference::forget_all`]).
+    pub fn forget_cached_vectors(&self) {
+        if let Some(inference) = &self.inference {
+            inference.forget_all();
+        }
+    }
+
     /// Installs the embedding backend used by the `inference` import.
     pub fn with_inference(mut self, backend: Arc<dyn Inference>) -> Self {
         self.inference = Some(backend);

@@ -94,6 +94,7 @@ pub async fn erase_candidate(state: &Shared, id: &str, actor: &str, reason: &str
     ))
     .await?;
     tx.commit().await?;
+    state.runtime.forget_cached_vectors();
     Ok(removed)
 }
 
