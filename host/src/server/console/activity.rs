@@ -140,7 +140,7 @@ fn pct(n: u64, d: u64) -> String {
     }
 }
 
-pub async fn page(State(state): State<Shared>, headers: HeaderMap) -> Response {
+pub async fn show(State(state): State<Shared>, headers: HeaderMap) -> Response {
     let s = match page_session(&state, &headers).await {
         Ok(s) => s,
         Err(r) => return r,

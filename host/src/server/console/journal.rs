@@ -128,7 +128,7 @@ fn select(name: &str, label: &str, current: Option<&str>, options: &[(&str, &str
     out
 }
 
-pub async fn page(State(state): State<Shared>, headers: HeaderMap, Query(f): Query<Filters>) -> Response {
+pub async fn show(State(state): State<Shared>, headers: HeaderMap, Query(f): Query<Filters>) -> Response {
     let s = match page_session(&state, &headers).await {
         Ok(s) => s,
         Err(r) => return r,

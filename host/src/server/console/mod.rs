@@ -35,7 +35,7 @@ pub fn routes() -> Router<Shared> {
         .route("/admin/", get(home))
         .route("/admin/connexion", get(signin_page).post(signin))
         .route("/admin/deconnexion", post(signout))
-        .route("/admin/modules", get(modules::page))
+        .route("/admin/modules", get(modules::show))
         .route("/admin/confirmer", get(modules::confirm))
         .route("/admin/actions", post(modules::action))
         .route(
@@ -44,8 +44,8 @@ pub fn routes() -> Router<Shared> {
                 crate::bundle::MAX_COMPONENT_BYTES as usize + (1 << 20),
             )),
         )
-        .route("/admin/journal", get(journal::page))
-        .route("/admin/activite", get(activity::page))
+        .route("/admin/journal", get(journal::show))
+        .route("/admin/activite", get(activity::show))
         .route("/registre", get(registre::page))
 }
 

@@ -69,7 +69,7 @@ pub struct PageQuery {
     fait: Option<String>,
 }
 
-pub async fn page(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
+pub async fn show(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<PageQuery>) -> Response {
     let s = match page_session(&state, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
