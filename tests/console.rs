@@ -134,6 +134,37 @@ async fn path_of(c: &Client) -> String {
     }
 }
 
+/// The page's path once the navigation a click started has landed on `expected` (a form whose
+/// handler loads a plugin can take a while), or the path it stayed on after a minute.
+async fn arrive_at(c: &Client, expected: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let path = path_of(c).await;
+        if path == expected || std::time::Instant::now() > deadline {
+            return path;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Clicks what `css` names and waits until the page it leads to has loaded: WebDriver's click
+/// may return while a form's answer is still on its way.
+async fn click_through(c: &Client, css: &str) {
+    c.execute("window.__vivierBeforeClick = true;", vec![]).await.unwrap();
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        let loaded = c
+            .execute("return window.__vivierBeforeClick === undefined && document.readyState === 'complete';", vec![])
+            .await;
+        if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no page loaded within a minute after clicking {css}");
+}
+
 async fn body_text(c: &Client) -> String {
     c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
 }
@@ -142,16 +173,16 @@ async fn sign_in(c: &Client, s: &Server, key: &str) {
     c.goto(&s.url("/admin")).await.unwrap();
     assert_eq!(path_of(c).await, "/admin/connexion");
     c.find(Locator::Id("cle")).await.unwrap().send_keys(key).await.unwrap();
-    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
-    assert_eq!(path_of(c).await, "/admin/modules");
+    click_through(c, "main form button[type=submit]").await;
+    assert_eq!(arrive_at(c, "/admin/modules").await, "/admin/modules");
 }
 
 /// The confirmation link of an action, then its confirm button.
 async fn act(c: &Client, href_parts: &[&str]) {
     let sel: String = href_parts.iter().map(|p| format!("[href*=\"{p}\"]")).collect();
-    c.find(Locator::Css(&format!("a{sel}"))).await.unwrap().click().await.unwrap();
+    click_through(c, &format!("a{sel}")).await;
     assert!(path_of(c).await.starts_with("/admin/confirmer"));
-    c.find(Locator::Css("form[action=\"/admin/actions\"] button[type=submit]")).await.unwrap().click().await.unwrap();
+    click_through(c, "form[action=\"/admin/actions\"] button[type=submit]").await;
 }
 
 /// A form POST with an explicit cookie and no redirect following: what a forged request sends.
@@ -213,7 +244,7 @@ async fn console_end_to_end() {
     assert_eq!(path_of(&c).await, "/admin/connexion", "pages need a session");
     check_page(&c, &axe, "01-connexion").await;
     c.find(Locator::Id("cle")).await.unwrap().send_keys(&sirh).await.unwrap();
-    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    click_through(&c, "main form button[type=submit]").await;
     assert!(body_text(&c).await.contains("Seules les clés administrateur et auditeur"), "a SIRH key opens no session");
     sign_in(&c, &s, &admin).await;
     check_page(&c, &axe, "02-modules").await;
@@ -223,19 +254,19 @@ async fn console_end_to_end() {
     // Upload a bundle: it is installed, not active.
     c.find(Locator::Id("paquet")).await.unwrap().send_keys(bundle_path.to_str().unwrap()).await.unwrap();
     c.find(Locator::Id("confirmation")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Css("form[action=\"/admin/modules/installer\"] button")).await.unwrap().click().await.unwrap();
-    assert_eq!(path_of(&c).await, "/admin/modules?fait=installer");
+    click_through(&c, "form[action=\"/admin/modules/installer\"] button").await;
+    assert_eq!(arrive_at(&c, "/admin/modules?fait=installer").await, "/admin/modules?fait=installer");
     let text = body_text(&c).await;
     assert!(text.contains("Le module a été installé") && text.contains(spec) && text.contains(&digest), "{text}");
     assert_ne!(slot(&s, &admin, "skills-matcher")["active"], spec);
 
     // Make it active, through the confirmation page.
-    c.find(Locator::Css(&format!("a[href*=\"rendre-actif\"][href*=\"{spec}\"]"))).await.unwrap().click().await.unwrap();
+    click_through(&c, &format!("a[href*=\"rendre-actif\"][href*=\"{spec}\"]")).await;
     assert!(path_of(&c).await.starts_with("/admin/confirmer"));
     check_page(&c, &axe, "03-confirmation").await;
     assert_ne!(slot(&s, &admin, "skills-matcher")["active"], spec, "the confirmation page changes nothing");
-    c.find(Locator::Css("form[action=\"/admin/actions\"] button[type=submit]")).await.unwrap().click().await.unwrap();
-    assert_eq!(path_of(&c).await, "/admin/modules?fait=rendre-actif");
+    click_through(&c, "form[action=\"/admin/actions\"] button[type=submit]").await;
+    assert_eq!(arrive_at(&c, "/admin/modules?fait=rendre-actif").await, "/admin/modules?fait=rendre-actif");
     assert_eq!(slot(&s, &admin, "skills-matcher")["active"], spec);
 
     // SIRH traffic on the new plugin, and a decision against its ranking.
@@ -286,7 +317,7 @@ async fn console_end_to_end() {
     // Stop the slot: the SIRH's next call fails closed.
     c.goto(&s.url("/admin/modules")).await.unwrap();
     act(&c, &["action=arreter", "slot=skills-matcher"]).await;
-    assert_eq!(path_of(&c).await, "/admin/modules?fait=arreter");
+    assert_eq!(arrive_at(&c, "/admin/modules?fait=arreter").await, "/admin/modules?fait=arreter");
     let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &body);
     assert_error(&r, 503, None);
     assert_eq!(r.json()["error"]["code"], "slot_stopped");
@@ -300,8 +331,8 @@ async fn console_end_to_end() {
     assert_eq!(slot(&s, &admin, "skills-matcher")["stopped"], true);
 
     // Sign out: the session is gone, its cookie opens nothing.
-    c.find(Locator::Css("form[action=\"/admin/deconnexion\"] button")).await.unwrap().click().await.unwrap();
-    assert_eq!(path_of(&c).await, "/admin/connexion");
+    click_through(&c, "form[action=\"/admin/deconnexion\"] button").await;
+    assert_eq!(arrive_at(&c, "/admin/connexion").await, "/admin/connexion");
     let (status, _) = forged_post(&s.url("/admin/actions"), &cookie, "action=relancer&slot=skills-matcher");
     assert_eq!(status, 401);
 

@@ -126,8 +126,9 @@ pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     })
 }
 
-/// The path of the offending field. serde reports a missing or unknown field at the path of the
-/// object that holds it, so the field's name is taken from the message.
+/// The path of the offending field. serde reports a missing field (and, inside nested objects,
+/// an unknown one) at the path of the object that holds it, so the field's name is taken from
+/// the message.
 fn field_path(path: &str, message: &str) -> String {
     let named = ["missing field `", "unknown field `"]
         .iter()
@@ -135,6 +136,8 @@ fn field_path(path: &str, message: &str) -> String {
     match (path, named) {
         (".", Some(name)) => name.to_owned(),
         (".", None) => "$".to_owned(),
+        // An unknown key is sometimes reported at its own path already.
+        (p, Some(name)) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
         (p, Some(name)) => format!("{p}.{name}"),
         (p, None) => p.to_owned(),
     }
