@@ -45,10 +45,12 @@ impl Shadow {
             .filter(|n| *n > 0)
             .unwrap_or(DEFAULT_QUEUE);
         let (tx, mut rx) = mpsc::channel::<Job>(capacity);
+        let idle = idle_worker();
         tokio::spawn(async move {
-            // One shadow run at a time: the shadow takes at most one core from real calls.
+            // One shadow run at a time, on a thread at the lowest CPU priority: the shadow takes
+            // only the CPU that real calls leave idle.
             while let Some(job) = rx.recv().await {
-                let row = run(&runtime, job).await;
+                let row = run(&runtime, &idle, job).await;
                 if let Err(e) = insert_shadow_run(store.pool(), &row).await {
                     tracing::warn!(error = %e, "shadow run not stored");
                 }
@@ -102,11 +104,58 @@ impl Shadow {
     }
 }
 
-/// Runs one job on the blocking pool; a failure of the shadow plugin is data, not an error.
-async fn run(runtime: &Arc<Runtime>, job: Job) -> ShadowRun {
+type IdleWork = Box<dyn FnOnce() + Send>;
+
+/// The thread shadow runs execute on, at nice 19. A dedicated thread, because an unprivileged
+/// process cannot raise a thread's priority back, so a pooled thread could not be lent and
+/// returned.
+fn idle_worker() -> std::sync::mpsc::Sender<IdleWork> {
+    let (tx, rx) = std::sync::mpsc::channel::<IdleWork>();
+    let started = std::thread::Builder::new().name("vivier-shadow".into()).spawn(move || {
+        lower_priority();
+        for work in rx {
+            work();
+        }
+    });
+    if let Err(e) = started {
+        tracing::warn!(error = %e, "shadow thread not started: shadow runs will be recorded as failed");
+    }
+    tx
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // On Linux a thread's nice value is its own: PRIO_PROCESS with the thread id.
+    // SAFETY: plain system calls on the calling thread, no memory passed.
+    let rc = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19)
+    };
+    if rc != 0 {
+        tracing::warn!(error = %std::io::Error::last_os_error(), "shadow thread priority not lowered");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// Runs one job on the idle thread; a failure of the shadow plugin is data, not an error.
+async fn run(runtime: &Arc<Runtime>, idle: &std::sync::mpsc::Sender<IdleWork>, job: Job) -> ShadowRun {
     let (rt, plugin, posting, cands) =
         (runtime.clone(), job.shadow.plugin.clone(), job.posting.clone(), job.candidates.clone());
-    let outcome = tokio::task::spawn_blocking(move || {
+    let on_idle_thread = |work: Box<dyn FnOnce() -> (Result<Vec<String>, String>, u64) + Send>| {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let sent = idle.send(Box::new(move || {
+            let _ = reply.send(work());
+        }));
+        async move {
+            match sent {
+                Ok(()) => answer.await.map_err(|_| "the shadow thread stopped".to_owned()),
+                Err(_) => Err("the shadow thread is not running".to_owned()),
+            }
+        }
+    };
+    let outcome = on_idle_thread(Box::new(move || {
         let inv = rt.assess(&plugin, &posting, &cands);
         let cpu = inv.report.cpu_us;
         let order = match inv.result {
@@ -121,7 +170,7 @@ async fn run(runtime: &Arc<Runtime>, job: Job) -> ShadowRun {
             Err(e) => Err(format!("{e} (code {})", e.code())),
         };
         (order, cpu)
-    })
+    }))
     .await;
     let (order, cpu) = outcome.unwrap_or_else(|e| (Err(format!("shadow task failed: {e}")), 0));
     ShadowRun {
