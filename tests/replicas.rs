@@ -203,7 +203,9 @@ fn three_replicas_share_one_database() {
     assert!(acknowledged.len() > 20, "enough load: {} decisions", acknowledged.len());
     let mut stored = std::collections::HashSet::new();
     for cand in &candidates {
-        let h = get(&format!("{}/v1/candidates/{cand}", bases[0]), Some(&sirh)).json();
+        let r = get(&format!("{}/v1/candidates/{cand}", bases[0]), Some(&sirh));
+        assert_eq!(r.status, 200, "history of {cand}: {} bytes: {}", r.text.len(), &r.text[..r.text.len().min(300)]);
+        let h = r.json();
         for d in h["human_decisions"].as_array().unwrap() {
             stored.insert(d["decision_id"].as_str().unwrap().to_owned());
         }

@@ -149,7 +149,9 @@ fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
     };
     let status = resp.status();
     let content_type = resp.header("content-type").unwrap_or("").to_owned();
-    let text = resp.into_string().unwrap_or_default();
+    // Not `into_string`: it stops at 10 MB, and a candidate's full history under load is larger.
+    let mut text = String::new();
+    let _ = std::io::Read::read_to_string(&mut resp.into_reader(), &mut text);
     Resp { status, text, content_type }
 }
 
