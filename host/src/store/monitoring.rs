@@ -120,15 +120,8 @@ pub async fn decisions(pool: &Pool) -> Result<Vec<DecisionFact>, StoreError> {
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ProbeRow {
-    pub plugin_digest: String,
-    pub plugin_id: String,
-    pub plugin_version: String,
-    pub report_json: String,
-    pub passed: bool,
-    pub created_at: i64,
-}
+// The rows of part A's tables (`bias_probes`, `eval_runs`), read here by plugin and dataset.
+pub use super::oversight::{EvalRunRow as EvalRow, ProbeRow};
 
 /// Bias-probe reports of a plugin, newest first.
 pub async fn probes(pool: &Pool, plugin_id: &str) -> Result<Vec<ProbeRow>, StoreError> {
@@ -152,18 +145,6 @@ pub async fn probes(pool: &Pool, plugin_id: &str) -> Result<Vec<ProbeRow>, Store
         .collect())
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct EvalRow {
-    pub id: String,
-    pub kind: String,
-    pub plugin_id: String,
-    pub plugin_version: String,
-    pub plugin_digest: String,
-    pub dataset: String,
-    pub dataset_digest: String,
-    pub metrics_json: String,
-    pub created_at: i64,
-}
 
 type EvalTuple = (String, String, String, String, String, String, String, String, i64);
 

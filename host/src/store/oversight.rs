@@ -3,7 +3,7 @@
 
 use super::{Conn, Pool, StoreError};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ProbeRow {
     pub plugin_digest: String,
     pub plugin_id: String,
@@ -50,7 +50,7 @@ pub async fn probe(pool: &Pool, digest: &str) -> Result<Option<ProbeRow>, StoreE
     }))
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct EvalRunRow {
     pub id: String,
     pub kind: String,
