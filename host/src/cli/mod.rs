@@ -189,20 +189,43 @@ pub(crate) struct Session {
     pub(crate) registry: Registry,
     pub(crate) runtime: Runtime,
     pub(crate) data_dir: PathBuf,
+    pub(crate) database: Option<String>,
 }
 
-impl Session {
-    pub(crate) fn new(cli: &Cli) -> Result<Self> {
-        let trusted = cli
+impl Cli {
+    /// The registry of the data directory, trusting the configured vendor keys.
+    pub(crate) fn registry(&self) -> Result<Registry> {
+        let trusted = self
             .trusted_keys
             .iter()
             .filter(|k| !k.trim().is_empty())
             .map(|k| parse_verifying_key(k).with_context(|| format!("trusted key `{k}`")))
             .collect::<Result<Vec<_>>>()?;
-        let registry = Registry::new(&cli.data_dir, trusted);
+        Ok(Registry::new(&self.data_dir, trusted))
+    }
+
+    /// The database `--database` names, else the data directory's SQLite file.
+    pub(crate) async fn store(&self) -> Result<crate::store::Store> {
+        Ok(crate::store::Store::connect(&self.data_dir, self.database.as_deref()).await?)
+    }
+}
+
+impl Session {
+    pub(crate) fn new(cli: &Cli) -> Result<Self> {
+        let registry = cli.registry()?;
         let data_dir = cli.data_dir.clone();
         let config = RuntimeConfig { cache_dir: Some(cli.data_dir.join("cache")), ..Default::default() };
-        Ok(Self { registry, runtime: Runtime::new(config)?.with_inference(crate::models::host_backend_in(&cli.data_dir)), data_dir })
+        Ok(Self {
+            registry,
+            runtime: Runtime::new(config)?.with_inference(crate::models::host_backend_in(&cli.data_dir)),
+            data_dir,
+            database: cli.database.clone(),
+        })
+    }
+
+    /// The database `--database` names, else the data directory's SQLite file.
+    pub(crate) async fn store(&self) -> Result<crate::store::Store> {
+        Ok(crate::store::Store::connect(&self.data_dir, self.database.as_deref()).await?)
     }
 
     pub(crate) fn plugin(&self, spec: Option<&str>, world: World) -> Result<(PluginEntry, LoadedPlugin)> {

@@ -4,7 +4,7 @@ use super::*;
 use crate::audit::{Audit, Event};
 use crate::probe::{self, gate, BiasReport};
 use crate::store::oversight::{self, ProbeRow};
-use crate::store::{now_ms, Store};
+use crate::store::now_ms;
 
 #[derive(Debug, Subcommand)]
 pub enum ProbeCommand {
@@ -36,7 +36,7 @@ pub(crate) fn probe_and_store(
     let row = gate::row_of(&report, now_ms());
     let r = row.clone();
     super::serve::block_on(async {
-        let store = Store::open(&ctx.data_dir).await?;
+        let store = ctx.store().await?;
         let audit = Audit::new(store.clone());
         let mut tx = audit.begin().await?;
         oversight::save_probe(tx.conn(), &r).await?;
@@ -61,7 +61,7 @@ pub(crate) fn gate_activation(ctx: &Session, entry: &PluginEntry, justification:
     }
     let spec = format!("{}@{}", entry.id(), entry.version());
     let stored = super::serve::block_on(async {
-        let store = Store::open(&ctx.data_dir).await?;
+        let store = ctx.store().await?;
         let row = oversight::probe(store.pool(), &entry.bundle.digest).await?;
         store.close().await;
         anyhow::Ok(row)
@@ -78,7 +78,7 @@ pub(crate) fn gate_activation(ctx: &Session, entry: &PluginEntry, justification:
         gate::Decision::Passed => Ok(()),
         gate::Decision::Overridden { audit } => {
             super::serve::block_on(async {
-                let store = Store::open(&ctx.data_dir).await?;
+                let store = ctx.store().await?;
                 Audit::new(store.clone()).record(Event::new("admin.probe.override", "cli", audit)).await?;
                 store.close().await;
                 anyhow::Ok(())

@@ -5,7 +5,6 @@ use super::*;
 use crate::audit::{Audit, Event};
 use crate::report::{self, Context as ReportContext, Params};
 use crate::server::config::ServerConfig;
-use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -91,21 +90,15 @@ impl ReportKind {
 }
 
 pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
-    if !cli.data_dir.join(crate::store::DB_FILE).is_file() {
+    if cli.database.is_none() && !cli.data_dir.join(crate::store::DB_FILE).is_file() {
         bail!("no Vivier database in {} (start `vivier serve` once, or pass --data-dir)", cli.data_dir.display());
     }
     let config = ServerConfig::load(&cli.data_dir, None)?;
-    let trusted = cli
-        .trusted_keys
-        .iter()
-        .filter(|k| !k.trim().is_empty())
-        .map(|k| parse_verifying_key(k).with_context(|| format!("trusted key `{k}`")))
-        .collect::<Result<Vec<_>>>()?;
-    let registry = Registry::new(&cli.data_dir, trusted);
+    let registry = cli.registry()?;
     let (kind, params) = args.kind.split();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     let report = runtime.block_on(async {
-        let store = Store::open(&cli.data_dir).await?;
+        let store = cli.store().await?;
         let ctx = ReportContext {
             store: &store,
             registry: &registry,

@@ -5,7 +5,7 @@
 use super::*;
 use crate::audit::{Audit, Event};
 use crate::store::oversight::{self, ShadowSlot};
-use crate::store::{now_ms, Store};
+use crate::store::now_ms;
 
 #[derive(Debug, Subcommand)]
 pub enum ShadowCommand {
@@ -99,7 +99,7 @@ pub(super) fn run(cli: &Cli, command: &ShadowCommand) -> Result<()> {
                 attached_at: now_ms(),
             };
             super::serve::block_on(async {
-                let store = Store::open(&cli.data_dir).await?;
+                let store = cli.store().await?;
                 let mut tx = Audit::new(store.clone()).begin().await?;
                 oversight::attach_shadow(tx.conn(), &row).await?;
                 tx.append(Event::new(
@@ -118,7 +118,7 @@ pub(super) fn run(cli: &Cli, command: &ShadowCommand) -> Result<()> {
         ShadowCommand::Detach { slot } => {
             let w = world(slot)?;
             super::serve::block_on(async {
-                let store = Store::open(&cli.data_dir).await?;
+                let store = cli.store().await?;
                 let mut tx = Audit::new(store.clone()).begin().await?;
                 if !oversight::detach_shadow(tx.conn(), w.name()).await? {
                     bail!("the {w} slot has no shadow plugin");
@@ -141,7 +141,7 @@ pub(super) fn run(cli: &Cli, command: &ShadowCommand) -> Result<()> {
                 .map(|e| (format!("{}@{}", e.id(), e.version()), e.bundle.digest.clone()))
                 .collect();
             let v = super::serve::block_on(async {
-                let store = Store::open(&cli.data_dir).await?;
+                let store = cli.store().await?;
                 let v = crate::shadow::report(store.pool(), w.name(), |r| digests.get(r).cloned(), None).await?;
                 store.close().await;
                 anyhow::Ok(v)

@@ -210,7 +210,7 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
         files.extend(cv_files.iter().cloned());
         files.push(args.relevance.clone());
         let dataset = format!("{} + {} + {}", args.postings.display(), args.cvs.display(), args.relevance.display());
-        let ids = super::record::record(&cli.data_dir, "rank", &dataset, &files, &measured)?;
+        let ids = super::record::record(&cli.data_dir, cli.database.as_deref(), "rank", &dataset, &files, &measured)?;
         eprintln!("recorded {} evaluation runs ({})", ids.len(), ids.join(", "));
     }
     if args.json {

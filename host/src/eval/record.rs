@@ -32,7 +32,7 @@ pub fn dataset_digest(files: &[PathBuf]) -> Result<String> {
 }
 
 /// Stores one row per measured plugin; returns their ids.
-pub fn record(data_dir: &Path, kind: &str, dataset: &str, files: &[PathBuf], measured: &[Measured]) -> Result<Vec<String>> {
+pub fn record(data_dir: &Path, database: Option<&str>, kind: &str, dataset: &str, files: &[PathBuf], measured: &[Measured]) -> Result<Vec<String>> {
     let digest = dataset_digest(files)?;
     let rows: Vec<EvalRunRow> = measured
         .iter()
@@ -50,7 +50,7 @@ pub fn record(data_dir: &Path, kind: &str, dataset: &str, files: &[PathBuf], mea
         .collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
     crate::cli::block_on(async {
-        let store = Store::open(data_dir).await?;
+        let store = Store::connect(data_dir, database).await?;
         let audit = crate::audit::Audit::new(store.clone());
         let mut tx = audit.begin().await?;
         for r in &rows {
