@@ -47,9 +47,20 @@ fn a_biased_matcher_fails_the_probe_and_needs_an_audited_justification() {
     let e = assert_error(&refused, 409, None);
     assert_eq!(e["error"]["code"], "bias_probe_failed");
     assert_eq!(e["error"]["details"]["bias_probe"]["passed"], false);
-    assert_error(&activate(&s, &admin, json!({ "plugin": "biased-matcher", "override_justification": "ok" })), 422, Some("override_justification"));
+    assert_error(
+        &activate(&s, &admin, json!({ "plugin": "biased-matcher", "override_justification": "ok" })),
+        422,
+        Some("override_justification"),
+    );
     let slots = get(&s.url("/v1/admin/slots"), Some(&admin)).json();
-    assert!(slots["slots"].as_array().unwrap().iter().any(|x| x["slot"] == "skills-matcher" && x["active"] == "vivier-matcher-lexical@0.1.0"), "{slots}");
+    assert!(
+        slots["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["slot"] == "skills-matcher" && x["active"] == "vivier-matcher-lexical@0.1.0"),
+        "{slots}"
+    );
     assert!(events(&s, &admin, "admin.probe.override").is_empty());
 
     let why = "Expérimentation encadrée : chaque classement est relu par deux agents";
@@ -80,7 +91,10 @@ fn a_neutral_matcher_passes_and_activates_without_justification() {
     let back = activate(&s, &admin, json!({ "plugin": "vivier-matcher-lexical" }));
     assert_eq!(back.status, 200, "{}", back.text);
     let runs = events(&s, &admin, "admin.probe.run");
-    assert!(runs.iter().any(|e| e["payload"]["plugin"] == "vivier-matcher-lexical@0.1.0" && e["payload"]["passed"] == true), "{runs:?}");
+    assert!(
+        runs.iter().any(|e| e["payload"]["plugin"] == "vivier-matcher-lexical@0.1.0" && e["payload"]["passed"] == true),
+        "{runs:?}"
+    );
 }
 
 fn ranking_body() -> Value {
@@ -126,17 +140,33 @@ fn shadow_mode_never_changes_a_response_and_is_compared_in_a_report() {
     let sirh = create_key(dir.path(), "sirh");
     let s = Server::start(dir.path());
     let body = ranking_body();
-    let without: Vec<Value> = (0..3).map(|_| post_json(&s.url("/v1/rankings"), Some(&sirh), &body)).map(|r| {
-        assert_eq!(r.status, 200, "{}", r.text);
-        stable(r.json())
-    }).collect();
+    let without: Vec<Value> = (0..3)
+        .map(|_| post_json(&s.url("/v1/rankings"), Some(&sirh), &body))
+        .map(|r| {
+            assert_eq!(r.status, 200, "{}", r.text);
+            stable(r.json())
+        })
+        .collect();
 
-    assert_error(&post_json(&s.url("/v1/admin/slots/cv-parser/shadow"), Some(&admin), &json!({ "plugin": "vivier-cv-parser" })), 422, Some("slot"));
-    assert_error(&post_json(&s.url("/v1/admin/slots/skills-matcher/shadow"), Some(&admin), &json!({ "plugin": "vivier-matcher-lexical" })), 409, None);
+    assert_error(
+        &post_json(&s.url("/v1/admin/slots/cv-parser/shadow"), Some(&admin), &json!({ "plugin": "vivier-cv-parser" })),
+        422,
+        Some("slot"),
+    );
+    assert_error(
+        &post_json(
+            &s.url("/v1/admin/slots/skills-matcher/shadow"),
+            Some(&admin),
+            &json!({ "plugin": "vivier-matcher-lexical" }),
+        ),
+        409,
+        None,
+    );
 
     // A shadow that traps on every call: the SIRH never sees it.
     upload(&s, &admin, &bundle_of(dir.path(), "shadow-panic", "hostile-panic"));
-    let a = post_json(&s.url("/v1/admin/slots/skills-matcher/shadow"), Some(&admin), &json!({ "plugin": "shadow-panic" }));
+    let a =
+        post_json(&s.url("/v1/admin/slots/skills-matcher/shadow"), Some(&admin), &json!({ "plugin": "shadow-panic" }));
     assert_eq!(a.status, 200, "{}", a.text);
     for _ in 0..3 {
         let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &body);
@@ -150,14 +180,24 @@ fn shadow_mode_never_changes_a_response_and_is_compared_in_a_report() {
 
     // A working shadow: same answers again, and a comparison with figures.
     upload(&s, &admin, &bundle_of(dir.path(), "shadow-example", "example-matcher"));
-    let a = post_json(&s.url("/v1/admin/slots/skills-matcher/shadow"), Some(&admin), &json!({ "plugin": "shadow-example" }));
+    let a = post_json(
+        &s.url("/v1/admin/slots/skills-matcher/shadow"),
+        Some(&admin),
+        &json!({ "plugin": "shadow-example" }),
+    );
     assert_eq!(a.status, 200, "{}", a.text);
     for _ in 0..4 {
         let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &body);
         assert_eq!(stable(r.json()), without[0], "responses with and without a shadow are identical");
     }
     let report = shadow_report(&s, &admin, 7);
-    let c = report["comparisons"].as_array().unwrap().iter().find(|c| c["shadow"] == "shadow-example@0.0.1").unwrap().clone();
+    let c = report["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["shadow"] == "shadow-example@0.0.1")
+        .unwrap()
+        .clone();
     assert_eq!(c["runs"], 4);
     assert_eq!(c["shadow_errors"], 0);
     let tau = c["kendall_tau_mean"].as_f64().unwrap();

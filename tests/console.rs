@@ -28,7 +28,9 @@ fn ensure_chromium() {
         return;
     }
     let install = || {
-        run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+        run(Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"))
     };
     if !install() {
         assert!(run(Command::new("apt-get").arg("update")), "apt-get update failed");
@@ -45,7 +47,10 @@ fn axe_source() -> String {
     if !js.exists() {
         std::fs::create_dir_all(&dir).unwrap();
         assert!(
-            run(Command::new("npm").args(["pack", "axe-core@4", "--silent", "--pack-destination"]).arg(&dir).current_dir(&dir)),
+            run(Command::new("npm")
+                .args(["pack", "axe-core@4", "--silent", "--pack-destination"])
+                .arg(&dir)
+                .current_dir(&dir)),
             "npm pack axe-core@4 failed"
         );
         let tgz = std::fs::read_dir(&dir)
@@ -277,7 +282,8 @@ async fn console_end_to_end() {
     assert_eq!(ranking.status, 200, "{}", ranking.text);
     let ranking = ranking.json();
     assert_eq!(ranking["plugin"]["version"], "9.9.0");
-    let last = ranking["candidates"].as_array().unwrap().iter().find(|c| c["rank"] == 2).expect("two ranked")["candidate_id"]
+    let last = ranking["candidates"].as_array().unwrap().iter().find(|c| c["rank"] == 2).expect("two ranked")
+        ["candidate_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -289,7 +295,10 @@ async fn console_end_to_end() {
     check_page(&c, &axe, "04-journal").await;
     let text = body_text(&c).await;
     assert!(text.contains("Chaîne d'audit vérifiée"), "{text}");
-    assert!(text.contains("admin.slot.activate") && text.contains(spec) && text.contains("admin.plugin.install"), "{text}");
+    assert!(
+        text.contains("admin.slot.activate") && text.contains(spec) && text.contains("admin.plugin.install"),
+        "{text}"
+    );
     assert!(!text.contains("plugin.call"), "the admin filter leaves calls out");
     c.goto(&s.url("/admin/journal?usage=cv-parser&resultat=ok")).await.unwrap();
     let text = body_text(&c).await;
@@ -308,7 +317,8 @@ async fn console_end_to_end() {
         }
         rows.push(cells);
     }
-    let calls = rows.iter().find(|r| r.len() == 7 && r[1] == spec).unwrap_or_else(|| panic!("no row for {spec}: {rows:?}"));
+    let calls =
+        rows.iter().find(|r| r.len() == 7 && r[1] == spec).unwrap_or_else(|| panic!("no row for {spec}: {rows:?}"));
     assert!(calls[2].parse::<u64>().unwrap() >= 1 && calls[3].starts_with("0 "), "{calls:?}");
     let human = rows.iter().find(|r| r.len() == 5).unwrap_or_else(|| panic!("no decision row: {rows:?}"));
     assert_eq!(human[1..], ["1", "1", "1", "1 (100 %)"], "one ranking, one decision, against it: {rows:?}");
@@ -346,7 +356,8 @@ async fn console_end_to_end() {
     assert_eq!(forms.len(), 1, "only the sign-out form");
     let csrf = c.find(Locator::Css("input[name=csrf]")).await.unwrap().attr("value").await.unwrap().unwrap();
     let cookie = session_cookie(&c).await;
-    let (status, text) = forged_post(&s.url("/admin/actions"), &cookie, &format!("csrf={csrf}&action=relancer&slot=skills-matcher"));
+    let (status, text) =
+        forged_post(&s.url("/admin/actions"), &cookie, &format!("csrf={csrf}&action=relancer&slot=skills-matcher"));
     assert_eq!(status, 403, "{text}");
     assert!(text.contains("lecture seule"));
     assert_eq!(slot(&s, &admin, "skills-matcher")["stopped"], true);
@@ -359,12 +370,15 @@ async fn console_end_to_end() {
     let r = get(&s.url("/registre"), None);
     assert_eq!(r.status, 200);
     assert!(r.content_type.starts_with("text/html"));
-    assert!(r.text.contains("Registre public des algorithmes") && r.text.contains(&digest) && r.text.contains("suspendu"));
+    assert!(
+        r.text.contains("Registre public des algorithmes") && r.text.contains(&digest) && r.text.contains("suspendu")
+    );
     assert!(r.text.contains("CADA"), "the mention explicite is on the page");
     c.goto(&s.url("/registre")).await.unwrap();
     check_page(&c, &axe, "07-registre").await;
     let json = get(&s.url("/v1/reports/register"), None).json();
-    let matcher = json["processings"].as_array().unwrap().iter().find(|p| p["slot"] == "skills-matcher").unwrap().clone();
+    let matcher =
+        json["processings"].as_array().unwrap().iter().find(|p| p["slot"] == "skills-matcher").unwrap().clone();
     assert_eq!(matcher["module"]["version"], "9.9.0");
     assert_eq!(matcher["in_service"], false);
     let md = get(&s.url("/v1/reports/register?format=markdown"), None);

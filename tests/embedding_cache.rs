@@ -67,10 +67,11 @@ fn vec_files(dir: &Path) -> Vec<PathBuf> {
 fn a_second_process_computes_no_embedding_and_a_damaged_file_is_recomputed() {
     install::ensure(&ModelStore::from_env(), DEFAULT_MODEL).expect("installing the default model");
     let dir = tempfile::tempdir().unwrap();
-    let cvs: Vec<String> = ["cv01-gestionnaire-remuneration.txt", "cv02-assistante-rh-privee.txt", "cv10-gis-analyst-en.md"]
-        .iter()
-        .map(|f| data(&format!("cvs/{f}")))
-        .collect();
+    let cvs: Vec<String> =
+        ["cv01-gestionnaire-remuneration.txt", "cv02-assistante-rh-privee.txt", "cv10-gis-analyst-en.md"]
+            .iter()
+            .map(|f| data(&format!("cvs/{f}")))
+            .collect();
     let posting = data("postings/p-paie.json");
 
     let (computed, from_disk) = rank(dir.path(), &posting, &cvs);

@@ -57,7 +57,12 @@ fn commands(text: &str) -> BTreeSet<String> {
 
 fn help(path: &[&str]) -> String {
     let out = Command::new(server::bin()).args(path).arg("--help").output().expect("the binary runs");
-    assert!(out.status.success(), "`vivier {} --help` failed: {}", path.join(" "), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "`vivier {} --help` failed: {}",
+        path.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 

@@ -114,8 +114,18 @@ fn eval_compares_plugins_in_one_run_and_records_them() {
     let o = vivier(
         &data,
         &[
-            "eval", "rank", "--postings", &repo("tests/data/ranking/postings"), "--cvs", &repo("tests/data/ranking/cvs"),
-            "--relevance", &repo("tests/data/ranking/relevance.jsonl"), "--plugin", "neutral-matcher", "--json", "--record",
+            "eval",
+            "rank",
+            "--postings",
+            &repo("tests/data/ranking/postings"),
+            "--cvs",
+            &repo("tests/data/ranking/cvs"),
+            "--relevance",
+            &repo("tests/data/ranking/relevance.jsonl"),
+            "--plugin",
+            "neutral-matcher",
+            "--json",
+            "--record",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -126,12 +136,29 @@ fn eval_compares_plugins_in_one_run_and_records_them() {
 
     let o = vivier(
         &data,
-        &["eval", "parse", "--truth", &repo("tests/data/cv-fr/truth.jsonl"), "--plugin", "vivier-cv-parser", "--json", "--record"],
+        &[
+            "eval",
+            "parse",
+            "--truth",
+            &repo("tests/data/cv-fr/truth.jsonl"),
+            "--plugin",
+            "vivier-cv-parser",
+            "--json",
+            "--record",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = vivier(
         &data,
-        &["eval", "draft", "--cases", &repo("tests/data/drafting/dev.jsonl"), "--plugin", "vivier-drafter-template", "--record"],
+        &[
+            "eval",
+            "draft",
+            "--cases",
+            &repo("tests/data/drafting/dev.jsonl"),
+            "--plugin",
+            "vivier-drafter-template",
+            "--record",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
 
@@ -165,7 +192,17 @@ fn multi_plugin_parse_and_draft_print_one_block_per_plugin() {
     let data = dir.path().join("data");
     let o = vivier(
         &data,
-        &["eval", "parse", "--truth", &repo("tests/data/cv-fr/truth.jsonl"), "--plugin", "vivier-cv-parser", "--plugin", "vivier-cv-parser", "--json"],
+        &[
+            "eval",
+            "parse",
+            "--truth",
+            &repo("tests/data/cv-fr/truth.jsonl"),
+            "--plugin",
+            "vivier-cv-parser",
+            "--plugin",
+            "vivier-cv-parser",
+            "--json",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -174,7 +211,16 @@ fn multi_plugin_parse_and_draft_print_one_block_per_plugin() {
     assert_eq!(plugins[0]["fields"], plugins[1]["fields"], "the same parser scores the same");
     let o = vivier(
         &data,
-        &["eval", "draft", "--cases", &repo("tests/data/drafting/dev.jsonl"), "--plugin", "vivier-drafter-template", "--plugin", "vivier-drafter-template"],
+        &[
+            "eval",
+            "draft",
+            "--cases",
+            &repo("tests/data/drafting/dev.jsonl"),
+            "--plugin",
+            "vivier-drafter-template",
+            "--plugin",
+            "vivier-drafter-template",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).matches("plugin: vivier-drafter-template").count(), 2, "{}", stdout(&o));

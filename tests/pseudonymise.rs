@@ -197,7 +197,9 @@ fn generate(rng: &mut Rng) -> Pair {
             certifications: vec![],
             driving_licences: vec!["B".into()],
             public_service: PublicService {
-                grade: Some(if variant && feminine_titles { "Attachée principale" } else { "Attaché principal" }.into()),
+                grade: Some(
+                    if variant && feminine_titles { "Attachée principale" } else { "Attaché principal" }.into(),
+                ),
                 ..Default::default()
             },
             interests: interest_items,
@@ -206,7 +208,16 @@ fn generate(rng: &mut Rng) -> Pair {
     // The same random choices for both: rebuild the generator state for the variant.
     let reference = build(false, &mut Rng::new(7));
     let variant = build(true, rng);
-    betrayals.extend_from_slice(&["lormont", "floirac", "bègles", "cenon", "mérignac", "pessac (", "libourne", "33700"]);
+    betrayals.extend_from_slice(&[
+        "lormont",
+        "floirac",
+        "bègles",
+        "cenon",
+        "mérignac",
+        "pessac (",
+        "libourne",
+        "33700",
+    ]);
     Pair { reference, variant, betrayals }
 }
 

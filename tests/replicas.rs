@@ -120,7 +120,8 @@ fn three_replicas_share_one_database() {
     // Stop the slot through replica 2: replica 1 refuses calls within 2 s; start it again.
     assert_eq!(post_empty(&format!("{}/v1/admin/slots/cv-parser/stop", bases[1]), Some(&admin)).status, 200);
     let stopped = time_until(Duration::from_secs(2), || {
-        let r = post_file(&format!("{}/v1/cv/parse", bases[0]), Some(&sirh), "cv.txt", "text/plain", &cv("en-nurse.txt"));
+        let r =
+            post_file(&format!("{}/v1/cv/parse", bases[0]), Some(&sirh), "cv.txt", "text/plain", &cv("en-nurse.txt"));
         r.status == 503
     });
     assert!(stopped.is_some(), "the stop switch reaches replica 1 within 2 s");
@@ -134,7 +135,8 @@ fn three_replicas_share_one_database() {
     assert_eq!(get(&format!("{}/v1/candidates/{cand}", bases[0]), Some(&key)).status, 200);
     assert_eq!(delete(&format!("{}/v1/admin/keys/{kid}", bases[2]), Some(&admin)).status, 204);
     for b in &bases[..2] {
-        let refused = time_until(Duration::from_secs(2), || get(&format!("{b}/v1/candidates/{cand}"), Some(&key)).status == 401);
+        let refused =
+            time_until(Duration::from_secs(2), || get(&format!("{b}/v1/candidates/{cand}"), Some(&key)).status == 401);
         assert!(refused.is_some(), "the revocation reaches {b} within 2 s");
     }
 

@@ -36,7 +36,8 @@ fn candidates(s: &Server, k: &Keys, genders: &[&str]) -> Vec<String> {
         .iter()
         .map(|g| {
             let id = parse(s, &k.sirh, "en-nurse.txt")["candidate_id"].as_str().unwrap().to_owned();
-            let r = put_json(&s.url(&format!("/v1/candidates/{id}/monitoring")), Some(&k.sirh), &json!({ "gender": g }));
+            let r =
+                put_json(&s.url(&format!("/v1/candidates/{id}/monitoring")), Some(&k.sirh), &json!({ "gender": g }));
             assert_eq!(r.status, 200, "{}", r.text);
             id
         })
@@ -50,7 +51,8 @@ fn rank(s: &Server, k: &Keys, posting: &str, ids: &[String]) -> String {
     let r = post_json(&s.url("/v1/rankings"), Some(&k.sirh), &json!({ "posting": p, "candidate_ids": ids }));
     assert_eq!(r.status, 200, "{}", r.text);
     let v = r.json();
-    let order: Vec<&str> = v["candidates"].as_array().unwrap().iter().map(|c| c["candidate_id"].as_str().unwrap()).collect();
+    let order: Vec<&str> =
+        v["candidates"].as_array().unwrap().iter().map(|c| c["candidate_id"].as_str().unwrap()).collect();
     assert_eq!(order, ids.iter().map(String::as_str).collect::<Vec<_>>(), "ties keep the caller's order");
     v["trace_id"].as_str().unwrap().to_owned()
 }
@@ -71,7 +73,8 @@ fn fairness(s: &Server, key: &str) -> Value {
 }
 
 fn stage<'a>(report: &'a Value, name: &str) -> &'a Value {
-    let section = report["data"]["sections"].as_array().unwrap().iter().find(|s| s["slot"] == "skills-matcher").unwrap();
+    let section =
+        report["data"]["sections"].as_array().unwrap().iter().find(|s| s["slot"] == "skills-matcher").unwrap();
     let st = section["stages"].as_array().unwrap().iter().find(|s| s["stage"] == name).unwrap();
     st["dimensions"].as_array().unwrap().iter().find(|d| d["dimension"] == "gender").unwrap()
 }
@@ -150,11 +153,17 @@ fn fairness_report_suppresses_small_groups_then_gives_the_expected_intervals() {
     let sl = stage(&r, "shortlist");
     let f = group(sl, "female");
     assert_eq!((f["n"].as_u64(), f["selected"].as_u64()), (Some(36), Some(9)));
-    assert!(close(&f["rate"], 0.25) && close(&f["rate_ci95"][0], 0.121_203_294) && close(&f["rate_ci95"][1], 0.422_029_585), "{f}");
+    assert!(
+        close(&f["rate"], 0.25) && close(&f["rate_ci95"][0], 0.121_203_294) && close(&f["rate_ci95"][1], 0.422_029_585),
+        "{f}"
+    );
     let c = &sl["comparisons"][0];
     assert_eq!((c["focal"].as_str(), c["reference"].as_str()), (Some("female"), Some("male")));
     assert!(close(&c["rate_ratio"]["estimate"], 1.0 / 3.0), "{c}");
-    assert!(close(&c["rate_ratio"]["ci95"][0], 0.121_121_952) && close(&c["rate_ratio"]["ci95"][1], 0.804_162_099), "{c}");
+    assert!(
+        close(&c["rate_ratio"]["ci95"][0], 0.121_121_952) && close(&c["rate_ratio"]["ci95"][1], 0.804_162_099),
+        "{c}"
+    );
     assert_eq!(c["pooled"]["strata"], 2);
     assert!(close(&c["pooled"]["odds_ratio"]["estimate"], 3.0 / 23.0), "{c}");
     assert!((c["pooled"]["chi2_corrected"].as_f64().unwrap() - 15.598_886).abs() < 1e-4, "{c}");
@@ -166,7 +175,10 @@ fn fairness_report_suppresses_small_groups_then_gives_the_expected_intervals() {
     assert_eq!(hire["comparisons"][0]["verdict"], "insufficient_data");
     // Nobody declared an age band: every age group is suppressed.
     let md = r["markdown"].as_str().unwrap();
-    assert!(md.contains("écart à examiner") && md.contains("Mantel-Haenszel") && md.contains("Clopper-Pearson"), "{md}");
+    assert!(
+        md.contains("écart à examiner") && md.contains("Mantel-Haenszel") && md.contains("Clopper-Pearson"),
+        "{md}"
+    );
 
     // A window without any activity has nothing to report.
     let r = get(&s.url("/v1/reports/fairness?from=2020-01-01&to=2020-12-31"), Some(&k.auditor)).json();
@@ -182,9 +194,17 @@ fn monitoring_intake_is_optional_checked_and_erased_with_the_candidate() {
     assert_error(&put_json(&url, Some(&k.sirh), &json!({ "gender": "f" })), 422, Some("gender"));
     assert_error(&put_json(&url, Some(&k.sirh), &json!({ "age_band": "40" })), 422, Some("age_band"));
     assert_error(&put_json(&url, Some(&k.sirh), &json!({})), 422, Some("gender"));
-    assert_error(&put_json(&url, Some(&k.sirh), &json!({ "gender": "male", "birth_date": "1980-01-01" })), 422, Some("birth_date"));
+    assert_error(
+        &put_json(&url, Some(&k.sirh), &json!({ "gender": "male", "birth_date": "1980-01-01" })),
+        422,
+        Some("birth_date"),
+    );
     assert_error(&put_json(&url, Some(&k.auditor), &json!({ "gender": "male" })), 403, None);
-    assert_error(&put_json(&s.url("/v1/candidates/c_none/monitoring"), Some(&k.sirh), &json!({ "gender": "male" })), 404, None);
+    assert_error(
+        &put_json(&s.url("/v1/candidates/c_none/monitoring"), Some(&k.sirh), &json!({ "gender": "male" })),
+        404,
+        None,
+    );
     let r = put_json(&url, Some(&k.sirh), &json!({ "gender": "female", "age_band": "45_54" }));
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["monitoring"]["age_band"], "45_54");
@@ -193,7 +213,8 @@ fn monitoring_intake_is_optional_checked_and_erased_with_the_candidate() {
     assert_eq!(h["monitoring"]["gender"], "female");
     assert!(h["profile"].to_string().find("45_54").is_none(), "monitoring data stays out of the profile");
     let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&k.auditor)).json();
-    let set: Vec<&Value> = events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "candidate.monitoring.set").collect();
+    let set: Vec<&Value> =
+        events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "candidate.monitoring.set").collect();
     assert_eq!(set.len(), 1);
     assert!(!set[0].to_string().contains("45_54") && !set[0].to_string().contains("female"), "{}", set[0]);
 
@@ -202,7 +223,15 @@ fn monitoring_intake_is_optional_checked_and_erased_with_the_candidate() {
     assert!(get(&s.url(&format!("/v1/candidates/{id}")), Some(&k.sirh)).json()["monitoring"].is_null());
     assert_eq!(put_json(&url, Some(&k.sirh), &json!({ "gender": "other" })).status, 200);
     let other = parse(&s, &k.sirh, "en-nurse.txt")["candidate_id"].as_str().unwrap().to_owned();
-    assert_eq!(put_json(&s.url(&format!("/v1/candidates/{other}/monitoring")), Some(&k.sirh), &json!({ "age_band": "under_30" })).status, 200);
+    assert_eq!(
+        put_json(
+            &s.url(&format!("/v1/candidates/{other}/monitoring")),
+            Some(&k.sirh),
+            &json!({ "age_band": "under_30" })
+        )
+        .status,
+        200
+    );
     assert_eq!(count_monitoring(dir.path(), &id), 1);
     assert_eq!(delete(&s.url(&format!("/v1/candidates/{id}")), Some(&k.sirh)).status, 204);
     assert_eq!(count_monitoring(dir.path(), &id), 0, "erasure deletes the monitoring row");
@@ -227,7 +256,11 @@ fn count_monitoring(data: &Path, id: &str) -> i64 {
 
 fn report(data: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(bin()).arg("report").args(args).arg("--data-dir").arg(data).output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Stands in for part A's writers (bias probe, evaluations), which fill these tables.
@@ -259,7 +292,10 @@ fn documents_from_the_cli_and_the_api() {
     rank(&s, &k, "P1", &ids);
     let plugins = get(&s.url("/v1/admin/plugins"), Some(&k.admin)).json();
     let digest = |id: &str| {
-        plugins["plugins"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap()["digest"].as_str().unwrap().to_owned()
+        plugins["plugins"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap()["digest"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
     let (semantic, lexical) = (digest("vivier-matcher-semantic"), digest("vivier-matcher-lexical"));
     seed_evidence(data, &semantic, &lexical);
@@ -270,15 +306,30 @@ fn documents_from_the_cli_and_the_api() {
     assert_error(&get(&s.url("/v1/reports/nope"), Some(&k.auditor)), 404, Some("kind"));
     assert_error(&get(&s.url("/v1/reports/fairness?from=2026-02-30"), Some(&k.auditor)), 422, Some("from"));
     assert_error(&get(&s.url("/v1/reports/sobriety?watts_per_core=-3"), Some(&k.auditor)), 422, Some("watts_per_core"));
-    assert_error(&get(&s.url("/v1/reports/sobriety?watts_per_core=abc"), Some(&k.auditor)), 422, Some("watts_per_core"));
+    assert_error(
+        &get(&s.url("/v1/reports/sobriety?watts_per_core=abc"), Some(&k.auditor)),
+        422,
+        Some("watts_per_core"),
+    );
     assert_error(&get(&s.url("/v1/reports/technical-file"), Some(&k.auditor)), 422, Some("plugin"));
     assert_error(&get(&s.url("/v1/reports/boussole?plugin=nope"), Some(&k.auditor)), 404, Some("plugin"));
 
     // Notice: the active functions, the legal references, the parts to complete.
     let (ok, notice, err) = report(data, &["notice"]);
     assert!(ok, "{err}");
-    for needle in ["26(11)", "articles 13 et 14", "vivier-cv-parser", "vivier-matcher-lexical", "À compléter par le DPO", "à vérifier par le DPO", "730 jours"] {
-        assert!(notice.contains(needle) || notice.contains(&needle.replace("vivier-", "")), "`{needle}` missing:\n{notice}");
+    for needle in [
+        "26(11)",
+        "articles 13 et 14",
+        "vivier-cv-parser",
+        "vivier-matcher-lexical",
+        "À compléter par le DPO",
+        "à vérifier par le DPO",
+        "730 jours",
+    ] {
+        assert!(
+            notice.contains(needle) || notice.contains(&needle.replace("vivier-", "")),
+            "`{needle}` missing:\n{notice}"
+        );
     }
     let api = get(&s.url("/v1/reports/notice?format=markdown"), Some(&k.auditor));
     assert_eq!(api.status, 200);
@@ -288,7 +339,15 @@ fn documents_from_the_cli_and_the_api() {
     // Technical file: manifest facts, digest, the evaluation with its data, the probe per signal.
     let (ok, tf, err) = report(data, &["technical-file", "--plugin", "vivier-matcher-semantic"]);
     assert!(ok, "{err}");
-    for needle in [semantic.as_str(), "multilingual-e5-small", "tests/data/ranking", "ndcg@5 = 0.81", "genre grammatical", "mention RQTH", "dans la tolérance"] {
+    for needle in [
+        semantic.as_str(),
+        "multilingual-e5-small",
+        "tests/data/ranking",
+        "ndcg@5 = 0.81",
+        "genre grammatical",
+        "mention RQTH",
+        "dans la tolérance",
+    ] {
         assert!(tf.contains(needle), "`{needle}` missing:\n{tf}");
     }
     let (ok, _, err) = report(data, &["technical-file", "--plugin", "no-such-plugin"]);
@@ -306,16 +365,25 @@ fn documents_from_the_cli_and_the_api() {
     assert_eq!(status("working_conditions"), "non démontré");
     assert_eq!(status("sobriety"), "non démontré", "the semantic matcher was never called here");
     let benefit = criteria.iter().find(|c| c["id"] == "benefit").unwrap()["evidence"].to_string();
-    assert!(benefit.contains("0.81") && benefit.contains("0.74") && benefit.contains("vivier-matcher-lexical"), "{benefit}");
+    assert!(
+        benefit.contains("0.81") && benefit.contains("0.74") && benefit.contains("vivier-matcher-lexical"),
+        "{benefit}"
+    );
     let (ok, lex, _) = report(data, &["boussole", "--plugin", "vivier-matcher-lexical"]);
     assert!(ok && lex.contains("## 5. Sobriété énergétique — élément mesuré"), "{lex}");
-    assert!(lex.contains("## 1. Absence de données sensibles — non démontré"), "no probe for the lexical matcher:\n{lex}");
+    assert!(
+        lex.contains("## 1. Absence de données sensibles — non démontré"),
+        "no probe for the lexical matcher:\n{lex}"
+    );
 
     // DPIA and FRIA: pre-filled from the active plugins, with the DPO's sections marked.
     for kind in ["dpia", "fria"] {
         let (ok, text, err) = report(data, &[kind]);
         assert!(ok, "{err}");
-        assert!(text.matches("À compléter par le DPO").count() >= 3 && text.contains("vivier-matcher-lexical"), "{text}");
+        assert!(
+            text.matches("À compléter par le DPO").count() >= 3 && text.contains("vivier-matcher-lexical"),
+            "{text}"
+        );
     }
     let (_, fria, _) = report(data, &["fria"]);
     assert!(fria.contains("art. 27") && fria.contains("## f)"), "{fria}");

@@ -74,9 +74,11 @@ async fn replicas_opening_at_once_migrate_once(db: Db) {
     };
     // Four connections opening at once (interleaved in one task: the races are in the database).
     let (p, u) = (dir.path(), url.as_deref());
-    let (a, b, c, d) = tokio::join!(Store::connect(p, u), Store::connect(p, u), Store::connect(p, u), Store::connect(p, u));
+    let (a, b, c, d) =
+        tokio::join!(Store::connect(p, u), Store::connect(p, u), Store::connect(p, u), Store::connect(p, u));
     let stores: Vec<Store> = [a, b, c, d].into_iter().map(|s| s.expect("every replica opens")).collect();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations").fetch_one(stores[0].pool()).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations").fetch_one(stores[0].pool()).await.unwrap();
     assert_eq!(n as usize, stores[0].migrations().await.unwrap().len());
     assert!(stores[0].migrations().await.unwrap().contains(&5));
 }

@@ -130,7 +130,9 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
     let b64 = |p: &Path| base64::engine::general_purpose::STANDARD.encode(std::fs::read(p).unwrap());
 
     let doc = format!("{ROOT}/tests/fixtures/bench/cv-3k.txt");
-    let parse_body = Arc::new(json!({ "filename": "cv-3k.txt", "media_type": "text/plain", "content_base64": b64(Path::new(&doc)) }));
+    let parse_body = Arc::new(
+        json!({ "filename": "cv-3k.txt", "media_type": "text/plain", "content_base64": b64(Path::new(&doc)) }),
+    );
     let mut cvs: Vec<_> = std::fs::read_dir(format!("{ROOT}/tests/data/cv"))
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -144,9 +146,10 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
         let v = send(&agent, "POST", &format!("{}/v1/cv/parse", bases[i % bases.len()]), &sirh, Some(&b)).unwrap();
         ids.push(v["candidate_id"].as_str().unwrap().to_owned());
     }
-    let posting: Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/tests/fixtures/conformance/posting.json")).unwrap())
-            .unwrap();
+    let posting: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{ROOT}/tests/fixtures/conformance/posting.json")).unwrap(),
+    )
+    .unwrap();
     let rank_body = Arc::new(json!({ "posting": posting, "candidate_ids": ids }));
 
     let (k, b) = (sirh.clone(), parse_body.clone());
@@ -197,7 +200,10 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
             .into_iter()
             .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
             .unwrap();
-        let specs = ["vivier-matcher-lexical@0.9.0".to_owned(), format!("vivier-matcher-lexical@{}", builtin.manifest.plugin.version)];
+        let specs = [
+            "vivier-matcher-lexical@0.9.0".to_owned(),
+            format!("vivier-matcher-lexical@{}", builtin.manifest.plugin.version),
+        ];
         let mut times = Vec::new();
         std::thread::sleep(Duration::from_secs(1));
         for round in 0..6 {
@@ -214,7 +220,8 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
             for base in &bases[1..] {
                 while t.elapsed() < Duration::from_secs(10) {
                     let v = send(&agent, "GET", &format!("{base}/v1/admin/slots"), &admin, None).unwrap();
-                    let s = v["slots"].as_array().unwrap().iter().find(|s| s["slot"] == "skills-matcher").unwrap().clone();
+                    let s =
+                        v["slots"].as_array().unwrap().iter().find(|s| s["slot"] == "skills-matcher").unwrap().clone();
                     if s["active"] == spec.as_str() && s["loaded"] == true {
                         break;
                     }
@@ -240,7 +247,10 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
 fn main() {
     let secs: u64 = std::env::var("VIVIER_LOAD_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let clients: usize = std::env::var("VIVIER_LOAD_CLIENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
-    println!("{clients} clients in total, {secs} s per phase, {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "{clients} clients in total, {secs} s per phase, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     run("sqlite   x1", None, 1, clients, secs);
     for n in 1..=3 {
         let db = pg::fresh_database();

@@ -73,7 +73,8 @@ fn main() {
     let data = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_vivier");
     let key_of = |role: &str| {
-        let out = Command::new(bin).args(["keys", "create", "--role", role, "--data-dir"]).arg(data.path()).output().unwrap();
+        let out =
+            Command::new(bin).args(["keys", "create", "--role", role, "--data-dir"]).arg(data.path()).output().unwrap();
         String::from_utf8(out.stdout).unwrap().lines().last().unwrap().trim().to_owned()
     };
     let (sirh, admin) = (key_of("sirh"), key_of("admin"));
@@ -118,8 +119,11 @@ fn main() {
     println!("without shadow: {rps0:.1} req/s, p50 {p50_0:.1} ms, p99 {p99_0:.1} ms, {e0} errors");
 
     // The shadow: the bundled lexical matcher republished as another version.
-    let builtin =
-        vivier::builtin::bundles().unwrap().into_iter().find(|b| b.manifest.plugin.id == "vivier-matcher-lexical").unwrap();
+    let builtin = vivier::builtin::bundles()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
+        .unwrap();
     let mut manifest = builtin.manifest.clone();
     manifest.plugin.version = "9.9.9".into();
     let zip = data.path().join("shadow.zip");
@@ -148,7 +152,9 @@ fn main() {
     let runs: u64 = report["comparisons"].as_array().map_or(0, |c| c.iter().filter_map(|x| x["runs"].as_u64()).sum());
     println!(
         "shadow runs stored: {runs}, dropped (queue full): {}; mean Kendall tau {}, shadow/active CPU {}",
-        report["dropped_since_start"], report["comparisons"][0]["kendall_tau_mean"], report["comparisons"][0]["shadow_cpu_ratio"]
+        report["dropped_since_start"],
+        report["comparisons"][0]["kendall_tau_mean"],
+        report["comparisons"][0]["shadow_cpu_ratio"]
     );
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let _ = child.wait();

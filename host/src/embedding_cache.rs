@@ -206,14 +206,7 @@ impl Inference for CachedInference {
         s.stats.memory_hits += memory_hits;
         s.stats.disk_hits += disk_hits;
         s.stats.computed += todo.len() as u64;
-        tracing::debug!(
-            model,
-            texts = texts.len(),
-            memory_hits,
-            disk_hits,
-            computed = todo.len(),
-            "embedding cache"
-        );
+        tracing::debug!(model, texts = texts.len(), memory_hits, disk_hits, computed = todo.len(), "embedding cache");
         drop(s);
         out.into_iter()
             .map(|v| v.ok_or_else(|| InferenceError::Internal("embedding missing from the backend's answer".into())))
@@ -302,7 +295,10 @@ mod tests {
         assert_eq!(backend.0.load(Ordering::SeqCst), 4, "both texts are computed again");
         // A fresh process over the same directory finds only what was computed after the erasure.
         let again = Arc::new(Fingerprinted::default());
-        CachedInference::new(again.clone(), 100).with_disk(dir.path().join("embeddings"), 100).embed("m", &texts).unwrap();
+        CachedInference::new(again.clone(), 100)
+            .with_disk(dir.path().join("embeddings"), 100)
+            .embed("m", &texts)
+            .unwrap();
         assert_eq!(again.0.load(Ordering::SeqCst), 0);
     }
 

@@ -62,9 +62,10 @@ impl DiskCache {
         if let Ok(entries) = std::fs::read_dir(root) {
             for e in entries.flatten() {
                 let other = e.file_name().to_string_lossy().into_owned();
-                let same_model = other.strip_prefix(model).and_then(|r| r.strip_prefix('-')).is_some_and(|r| {
-                    r.len() == 16 && r.chars().all(|c| c.is_ascii_hexdigit())
-                });
+                let same_model = other
+                    .strip_prefix(model)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|r| r.len() == 16 && r.chars().all(|c| c.is_ascii_hexdigit()));
                 if same_model && other != name {
                     tracing::info!(dir = %e.path().display(), "removing embeddings of a replaced model");
                     let _ = std::fs::remove_dir_all(e.path());

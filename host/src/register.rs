@@ -260,7 +260,11 @@ pub fn to_markdown(r: &Register) -> String {
             let _ = writeln!(out, "- {param}");
         }
         if let Some(m) = &p.module {
-            let _ = writeln!(out, "\n### Finalité prévue et contrôle humain\n\n{}\n\n{}", m.intended_purpose, m.human_oversight);
+            let _ = writeln!(
+                out,
+                "\n### Finalité prévue et contrôle humain\n\n{}\n\n{}",
+                m.intended_purpose, m.human_oversight
+            );
             if !m.limitations.is_empty() {
                 let _ = writeln!(out, "\n### Limites connues\n");
                 for l in &m.limitations {
@@ -275,7 +279,8 @@ pub fn to_markdown(r: &Register) -> String {
             }
         }
         if !p.installed_alternatives.is_empty() {
-            let _ = writeln!(out, "\nAutres modules installés, non utilisés : {}.", p.installed_alternatives.join(", "));
+            let _ =
+                writeln!(out, "\nAutres modules installés, non utilisés : {}.", p.installed_alternatives.join(", "));
         }
         out.push('\n');
     }

@@ -92,10 +92,7 @@ fn start() -> Cluster {
         "initdb",
     );
     let port = free_port();
-    let opts = format!(
-        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200",
-        root.display()
-    );
+    let opts = format!("-p {port} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200", root.display());
     run(
         pg_command(&bin, "pg_ctl")
             .args(["start", "-w", "-t", "60", "-D"])
@@ -137,7 +134,15 @@ pub fn fresh_database() -> String {
     let c = cluster();
     let name = format!("vivier_t{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
     run(
-        Command::new(c.bin.join("createdb")).args(["-h", "127.0.0.1", "-p", &c.port.to_string(), "-U", "postgres", &name]),
+        Command::new(c.bin.join("createdb")).args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &c.port.to_string(),
+            "-U",
+            "postgres",
+            &name,
+        ]),
         "createdb",
     );
     format!("postgres://postgres@127.0.0.1:{}/{name}", c.port)

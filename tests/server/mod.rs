@@ -34,8 +34,7 @@ impl Server {
         if let Some(db) = database {
             cmd.arg("--database").arg(db);
         }
-        cmd
-            .env("VIVIER_BIND", "127.0.0.1:0")
+        cmd.env("VIVIER_BIND", "127.0.0.1:0")
             .env_remove("VIVIER_TRUSTED_KEYS")
             // Servers here are killed at will; the model store is the inference tests' business.
             .env("VIVIER_MODEL_INSTALL", "off")

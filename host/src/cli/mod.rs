@@ -24,8 +24,8 @@ mod report;
 mod serve;
 mod shadow;
 
-pub use serve::{AuditCommand, KeysCommand};
 pub(crate) use serve::block_on;
+pub use serve::{AuditCommand, KeysCommand};
 
 pub use parse::media_type_for;
 use parse::parse_one;

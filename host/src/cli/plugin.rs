@@ -99,7 +99,8 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     // refuse the install, it blocks activation (see `plugin activate`).
                     if entry.world() == World::SkillsMatcher {
                         let loaded = entry.load(&ctx.runtime)?;
-                        let (report, _) = super::probe::probe_and_store(&ctx, &loaded, crate::probe::Options::default())?;
+                        let (report, _) =
+                            super::probe::probe_and_store(&ctx, &loaded, crate::probe::Options::default())?;
                         eprintln!("{}", report.summary);
                     }
                     println!(

@@ -3,8 +3,8 @@
 use super::*;
 use crate::audit::{Audit, Event};
 use crate::probe::{self, gate, BiasReport};
-use crate::store::oversight::{self, ProbeRow};
 use crate::store::now_ms;
+use crate::store::oversight::{self, ProbeRow};
 
 #[derive(Debug, Subcommand)]
 pub enum ProbeCommand {

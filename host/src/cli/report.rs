@@ -96,7 +96,8 @@ pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
     let config = ServerConfig::load(&cli.data_dir, None)?;
     let registry = cli.registry()?;
     let (kind, params) = args.kind.split();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     let report = runtime.block_on(async {
         let store = cli.store().await?;
         let ctx = ReportContext {

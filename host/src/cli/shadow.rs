@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::audit::{Audit, Event};
-use crate::store::oversight::{self, ShadowSlot};
 use crate::store::now_ms;
+use crate::store::oversight::{self, ShadowSlot};
 
 #[derive(Debug, Subcommand)]
 pub enum ShadowCommand {

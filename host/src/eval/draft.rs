@@ -224,7 +224,14 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
     }
     if args.record {
         let dataset = args.cases.display().to_string();
-        let ids = super::record::record(&cli.data_dir, cli.database.as_deref(), "draft", &dataset, &[args.cases.clone()], &measured)?;
+        let ids = super::record::record(
+            &cli.data_dir,
+            cli.database.as_deref(),
+            "draft",
+            &dataset,
+            &[args.cases.clone()],
+            &measured,
+        )?;
         eprintln!("recorded {} evaluation runs ({})", ids.len(), ids.join(", "));
     }
     Ok(())

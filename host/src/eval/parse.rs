@@ -163,10 +163,15 @@ pub fn run(cli: &Cli, args: &Args) -> Result<()> {
             })
             .collect();
         let mut files = vec![args.truth.clone()];
-        files.extend(
-            truths.iter().map(|t| base.join(&t.file)).filter(|p| p.is_file()),
-        );
-        let ids = super::record::record(&cli.data_dir, cli.database.as_deref(), "parse", &args.truth.display().to_string(), &files, &measured)?;
+        files.extend(truths.iter().map(|t| base.join(&t.file)).filter(|p| p.is_file()));
+        let ids = super::record::record(
+            &cli.data_dir,
+            cli.database.as_deref(),
+            "parse",
+            &args.truth.display().to_string(),
+            &files,
+            &measured,
+        )?;
         eprintln!("recorded {} evaluation runs ({})", ids.len(), ids.join(", "));
     }
 

@@ -32,7 +32,14 @@ pub fn dataset_digest(files: &[PathBuf]) -> Result<String> {
 }
 
 /// Stores one row per measured plugin; returns their ids.
-pub fn record(data_dir: &Path, database: Option<&str>, kind: &str, dataset: &str, files: &[PathBuf], measured: &[Measured]) -> Result<Vec<String>> {
+pub fn record(
+    data_dir: &Path,
+    database: Option<&str>,
+    kind: &str,
+    dataset: &str,
+    files: &[PathBuf],
+    measured: &[Measured],
+) -> Result<Vec<String>> {
     let digest = dataset_digest(files)?;
     let rows: Vec<EvalRunRow> = measured
         .iter()

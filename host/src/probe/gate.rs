@@ -25,7 +25,9 @@ pub enum GateError {
 pub enum Decision {
     Passed,
     /// Activated despite a failed or missing probe; `audit` is the payload to record.
-    Overridden { audit: Value },
+    Overridden {
+        audit: Value,
+    },
 }
 
 pub fn row_of(report: &BiasReport, now: i64) -> ProbeRow {

@@ -166,7 +166,12 @@ impl BiasReport {
 }
 
 /// Scores by candidate id from one matcher call, or the error.
-fn scores(runtime: &Runtime, plugin: &LoadedPlugin, posting: &Posting, cands: &[Candidate]) -> Result<Vec<(String, f64)>, String> {
+fn scores(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    posting: &Posting,
+    cands: &[Candidate],
+) -> Result<Vec<(String, f64)>, String> {
     let inv = runtime.assess(plugin, posting, cands);
     let assessments = match inv.result {
         Ok(Ok(a)) => a,
@@ -181,7 +186,12 @@ fn scores(runtime: &Runtime, plugin: &LoadedPlugin, posting: &Posting, cands: &[
 }
 
 /// Differences of every pair of one signal, raw and end to end.
-fn run_signal(runtime: &Runtime, plugin: &LoadedPlugin, signal: Signal, n: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
+fn run_signal(
+    runtime: &Runtime,
+    plugin: &LoadedPlugin,
+    signal: Signal,
+    n: usize,
+) -> Result<(Vec<f64>, Vec<f64>), String> {
     let postings = pairs::postings();
     // One seed per signal: adding a signal never changes the pairs of the others.
     let mut rng = Rng::new(SEED ^ (signal as u64).wrapping_mul(0x1000_0000_01B3));

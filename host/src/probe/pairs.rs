@@ -89,8 +89,20 @@ struct Family {
 const FAMILIES: &[Family] = &[
     Family {
         posting: ("probe-paie", "Gestionnaire paie et carrière"),
-        titles: &[("Technicien paie", "Technicienne paie"), ("Chargé de paie", "Chargée de paie"), ("Ingénieur SIRH", "Ingénieure SIRH")],
-        skills: &["paie", "carrière", "statut de la fonction publique territoriale", "CIRIL", "DSN", "absences", "Excel"],
+        titles: &[
+            ("Technicien paie", "Technicienne paie"),
+            ("Chargé de paie", "Chargée de paie"),
+            ("Ingénieur SIRH", "Ingénieure SIRH"),
+        ],
+        skills: &[
+            "paie",
+            "carrière",
+            "statut de la fonction publique territoriale",
+            "CIRIL",
+            "DSN",
+            "absences",
+            "Excel",
+        ],
         degree: ("BTS Assistant de gestion", "bac+2"),
         requirements: &[
             ("Paie", RequirementKind::Skill, true),
@@ -101,7 +113,11 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         posting: ("probe-voirie", "Ingénieur ou ingénieure voirie et réseaux"),
-        titles: &[("Ingénieur travaux", "Ingénieure travaux"), ("Ingénieur voirie", "Ingénieure voirie"), ("Conducteur de travaux", "Conductrice de travaux")],
+        titles: &[
+            ("Ingénieur travaux", "Ingénieure travaux"),
+            ("Ingénieur voirie", "Ingénieure voirie"),
+            ("Conducteur de travaux", "Conductrice de travaux"),
+        ],
         skills: &["voirie", "réseaux divers", "marchés publics", "AutoCAD", "maîtrise d'œuvre", "suivi de chantier"],
         degree: ("Diplôme d'ingénieur génie civil", "bac+5"),
         requirements: &[
@@ -113,8 +129,18 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         posting: ("probe-social", "Travailleur social ou travailleuse sociale polyvalent(e)"),
-        titles: &[("Assistant social", "Assistante sociale"), ("Éducateur spécialisé", "Éducatrice spécialisée"), ("Conseiller en économie sociale et familiale", "Conseillère en économie sociale et familiale")],
-        skills: &["accompagnement social", "protection de l'enfance", "RSA", "écrits professionnels", "travail en réseau"],
+        titles: &[
+            ("Assistant social", "Assistante sociale"),
+            ("Éducateur spécialisé", "Éducatrice spécialisée"),
+            ("Conseiller en économie sociale et familiale", "Conseillère en économie sociale et familiale"),
+        ],
+        skills: &[
+            "accompagnement social",
+            "protection de l'enfance",
+            "RSA",
+            "écrits professionnels",
+            "travail en réseau",
+        ],
         degree: ("Diplôme d'État d'assistant de service social", "bac+3"),
         requirements: &[
             ("Accompagnement social", RequirementKind::Skill, true),
@@ -124,7 +150,11 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         posting: ("probe-communication", "Chargé ou chargée de communication"),
-        titles: &[("Chargé de communication", "Chargée de communication"), ("Ingénieur multimédia", "Ingénieure multimédia"), ("Directeur de la communication", "Directrice de la communication")],
+        titles: &[
+            ("Chargé de communication", "Chargée de communication"),
+            ("Ingénieur multimédia", "Ingénieure multimédia"),
+            ("Directeur de la communication", "Directrice de la communication"),
+        ],
         skills: &["communication", "réseaux sociaux", "rédaction", "PAO", "relations presse", "site internet"],
         degree: ("Master Information et communication", "bac+5"),
         requirements: &[

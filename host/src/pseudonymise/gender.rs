@@ -53,12 +53,33 @@ pub fn pair_count() -> usize {
 
 /// Masculine form of a feminine job noun by suffix, when one of the rules applies.
 fn rule_masculine(word: &str) -> Option<String> {
-    const RULES: &[(&str, &str)] =
-        &[("trices", "teur"), ("trice", "teur"), ("euses", "eur"), ("euse", "eur"), ("ières", "ier"), ("ière", "ier"),
-          ("iennes", "ien"), ("ienne", "ien"), ("eures", "eur"), ("eure", "eur"), ("ées", "é"), ("ée", "é"),
-          ("ales", "al"), ("ale", "al"), ("ives", "if"), ("ive", "if"), ("elles", "el"), ("elle", "el"),
-          ("antes", "ant"), ("ante", "ant"), ("entes", "ent"), ("ente", "ent"), ("ères", "er"), ("ère", "er"),
-          ("ointe", "oint")];
+    const RULES: &[(&str, &str)] = &[
+        ("trices", "teur"),
+        ("trice", "teur"),
+        ("euses", "eur"),
+        ("euse", "eur"),
+        ("ières", "ier"),
+        ("ière", "ier"),
+        ("iennes", "ien"),
+        ("ienne", "ien"),
+        ("eures", "eur"),
+        ("eure", "eur"),
+        ("ées", "é"),
+        ("ée", "é"),
+        ("ales", "al"),
+        ("ale", "al"),
+        ("ives", "if"),
+        ("ive", "if"),
+        ("elles", "el"),
+        ("elle", "el"),
+        ("antes", "ant"),
+        ("ante", "ant"),
+        ("entes", "ent"),
+        ("ente", "ent"),
+        ("ères", "er"),
+        ("ère", "er"),
+        ("ointe", "oint"),
+    ];
     RULES.iter().find_map(|(fem, masc)| {
         let stem = word.strip_suffix(fem)?;
         (stem.chars().count() >= 3).then(|| format!("{stem}{masc}"))

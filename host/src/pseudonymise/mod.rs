@@ -36,10 +36,7 @@ fn clean_opt(s: &Option<String>, title: bool) -> Option<String> {
 /// A place reduced to its département, when it names a French postal code.
 fn departement(location: &Option<String>) -> Option<String> {
     let l = location.as_deref()?;
-    let code = l
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|t| t.len() == 5)
-        .and_then(text::departement_of_postal)?;
+    let code = l.split(|c: char| !c.is_ascii_digit()).find(|t| t.len() == 5).and_then(text::departement_of_postal)?;
     Some(format!("département {code}"))
 }
 

@@ -127,7 +127,20 @@ mod tests {
                  15 ans d'expérience en paie. Congé maternité en 2019. Nationalité sénégalaise. \
                  12 rue des Lilas 33150 Cenon. marie.dupont@example.org, 06 12 34 56 78";
         let s = scrub(t).to_lowercase();
-        for gone in ["1985", "dakar", "39 ans", "mariée", "enfant", "rqth", "maternité", "sénégal", "lilas", "cenon", "@", "06 12"] {
+        for gone in [
+            "1985",
+            "dakar",
+            "39 ans",
+            "mariée",
+            "enfant",
+            "rqth",
+            "maternité",
+            "sénégal",
+            "lilas",
+            "cenon",
+            "@",
+            "06 12",
+        ] {
             assert!(!s.contains(gone), "{gone} left in: {s}");
         }
         assert!(s.contains("15 ans d'expérience en paie"), "{s}");

@@ -95,12 +95,18 @@ fn declared(v: &Option<String>) -> String {
 }
 
 /// Per plugin version (`id@version`, or None for people no matcher ranked), the units to count.
-fn units(ranked: &[RankedRow], decisions: &[DecisionFact], window: &Window, top_k: u32) -> BTreeMap<Option<String>, Vec<Unit>> {
+fn units(
+    ranked: &[RankedRow],
+    decisions: &[DecisionFact],
+    window: &Window,
+    top_k: u32,
+) -> BTreeMap<Option<String>, Vec<Unit>> {
     let outcomes = human_outcomes(decisions);
     // The latest ranking of a person for a posting by a version is the one the recruiter saw last.
     let mut latest: BTreeMap<(String, String, String), &RankedRow> = BTreeMap::new();
     for r in ranked {
-        latest.insert((format!("{}@{}", r.plugin_id, r.plugin_version), r.posting_id.clone(), r.candidate_id.clone()), r);
+        latest
+            .insert((format!("{}@{}", r.plugin_id, r.plugin_version), r.posting_id.clone(), r.candidate_id.clone()), r);
     }
     let mut by_version: BTreeMap<Option<String>, Vec<Unit>> = BTreeMap::new();
     let mut ranked_pairs = BTreeSet::new();
@@ -121,7 +127,11 @@ fn units(ranked: &[RankedRow], decisions: &[DecisionFact], window: &Window, top_
     for d in decisions {
         let Some(posting) = &d.posting_id else { continue };
         let key = (d.candidate_id.clone(), posting.clone());
-        if d.created_at < window.from || d.created_at >= window.to || ranked_pairs.contains(&key) || !seen.insert(key.clone()) {
+        if d.created_at < window.from
+            || d.created_at >= window.to
+            || ranked_pairs.contains(&key)
+            || !seen.insert(key.clone())
+        {
             continue;
         }
         let (shortlist, hire) = outcomes[&key];
@@ -206,13 +216,23 @@ fn comparison(units: &[&Unit], dimension: &str, reference: &str, focal: &str, st
     let (verdict, reason) = if n1.min(n2) < MIN_VERDICT {
         ("insufficient_data", format!("moins de {MIN_VERDICT} personnes dans un des deux groupes"))
     } else if x1 + x2 < 5 || (n1 - x1) + (n2 - x2) < 5 {
-        ("insufficient_data", "moins de 5 personnes sélectionnées (ou non sélectionnées) dans les deux groupes réunis".to_owned())
+        (
+            "insufficient_data",
+            "moins de 5 personnes sélectionnées (ou non sélectionnées) dans les deux groupes réunis".to_owned(),
+        )
     } else if ratio.is_none() && mh.is_none() {
         ("insufficient_data", "aucune personne sélectionnée dans le groupe de référence".to_owned())
     } else if significant {
-        ("disparity_to_review", "écart statistiquement significatif au seuil de 5 % : à examiner par un agent, ce n'est pas une conclusion".to_owned())
+        (
+            "disparity_to_review",
+            "écart statistiquement significatif au seuil de 5 % : à examiner par un agent, ce n'est pas une conclusion"
+                .to_owned(),
+        )
     } else {
-        ("no_disparity_detected", "aucun écart mis en évidence avec ces effectifs ; cela ne démontre pas l'absence d'écart".to_owned())
+        (
+            "no_disparity_detected",
+            "aucun écart mis en évidence avec ces effectifs ; cela ne démontre pas l'absence d'écart".to_owned(),
+        )
     };
     v["rate_ratio"] = ratio.as_ref().map(ratio_json).unwrap_or(Value::Null);
     v["odds_ratio_exact"] = fisher
@@ -248,7 +268,8 @@ fn version_section(version: &Option<String>, units: &[Unit]) -> Value {
                     group_row(g, n, x)
                 })
                 .collect();
-            let comparisons: Vec<Value> = focals.iter().map(|f| comparison(&refs, dimension, reference, f, stage)).collect();
+            let comparisons: Vec<Value> =
+                focals.iter().map(|f| comparison(&refs, dimension, reference, f, stage)).collect();
             dims.push(json!({ "dimension": dimension, "groups": groups, "comparisons": comparisons }));
         }
         stages.push(json!({ "stage": stage, "label": label, "dimensions": dims }));
@@ -302,7 +323,11 @@ fn pct(v: &Value) -> String {
 pub fn markdown(data: &Value) -> String {
     let mut out = String::new();
     out.push_str("# Suivi des écarts de sélection entre groupes\n\n");
-    out.push_str(&format!("Période : {}. Étape IA : les {} premiers du classement.\n\n", data["window"]["label"].as_str().unwrap_or(""), data["top_k"]));
+    out.push_str(&format!(
+        "Période : {}. Étape IA : les {} premiers du classement.\n\n",
+        data["window"]["label"].as_str().unwrap_or(""),
+        data["top_k"]
+    ));
     out.push_str("Ces chiffres sont des indicateurs de vigilance, non une conclusion : le droit français et européen ne fixe \
 aucun seuil. Ils portent sur le genre et la tranche d'âge que le SIRH a transmis à titre facultatif, pour ce seul suivi ; \
 ces données ne sont jamais transmises aux modules.\n\n");
@@ -323,7 +348,10 @@ ces données ne sont jamais transmises aux modules.\n\n");
                 out.push_str("| Groupe | Effectif | Sélectionnés | Taux | IC 95 % exact |\n|---|---|---|---|---|\n");
                 for g in d["groups"].as_array().into_iter().flatten() {
                     if g["suppressed"] == true {
-                        out.push_str(&format!("| {} | < {MIN_CELL} (masqué) | — | — | — |\n", g["label"].as_str().unwrap_or("")));
+                        out.push_str(&format!(
+                            "| {} | < {MIN_CELL} (masqué) | — | — | — |\n",
+                            g["label"].as_str().unwrap_or("")
+                        ));
                     } else {
                         let ci = &g["rate_ci95"];
                         out.push_str(&format!(
@@ -349,7 +377,11 @@ ces données ne sont jamais transmises aux modules.\n\n");
                         out.push_str(&format!(" ; rapport des taux {}", ratio_text(r)));
                     }
                     if let Some(f) = c.get("odds_ratio_exact").filter(|r| !r.is_null()) {
-                        out.push_str(&format!(" ; rapport des cotes exact {} (p = {:.3})", ratio_text(f), f["p_value"].as_f64().unwrap_or(1.0)));
+                        out.push_str(&format!(
+                            " ; rapport des cotes exact {} (p = {:.3})",
+                            ratio_text(f),
+                            f["p_value"].as_f64().unwrap_or(1.0)
+                        ));
                     }
                     if let Some(m) = c.get("pooled").filter(|r| !r.is_null()) {
                         out.push_str(&format!(

@@ -34,8 +34,15 @@ fn plugin_lines(data: &Value) -> String {
     let mut out = String::new();
     for p in data["plugins"].as_array().into_iter().flatten() {
         let m = &p["plugin"];
-        out.push_str(&format!("- **{}** — `{}@{}` ({}), empreinte `{}`. Finalité déclarée : {}\n",
-            s(&p["purpose"]), s(&m["id"]), s(&m["version"]), s(&m["vendor"]), s(&m["digest"]), s(&m["transparency"]["intended-purpose"])));
+        out.push_str(&format!(
+            "- **{}** — `{}@{}` ({}), empreinte `{}`. Finalité déclarée : {}\n",
+            s(&p["purpose"]),
+            s(&m["id"]),
+            s(&m["version"]),
+            s(&m["vendor"]),
+            s(&m["digest"]),
+            s(&m["transparency"]["intended-purpose"])
+        ));
         for l in m["transparency"]["limitations"].as_array().into_iter().flatten() {
             out.push_str(&format!("  - Limite connue : {}\n", s(l)));
         }
@@ -60,17 +67,21 @@ décision ou action d'administration ; vérifiable par `vivier audit verify`.\n\
 - Effacement à la demande et purge automatique des candidatures non retenues.\n";
 
 pub fn dpia_markdown(data: &Value) -> String {
-    let mut out = String::from("# Analyse d'impact relative à la protection des données (AIPD) — projet pré-rempli\n\n");
+    let mut out =
+        String::from("# Analyse d'impact relative à la protection des données (AIPD) — projet pré-rempli\n\n");
     out.push_str(&format!("*RGPD art. 35 ; la liste de la CNIL (délibération 2018-327) vise les traitements établissant des profils de \
 personnes à des fins de gestion des ressources humaines {TO_CHECK}. Les sections marquées {TO_COMPLETE} ne peuvent être \
 remplies que par le Département.*\n\n"));
     out.push_str(&format!("## 1. Description du traitement\n\nFinalité : aide au recrutement (lecture des CV, suggestion de classement, aide à la rédaction des offres). \
 Responsable : {TO_COMPLETE}. Personnes concernées : candidats aux postes du Département (environ 200 recrutements par an).\n\nModules actifs :\n\n"));
     out.push_str(&plugin_lines(data));
-    out.push_str(&format!("\n## 2. Données et durées\n\n- Identité (conservée à part), CV et profil extrait, suggestions, décisions.\n\
+    out.push_str(&format!(
+        "\n## 2. Données et durées\n\n- Identité (conservée à part), CV et profil extrait, suggestions, décisions.\n\
 - Données de suivi facultatives : genre, tranche d'âge (jamais transmises aux modules).\n\
 - Conservation : {} jours après le dernier contact pour une candidature non retenue ; journal d'audit {} jours.\n\
-- Archives publiques (visa d'élimination) : {TO_COMPLETE}.\n\n", data["candidate_retention_days"], data["audit_retention_days"]));
+- Archives publiques (visa d'élimination) : {TO_COMPLETE}.\n\n",
+        data["candidate_retention_days"], data["audit_retention_days"]
+    ));
     out.push_str(&format!("## 3. Nécessité et proportionnalité\n\nBase légale envisagée : mission d'intérêt public (art. 6(1)(e)) {TO_CHECK}.\n\n{TO_COMPLETE} : justification de la nécessité, information des candidats (voir `vivier report notice`), \
 consultation du comité social territorial (AI Act art. 26(7)).\n\n"));
     out.push_str(&format!("## 4. Mesures déjà en place dans Vivier\n\n{SAFEGUARDS}\n"));
@@ -84,7 +95,8 @@ consultation du comité social territorial (AI Act art. 26(7)).\n\n"));
 }
 
 pub fn fria_markdown(data: &Value) -> String {
-    let mut out = String::from("# Analyse d'impact sur les droits fondamentaux (AI Act art. 27) — projet pré-rempli\n\n");
+    let mut out =
+        String::from("# Analyse d'impact sur les droits fondamentaux (AI Act art. 27) — projet pré-rempli\n\n");
     out.push_str(&format!("*Obligatoire avant la première utilisation pour les organismes de droit public. Le modèle officiel du Bureau de l'IA (art. 27(5)) \
 et l'autorité de surveillance à notifier (art. 27(3)) sont {TO_CHECK}. L'art. 27(4) permet de renvoyer à l'AIPD (`vivier report dpia`).*\n\n"));
     out.push_str(&format!("## a) Processus dans lesquels le système est utilisé\n\nLecture des CV reçus, suggestion de classement des candidatures pour une offre, aide à la rédaction des offres ; \

@@ -91,7 +91,8 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<i64, ReportError> {
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return Err(bad());
     }
-    let (y, m, d): (i64, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (i64, u32, u32) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || d == 0 {
         return Err(bad());
     }
@@ -195,7 +196,10 @@ pub async fn build(kind: &str, ctx: &Context<'_>, params: &Params) -> Result<Rep
             let window = Window::parse(params.from.as_deref(), params.to.as_deref(), now)?;
             let watts = params.watts_per_core.unwrap_or(sobriety::DEFAULT_WATTS_PER_CORE);
             if !(watts.is_finite() && watts > 0.0 && watts <= 1000.0) {
-                return Err(ReportError::Invalid { field: "watts_per_core", message: "must be a number of watts in (0, 1000]".into() });
+                return Err(ReportError::Invalid {
+                    field: "watts_per_core",
+                    message: "must be a number of watts in (0, 1000]".into(),
+                });
             }
             ("sobriety", sobriety::data(ctx, &window, watts).await?)
         }

@@ -31,7 +31,9 @@ pub async fn data(ctx: &Context<'_>) -> Result<Value, ReportError> {
 
 pub fn markdown(data: &Value) -> String {
     let s = |v: &Value| md_escape(v.as_str().unwrap_or(""));
-    let mut out = String::from("# Information des candidats : traitement de votre candidature et usage de l'intelligence artificielle\n\n");
+    let mut out = String::from(
+        "# Information des candidats : traitement de votre candidature et usage de l'intelligence artificielle\n\n",
+    );
     out.push_str("*Notice établie au titre des articles 13 et 14 du RGPD et de l'article 26(11) du règlement européen sur l'IA.*\n\n");
     out.push_str(&format!("## Responsable du traitement\n\n{TO_COMPLETE} : nom et adresse du Département, coordonnées du délégué à la protection des données.\n\n"));
     out.push_str("## Un système d'IA aide le recruteur ; il ne décide pas\n\n");
@@ -50,7 +52,11 @@ contester la décision (RGPD art. 22).\n\n");
             s(&p["id"]),
             s(&p["version"]),
             s(&p["vendor"]),
-            if p["uses_ai_model"] == true { "utilise un modèle d'IA" } else { "fondé sur des règles, sans modèle d'IA" },
+            if p["uses_ai_model"] == true {
+                "utilise un modèle d'IA"
+            } else {
+                "fondé sur des règles, sans modèle d'IA"
+            },
             s(&p["transparency"]["intended-purpose"]),
             s(&p["transparency"]["human-oversight"]),
         ));

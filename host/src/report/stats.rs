@@ -331,7 +331,10 @@ mod tests {
         let mh = mantel_haenszel(&UCB, Z_95).unwrap();
         assert_eq!(mh.strata, 6);
         assert!(close(mh.odds_ratio.estimate, 0.904_696_8, 1e-6), "{mh:?}");
-        assert!(close(mh.odds_ratio.lower, 0.771_907_4, 1e-5) && close(mh.odds_ratio.upper, 1.060_329_8, 1e-5), "{mh:?}");
+        assert!(
+            close(mh.odds_ratio.lower, 0.771_907_4, 1e-5) && close(mh.odds_ratio.upper, 1.060_329_8, 1e-5),
+            "{mh:?}"
+        );
         assert!(close(mh.chi2, 1.4269, 1e-3) && close(mh.p_value, 0.2323, 1e-3), "{mh:?}");
         assert!(mantel_haenszel(&[[0, 0, 3, 4]], Z_95).is_none());
     }

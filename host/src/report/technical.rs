@@ -79,7 +79,9 @@ pub fn probe_lines(report: &Value) -> Vec<String> {
                     o.iter()
                         .filter(|(k, _)| k.as_str() != "signal" && k.as_str() != "name")
                         .filter(|(_, v)| !v.is_object() && !v.is_array())
-                        .map(|(k, v)| format!("{k} = {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+                        .map(|(k, v)| {
+                            format!("{k} = {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -96,25 +98,64 @@ pub fn markdown(data: &Value) -> String {
     let s = |v: &Value| md_escape(v.as_str().unwrap_or(""));
     let mut out = format!("# Dossier technique du module `{}` {}\n\n", s(&p["id"]), s(&p["version"]));
     out.push_str("## Identification\n\n");
-    out.push_str(&format!("- Nom : {}\n- Éditeur : {}\n- Emplacement (contrat WIT) : {} (vivier:hr@{})\n- Description : {}\n",
-        s(&p["name"]), s(&p["vendor"]), s(&p["slot"]), s(&p["wit_version"]), s(&p["description"])));
-    out.push_str(&format!("- Empreinte SHA-256 du composant : `{}`\n- Signature : {}\n", s(&p["digest"]), s(&p["signature"])));
-    out.push_str(&format!("- Type : {}\n\n", if p["uses_ai_model"] == true { "IA (utilise un modèle)" } else { "sans modèle d'IA (règles)" }));
+    out.push_str(&format!(
+        "- Nom : {}\n- Éditeur : {}\n- Emplacement (contrat WIT) : {} (vivier:hr@{})\n- Description : {}\n",
+        s(&p["name"]),
+        s(&p["vendor"]),
+        s(&p["slot"]),
+        s(&p["wit_version"]),
+        s(&p["description"])
+    ));
+    out.push_str(&format!(
+        "- Empreinte SHA-256 du composant : `{}`\n- Signature : {}\n",
+        s(&p["digest"]),
+        s(&p["signature"])
+    ));
+    out.push_str(&format!(
+        "- Type : {}\n\n",
+        if p["uses_ai_model"] == true { "IA (utilise un modèle)" } else { "sans modèle d'IA (règles)" }
+    ));
     out.push_str("## Informations de transparence déclarées par le fournisseur (AI Act art. 13)\n\n");
-    out.push_str(&format!("- Fournisseur : {} ({})\n- Finalité prévue : {}\n- Contrôle humain : {}\n", s(&t["provider"]), s(&t["contact"]), s(&t["intended-purpose"]), s(&t["human-oversight"])));
+    out.push_str(&format!(
+        "- Fournisseur : {} ({})\n- Finalité prévue : {}\n- Contrôle humain : {}\n",
+        s(&t["provider"]),
+        s(&t["contact"]),
+        s(&t["intended-purpose"]),
+        s(&t["human-oversight"])
+    ));
     let accuracy = t["accuracy"].as_array().cloned().unwrap_or_default();
     if accuracy.is_empty() {
         out.push_str("- Performances déclarées : aucune\n");
     }
     for a in accuracy {
-        out.push_str(&format!("- Performance déclarée : {} = {} (jeu de données : {})\n", s(&a["metric"]), s(&a["value"]), s(&a["dataset"])));
+        out.push_str(&format!(
+            "- Performance déclarée : {} = {} (jeu de données : {})\n",
+            s(&a["metric"]),
+            s(&a["value"]),
+            s(&a["dataset"])
+        ));
     }
     out.push_str("\n## Moyens accordés et limites\n\n");
-    out.push_str(&format!("- Mémoire maximale par appel : {} Mio ; durée maximale : {} ms\n", c["memory-mib"], c["timeout-ms"]));
-    let hosts: Vec<String> = c["outbound-hosts"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(md_escape)).collect();
-    out.push_str(&format!("- Accès réseau demandé : {}\n", if hosts.is_empty() { "aucun".into() } else { format!("{} (seulement si un administrateur l'accorde)", hosts.join(", ")) }));
-    let models: Vec<String> = c["models"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(md_escape)).collect();
-    out.push_str(&format!("- Modèles de l'hôte utilisés : {}\n", if models.is_empty() { "aucun".into() } else { models.join(", ") }));
+    out.push_str(&format!(
+        "- Mémoire maximale par appel : {} Mio ; durée maximale : {} ms\n",
+        c["memory-mib"], c["timeout-ms"]
+    ));
+    let hosts: Vec<String> =
+        c["outbound-hosts"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(md_escape)).collect();
+    out.push_str(&format!(
+        "- Accès réseau demandé : {}\n",
+        if hosts.is_empty() {
+            "aucun".into()
+        } else {
+            format!("{} (seulement si un administrateur l'accorde)", hosts.join(", "))
+        }
+    ));
+    let models: Vec<String> =
+        c["models"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(md_escape)).collect();
+    out.push_str(&format!(
+        "- Modèles de l'hôte utilisés : {}\n",
+        if models.is_empty() { "aucun".into() } else { models.join(", ") }
+    ));
     out.push_str("- Bac à sable : ni fichiers, ni variables d'environnement, ni réseau sauf accord ; chaque appel est journalisé (journal chaîné par empreintes)\n");
     for l in t["limitations"].as_array().into_iter().flatten() {
         out.push_str(&format!("- Limite déclarée : {}\n", s(l)));
@@ -122,11 +163,20 @@ pub fn markdown(data: &Value) -> String {
     out.push_str("\n## Évaluations réalisées sur les données du Département\n\n");
     let evals = data["evaluations"].as_array().cloned().unwrap_or_default();
     if evals.is_empty() {
-        out.push_str("Aucune évaluation enregistrée (`vivier eval ...`) : performances **non démontrées** localement.\n");
+        out.push_str(
+            "Aucune évaluation enregistrée (`vivier eval ...`) : performances **non démontrées** localement.\n",
+        );
     }
     for e in &evals {
-        out.push_str(&format!("- {} — évaluation `{}` de {} sur « {} » (empreinte `{}`) : {}\n",
-            s(&e["date"]), s(&e["kind"]), s(&e["plugin"]), s(&e["dataset"]), s(&e["dataset_digest"]), metrics_text(&e["metrics"])));
+        out.push_str(&format!(
+            "- {} — évaluation `{}` de {} sur « {} » (empreinte `{}`) : {}\n",
+            s(&e["date"]),
+            s(&e["kind"]),
+            s(&e["plugin"]),
+            s(&e["dataset"]),
+            s(&e["dataset_digest"]),
+            metrics_text(&e["metrics"])
+        ));
     }
     out.push_str("\n## Test de biais par paires (sonde contrefactuelle)\n\n");
     let probes = data["bias_probes"].as_array().cloned().unwrap_or_default();
@@ -134,8 +184,17 @@ pub fn markdown(data: &Value) -> String {
         out.push_str("Aucun rapport de sonde enregistré (`vivier probe bias`) : absence de biais **non démontrée**.\n");
     }
     for pr in &probes {
-        out.push_str(&format!("- {} — {} (empreinte `{}`) : {}\n", s(&pr["date"]), s(&pr["plugin"]), s(&pr["plugin_digest"]),
-            if pr["passed"] == true { "écarts dans la tolérance configurée" } else { "écarts au-delà de la tolérance : activation soumise à justification écrite" }));
+        out.push_str(&format!(
+            "- {} — {} (empreinte `{}`) : {}\n",
+            s(&pr["date"]),
+            s(&pr["plugin"]),
+            s(&pr["plugin_digest"]),
+            if pr["passed"] == true {
+                "écarts dans la tolérance configurée"
+            } else {
+                "écarts au-delà de la tolérance : activation soumise à justification écrite"
+            }
+        ));
         for line in probe_lines(&pr["report"]) {
             out.push_str(&format!("  - {line}\n"));
         }

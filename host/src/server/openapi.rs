@@ -127,8 +127,8 @@ pub fn document() -> Value {
     });
     let mut paths = paths;
     // Oversight: the activation gate's justification, and shadow evaluation.
-    paths["/v1/admin/slots/{slot}/active"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
-        ["override_justification"] = json!({ "type": "string", "minLength": 20,
+    paths["/v1/admin/slots/{slot}/active"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+        ["properties"]["override_justification"] = json!({ "type": "string", "minLength": 20,
             "description": "Needed to activate a skills-matcher whose bias probe failed; audited with the probe summary" });
     paths["/v1/admin/slots/{slot}/shadow"] = json!({ "parameters": slot_param(),
         "post": op("admin", "Attach a plugin in shadow (skills-matcher): same inputs after the answer, results never returned", admin,

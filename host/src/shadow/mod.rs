@@ -45,7 +45,8 @@ pub fn figures(runs: &[&ShadowRun]) -> Value {
         }
     }
     let active_cpu: Vec<f64> = runs.iter().map(|r| r.active_cpu_us as f64).collect();
-    let shadow_cpu: Vec<f64> = runs.iter().filter(|r| r.shadow_error.is_none()).map(|r| r.shadow_cpu_us as f64).collect();
+    let shadow_cpu: Vec<f64> =
+        runs.iter().filter(|r| r.shadow_error.is_none()).map(|r| r.shadow_cpu_us as f64).collect();
     let (a, s) = (mean(&active_cpu), mean(&shadow_cpu));
     json!({
         "runs": runs.len(),

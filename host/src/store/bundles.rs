@@ -28,10 +28,8 @@ pub async fn put_blob(conn: &mut Conn, bytes: &[u8]) -> Result<String, StoreErro
 
 /// The bytes of a blob, checked against their digest.
 pub async fn blob(pool: &Pool, digest: &str) -> Result<Vec<u8>, StoreError> {
-    let text: Option<String> = sqlx::query_scalar("SELECT data_b64 FROM blobs WHERE digest = $1")
-        .bind(digest)
-        .fetch_optional(pool)
-        .await?;
+    let text: Option<String> =
+        sqlx::query_scalar("SELECT data_b64 FROM blobs WHERE digest = $1").bind(digest).fetch_optional(pool).await?;
     let text = text.ok_or_else(|| StoreError::Corrupt(format!("blob {digest} is missing")))?;
     let bytes = B64.decode(text.as_bytes()).map_err(|e| StoreError::Corrupt(format!("blob {digest}: {e}")))?;
     if hex::encode(Sha256::digest(&bytes)) != digest {
@@ -92,8 +90,8 @@ pub async fn list(pool: &Pool) -> Result<Vec<InstalledRow>, StoreError> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(plugin_ref, plugin_id, version, component_digest, manifest_blob, component_file, component_blob, signature_blob)| {
-            InstalledRow {
+        .map(
+            |(
                 plugin_ref,
                 plugin_id,
                 version,
@@ -102,8 +100,19 @@ pub async fn list(pool: &Pool) -> Result<Vec<InstalledRow>, StoreError> {
                 component_file,
                 component_blob,
                 signature_blob,
-            }
-        })
+            )| {
+                InstalledRow {
+                    plugin_ref,
+                    plugin_id,
+                    version,
+                    component_digest,
+                    manifest_blob,
+                    component_file,
+                    component_blob,
+                    signature_blob,
+                }
+            },
+        )
         .collect())
 }
 

@@ -145,7 +145,6 @@ pub async fn probes(pool: &Pool, plugin_id: &str) -> Result<Vec<ProbeRow>, Store
         .collect())
 }
 
-
 type EvalTuple = (String, String, String, String, String, String, String, String, i64);
 
 const EVAL_SELECT: &str = "SELECT id, kind, plugin_id, plugin_version, plugin_digest, dataset, dataset_digest, metrics_json, created_at FROM eval_runs";
@@ -158,10 +157,11 @@ fn eval_row(
 
 /// Evaluation runs of a plugin, newest first.
 pub async fn eval_runs(pool: &Pool, plugin_id: &str) -> Result<Vec<EvalRow>, StoreError> {
-    let rows: Vec<EvalTuple> = sqlx::query_as(&format!("{EVAL_SELECT} WHERE plugin_id = $1 ORDER BY created_at DESC, id"))
-        .bind(plugin_id)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<EvalTuple> =
+        sqlx::query_as(&format!("{EVAL_SELECT} WHERE plugin_id = $1 ORDER BY created_at DESC, id"))
+            .bind(plugin_id)
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().map(eval_row).collect())
 }
 

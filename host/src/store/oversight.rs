@@ -93,8 +93,8 @@ pub async fn eval_runs(pool: &Pool, kind: &str) -> Result<Vec<EvalRunRow>, Store
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, plugin_id, plugin_version, plugin_digest, dataset, dataset_digest, metrics_json, created_at)| {
-            EvalRunRow {
+        .map(
+            |(
                 id,
                 kind,
                 plugin_id,
@@ -104,8 +104,20 @@ pub async fn eval_runs(pool: &Pool, kind: &str) -> Result<Vec<EvalRunRow>, Store
                 dataset_digest,
                 metrics_json,
                 created_at,
-            }
-        })
+            )| {
+                EvalRunRow {
+                    id,
+                    kind,
+                    plugin_id,
+                    plugin_version,
+                    plugin_digest,
+                    dataset,
+                    dataset_digest,
+                    metrics_json,
+                    created_at,
+                }
+            },
+        )
         .collect())
 }
 
@@ -205,8 +217,8 @@ pub async fn shadow_runs(pool: &Pool, world: &str) -> Result<Vec<ShadowRun>, Sto
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, world, trace_id, active_ref, shadow_ref, active_order, shadow_order, shadow_error, a, s, created_at)| {
-            ShadowRun {
+        .map(
+            |(
                 id,
                 world,
                 trace_id,
@@ -215,10 +227,24 @@ pub async fn shadow_runs(pool: &Pool, world: &str) -> Result<Vec<ShadowRun>, Sto
                 active_order,
                 shadow_order,
                 shadow_error,
-                active_cpu_us: a,
-                shadow_cpu_us: s,
+                a,
+                s,
                 created_at,
-            }
-        })
+            )| {
+                ShadowRun {
+                    id,
+                    world,
+                    trace_id,
+                    active_ref,
+                    shadow_ref,
+                    active_order,
+                    shadow_order,
+                    shadow_error,
+                    active_cpu_us: a,
+                    shadow_cpu_us: s,
+                    created_at,
+                }
+            },
+        )
         .collect())
 }

@@ -699,8 +699,14 @@ mod tests {
     fn employer_words_and_bare_contracts() {
         let x = exps("Médiathèque de Villeurbanne, Villeurbanne    2015 – 2019\nBibliothécaire\n- Ateliers\n\n2018 : Service civique, Association Solidarité Provence (Marseille)\n\n2019 – 2020 : Stagiaire en recherche et développement, Canadien National\n");
         assert_eq!(x.len(), 3, "{x:#?}");
-        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Bibliothécaire", Some("Médiathèque de Villeurbanne")));
-        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Service civique", Some("Association Solidarité Provence")));
+        assert_eq!(
+            (x[0].title.as_str(), x[0].organisation.as_deref()),
+            ("Bibliothécaire", Some("Médiathèque de Villeurbanne"))
+        );
+        assert_eq!(
+            (x[1].title.as_str(), x[1].organisation.as_deref()),
+            ("Service civique", Some("Association Solidarité Provence"))
+        );
         assert_eq!(x[2].title, "Stagiaire en recherche et développement");
     }
 

@@ -342,7 +342,9 @@ impl Flattener {
             // White text on a coloured table cell is a design, not a trick (as for DOCX).
             (Kind::Odt, "span" | "p" | "h") if !empty => {
                 self.heading |= name == "h";
-                if !self.inside("table-cell") && attr(e, "style-name").is_some_and(|n| self.odt_hidden_styles.contains(&n)) {
+                if !self.inside("table-cell")
+                    && attr(e, "style-name").is_some_and(|n| self.odt_hidden_styles.contains(&n))
+                {
                     self.odt_hidden_at.push(self.stack.len());
                 }
             }
@@ -451,8 +453,7 @@ impl Flattener {
 
 /// A colour (hex "RRGGBB") too light to read on a white page.
 fn near_white(hex: &str) -> bool {
-    hex.len() == 6
-        && (0..3).all(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).is_ok_and(|v| v >= 0xF0))
+    hex.len() == 6 && (0..3).all(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).is_ok_and(|v| v >= 0xF0))
 }
 
 fn attr(e: &BytesStart, local: &str) -> Option<String> {

@@ -5,8 +5,8 @@
 use super::charts::{chart, Kind};
 use super::layout::{html_response, page};
 use super::page_session;
-use crate::server::routes::explanation::escape;
 use crate::server::routes::civil_from_days;
+use crate::server::routes::explanation::escape;
 use crate::server::Shared;
 use crate::store::{activity, now_ms, StoreError};
 use axum::extract::State;
@@ -62,7 +62,8 @@ fn day_label(day: i64) -> String {
 pub fn monthly(calls: &[(i64, Value)]) -> Vec<((String, String), CallStats)> {
     let mut map: BTreeMap<(String, String), CallStats> = BTreeMap::new();
     for (at, p) in calls {
-        let plugin = format!("{}@{}", p["plugin"]["id"].as_str().unwrap_or("?"), p["plugin"]["version"].as_str().unwrap_or("?"));
+        let plugin =
+            format!("{}@{}", p["plugin"]["id"].as_str().unwrap_or("?"), p["plugin"]["version"].as_str().unwrap_or("?"));
         map.entry((month_of(*at), plugin)).or_default().add(p);
     }
     let mut out: Vec<_> = map.into_iter().collect();
@@ -242,11 +243,10 @@ mod tests {
 
     #[test]
     fn months_days_and_overrides() {
-        let call = |ok: bool, wall: u64| {
-            json!({ "plugin": { "id": "m", "version": "1" }, "outcome": if ok { "ok" } else { "timeout" }, "wall_us": wall, "cpu_us": 10 })
-        };
+        let call = |ok: bool, wall: u64| json!({ "plugin": { "id": "m", "version": "1" }, "outcome": if ok { "ok" } else { "timeout" }, "wall_us": wall, "cpu_us": 10 });
         let jan = 1_767_225_600_000; // 2026-01-01
-        let calls = vec![(jan, call(true, 1000)), (jan + DAY_MS, call(false, 3000)), (jan + 40 * DAY_MS, call(true, 500))];
+        let calls =
+            vec![(jan, call(true, 1000)), (jan + DAY_MS, call(false, 3000)), (jan + 40 * DAY_MS, call(true, 500))];
         let m = monthly(&calls);
         assert_eq!(m[0].0, ("2026-02".to_owned(), "m@1".to_owned()));
         assert_eq!(m[1].1, CallStats { calls: 2, errors: 1, wall_us: 4000, wall_us_max: 3000, cpu_us: 20 });

@@ -61,7 +61,11 @@ pub fn chart(id: &str, title: &str, desc: &str, unit: &str, points: &[(String, f
                 .enumerate()
                 .map(|(i, (_, v))| format!("{:.1},{:.1}", LEFT + i as f64 * step + step / 2.0, y(*v)))
                 .collect();
-            let _ = write!(s, "<polyline points=\"{}\" fill=\"none\" stroke=\"#b60000\" stroke-width=\"2\"/>", path.join(" "));
+            let _ = write!(
+                s,
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"#b60000\" stroke-width=\"2\"/>",
+                path.join(" ")
+            );
             for p in &path {
                 let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
                 let _ = write!(s, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"2.5\" fill=\"#b60000\"/>");

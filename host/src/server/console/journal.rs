@@ -239,7 +239,15 @@ async fn newest_rows(state: &Shared, limit: i64) -> Result<Vec<Row>, crate::stor
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(seq, at_ms, kind, actor, payload, prev_hash, hash)| Row { seq, at_ms, kind, actor, payload, prev_hash, hash })
+        .map(|(seq, at_ms, kind, actor, payload, prev_hash, hash)| Row {
+            seq,
+            at_ms,
+            kind,
+            actor,
+            payload,
+            prev_hash,
+            hash,
+        })
         .collect())
 }
 
@@ -258,7 +266,15 @@ mod tests {
 
     #[test]
     fn filters() {
-        let row = Row { seq: 1, at_ms: 1000, kind: "plugin.call".into(), actor: "k".into(), payload: String::new(), prev_hash: String::new(), hash: String::new() };
+        let row = Row {
+            seq: 1,
+            at_ms: 1000,
+            kind: "plugin.call".into(),
+            actor: "k".into(),
+            payload: String::new(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
         let p = serde_json::json!({ "slot": "skills-matcher", "plugin": { "id": "vivier-matcher-lexical", "version": "0.1.0" }, "outcome": "timeout" });
         let f = |usage: &str, module: &str, res: &str| Filters {
             usage: Some(usage.into()),

@@ -40,9 +40,8 @@ pub fn routes() -> Router<Shared> {
         .route("/admin/actions", post(modules::action))
         .route(
             "/admin/modules/installer",
-            post(modules::install).layer(axum::extract::DefaultBodyLimit::max(
-                crate::bundle::MAX_COMPONENT_BYTES as usize + (1 << 20),
-            )),
+            post(modules::install)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::bundle::MAX_COMPONENT_BYTES as usize + (1 << 20))),
         )
         .route("/admin/journal", get(journal::show))
         .route("/admin/activite", get(activity::show))
@@ -103,7 +102,8 @@ async fn home(State(state): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 fn signin_html(csrf: &str, error: Option<&str>) -> String {
-    let error = error.map(|e| format!("<div class=\"erreur\" role=\"alert\"><p>{}</p></div>", escape(e))).unwrap_or_default();
+    let error =
+        error.map(|e| format!("<div class=\"erreur\" role=\"alert\"><p>{}</p></div>", escape(e))).unwrap_or_default();
     let body = format!(
         "{error}<p>Connectez-vous avec une clé d'API <strong>administrateur</strong> (gestion des modules) ou \
          <strong>auditeur</strong> (consultation seule). Une clé se crée sur le serveur avec \
@@ -134,7 +134,8 @@ pub struct SigninForm {
 
 async fn signin(State(state): State<Shared>, headers: HeaderMap, Form(f): Form<SigninForm>) -> Response {
     let expected = session::cookie(&headers, session::LOGIN_COOKIE);
-    let csrf_ok = matches!((&expected, &f.csrf), (Some(e), Some(s)) if session::constant_eq(e.as_bytes(), s.as_bytes()));
+    let csrf_ok =
+        matches!((&expected, &f.csrf), (Some(e), Some(s)) if session::constant_eq(e.as_bytes(), s.as_bytes()));
     // A fresh double-submit token for the form shown again.
     let retry = |status: StatusCode, message: &str| {
         let token = session::random_token();
@@ -158,8 +159,15 @@ async fn signin(State(state): State<Shared>, headers: HeaderMap, Form(f): Form<S
     let token = session::random_token();
     let now = now_ms();
     let opened = async {
-        sessions::insert(state.store.pool(), &auth::hash_key(&token), &caller.key_id, caller.role, now, now + session::TTL_MS)
-            .await?;
+        sessions::insert(
+            state.store.pool(),
+            &auth::hash_key(&token),
+            &caller.key_id,
+            caller.role,
+            now,
+            now + session::TTL_MS,
+        )
+        .await?;
         state.audit.record(Event::new("console.signin", &caller.key_id, json!({ "role": caller.role }))).await
     };
     if let Err(e) = opened.await {

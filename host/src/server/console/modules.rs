@@ -94,7 +94,9 @@ async fn render(state: &Shared, s: &Session, done: Option<&str>) -> Result<Strin
         let _ = write!(b, "<div class=\"succes\" role=\"status\"><p>{m}</p></div>");
     }
     if !s.is_admin() {
-        b.push_str("<p class=\"note\">Vous êtes connecté avec une clé d'auditeur : consultation seule, aucune action.</p>");
+        b.push_str(
+            "<p class=\"note\">Vous êtes connecté avec une clé d'auditeur : consultation seule, aucune action.</p>",
+        );
     }
     b.push_str(
         "<h2>Usages</h2><table><caption>Les trois usages et leur module actif</caption><thead><tr>\
@@ -179,7 +181,12 @@ async fn render(state: &Shared, s: &Session, done: Option<&str>) -> Result<Strin
             .accuracy
             .iter()
             .map(|a| {
-                format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", escape(&a.metric), escape(&a.value), escape(&a.dataset))
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&a.metric),
+                    escape(&a.value),
+                    escape(&a.dataset)
+                )
             })
             .collect();
         let figures = if figures.is_empty() {
@@ -251,7 +258,11 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
         Err(r) => return r,
     };
     if !s.is_admin() {
-        return error_page(StatusCode::FORBIDDEN, Some(&s), "Votre clé est une clé d'auditeur : aucune action n'est possible.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            Some(&s),
+            "Votre clé est une clé d'auditeur : aucune action n'est possible.",
+        );
     }
     let action = q.action.unwrap_or_default();
     let Some((_, label, route)) = ACTIONS.iter().find(|a| a.0 == action) else {
@@ -270,7 +281,10 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
             escape(&plugin),
             slot_fr(world)
         ),
-        "desactiver" => format!("Le module <code>{}</code> ne pourra plus être rendu actif tant qu'il n'est pas réactivé.", escape(&plugin)),
+        "desactiver" => format!(
+            "Le module <code>{}</code> ne pourra plus être rendu actif tant qu'il n'est pas réactivé.",
+            escape(&plugin)
+        ),
         "activer" => format!("Le module <code>{}</code> pourra de nouveau être rendu actif.", escape(&plugin)),
         "revenir" => format!("L'usage « {} » reviendra au module qui l'assurait avant.", slot_fr(world)),
         "arreter" => format!(
@@ -298,14 +312,16 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
         slot = world.name(),
         plugin = escape(&plugin),
         danger = if matches!(action.as_str(), "arreter" | "desactiver") { " class=\"danger\"" } else { "" },
-        justification = if action == "rendre-actif" && world == World::SkillsMatcher { JUSTIFICATION_FIELD } else { "" },
+        justification =
+            if action == "rendre-actif" && world == World::SkillsMatcher { JUSTIFICATION_FIELD } else { "" },
     );
     html_response(StatusCode::OK, page(&format!("Confirmer : {label}"), Some(&s), "", &body))
 }
 
 /// A matcher whose bias probe failed is made active only with a written justification, as in the
 /// API (`override_justification`); left empty, the gate answers and the page shows why.
-const JUSTIFICATION_FIELD: &str = "<p><label for=\"justification\">Justification écrite (seulement si le test de biais \
+const JUSTIFICATION_FIELD: &str =
+    "<p><label for=\"justification\">Justification écrite (seulement si le test de biais \
     du module a échoué ; inscrite au journal d'audit)</label><br><textarea id=\"justification\" name=\"justification\" \
     rows=\"3\" cols=\"60\"></textarea></p>";
 
@@ -324,7 +340,8 @@ pub async fn action(State(state): State<Shared>, headers: HeaderMap, Form(f): Fo
         Err(r) => return r,
     };
     let caller = s.caller();
-    let (action, slot, plugin) = (f.action.unwrap_or_default(), f.slot.unwrap_or_default(), f.plugin.unwrap_or_default());
+    let (action, slot, plugin) =
+        (f.action.unwrap_or_default(), f.slot.unwrap_or_default(), f.plugin.unwrap_or_default());
     let done = match action.as_str() {
         "activer" => admin::set_flag(state.clone(), caller, plugin, true).await.map(drop),
         "desactiver" => admin::set_flag(state.clone(), caller, plugin, false).await.map(drop),
@@ -332,7 +349,7 @@ pub async fn action(State(state): State<Shared>, headers: HeaderMap, Form(f): Fo
             Ok(world) => {
                 let justification = f.justification.as_deref().map(str::trim).filter(|j| !j.is_empty());
                 admin::activate(&state, &caller, world, &plugin, "admin.slot.activate", justification).await.map(drop)
-            },
+            }
             Err(e) => Err(e),
         },
         "revenir" => admin::rollback_slot(&state, &caller, &slot).await.map(drop),
@@ -355,9 +372,7 @@ pub async fn install(State(state): State<Shared>, headers: HeaderMap, mut form: 
                 let name = field.name().unwrap_or("").to_owned();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
-                    Err(e) => {
-                        return error_page(e.status(), None, &format!("Le formulaire n'a pas pu être lu : {e}"))
-                    }
+                    Err(e) => return error_page(e.status(), None, &format!("Le formulaire n'a pas pu être lu : {e}")),
                 };
                 match name.as_str() {
                     "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
@@ -375,7 +390,11 @@ pub async fn install(State(state): State<Shared>, headers: HeaderMap, mut form: 
         Err(r) => return r,
     };
     if !confirmed {
-        return error_page(StatusCode::UNPROCESSABLE_ENTITY, Some(&s), "Cochez la case de confirmation pour installer le module.");
+        return error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&s),
+            "Cochez la case de confirmation pour installer le module.",
+        );
     }
     match admin::install_bundle(&state, &s.caller(), bundle.as_deref().unwrap_or_default()).await {
         Ok(_) => Redirect::to("/admin/modules?fait=installer").into_response(),

@@ -88,9 +88,7 @@ pub fn html(r: &Register) -> String {
 /// the async threads.
 pub async fn current(state: &Shared) -> Register {
     let st = state.clone();
-    tokio::task::spawn_blocking(move || register::from_server(&st))
-        .await
-        .unwrap_or_else(|_| register::build(&[], &[]))
+    tokio::task::spawn_blocking(move || register::from_server(&st)).await.unwrap_or_else(|_| register::build(&[], &[]))
 }
 
 pub async fn page(State(state): State<Shared>) -> Response {

@@ -8,10 +8,10 @@
 use crate::audit::Event;
 use crate::auth::{self, Caller, Role};
 use crate::bundle::MAX_COMPONENT_BYTES;
+use crate::probe::gate;
 use crate::registry::{PluginEntry, RegistryError, Source};
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::server::slots::{FailurePolicy, SlotState};
-use crate::probe::gate;
 use crate::server::Shared;
 use crate::store::{self, keys, new_id, now_ms};
 use crate::world::World;

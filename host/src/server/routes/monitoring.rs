@@ -57,7 +57,9 @@ pub async fn set(
     ))
     .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "candidate_id": id, "monitoring": m, "used_for": "fairness monitoring only; never sent to plugins" })))
+    Ok(Json(
+        json!({ "candidate_id": id, "monitoring": m, "used_for": "fairness monitoring only; never sent to plugins" }),
+    ))
 }
 
 pub async fn clear(
@@ -68,8 +70,12 @@ pub async fn clear(
     live(&state, &id).await?;
     let mut tx = state.audit.begin().await?;
     let removed = monitoring::clear(tx.conn(), &id).await?;
-    tx.append(Event::new("candidate.monitoring.cleared", &caller.key_id, json!({ "candidate_id": id, "removed": removed })))
-        .await?;
+    tx.append(Event::new(
+        "candidate.monitoring.cleared",
+        &caller.key_id,
+        json!({ "candidate_id": id, "removed": removed }),
+    ))
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -70,7 +70,10 @@ async fn register_report(State(state): State<Shared>, Query(q): Query<ReportQuer
         None | Some("json") => false,
         Some("markdown") => true,
         Some(other) => {
-            return Err(ApiError::invalid("format", format!("`{other}` is not a format of the register (json, markdown)")))
+            return Err(ApiError::invalid(
+                "format",
+                format!("`{other}` is not a format of the register (json, markdown)"),
+            ))
         }
     };
     let r = registre::current(&state).await;

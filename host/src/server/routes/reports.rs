@@ -35,7 +35,9 @@ impl From<ReportError> for ApiError {
             ReportError::UnknownKind(_) => ApiError::not_found(e.to_string()).with_field("kind"),
             ReportError::Invalid { field, .. } => ApiError::invalid(*field, e.to_string()),
             ReportError::PluginRequired(_) => ApiError::invalid("plugin", e.to_string()),
-            ReportError::Registry(RegistryError::NotFound(_)) => ApiError::not_found(e.to_string()).with_field("plugin"),
+            ReportError::Registry(RegistryError::NotFound(_)) => {
+                ApiError::not_found(e.to_string()).with_field("plugin")
+            }
             ReportError::Registry(_) => ApiError::invalid("plugin", e.to_string()),
             ReportError::Store(_) => ApiError::internal(&e),
         }
@@ -43,8 +45,7 @@ impl From<ReportError> for ApiError {
 }
 
 fn number<T: std::str::FromStr>(field: &'static str, v: Option<&str>) -> ApiResult<Option<T>> {
-    v.map(|s| s.trim().parse::<T>().map_err(|_| ApiError::invalid(field, format!("`{s}` is not a number"))))
-        .transpose()
+    v.map(|s| s.trim().parse::<T>().map_err(|_| ApiError::invalid(field, format!("`{s}` is not a number")))).transpose()
 }
 
 pub async fn build(
@@ -83,7 +84,9 @@ pub async fn build(
         ))
         .await?;
     if markdown {
-        return Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], report.markdown).into_response());
+        return Ok(
+            (StatusCode::OK, [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], report.markdown).into_response()
+        );
     }
     Ok(Json(report.to_json()).into_response())
 }

@@ -7,8 +7,8 @@ use crate::auth::Caller;
 use crate::registry::Source;
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::server::Shared;
-use crate::store::oversight::{self, ShadowSlot};
 use crate::store::now_ms;
+use crate::store::oversight::{self, ShadowSlot};
 use crate::world::World;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,10 +25,14 @@ pub fn routes() -> Router<Shared> {
 }
 
 fn shadow_world(slot: &str) -> ApiResult<World> {
-    let world: World =
-        slot.parse().map_err(|_| ApiError::not_found(format!("no slot `{slot}` (cv-parser, skills-matcher, posting-drafter)")))?;
+    let world: World = slot
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no slot `{slot}` (cv-parser, skills-matcher, posting-drafter)")))?;
     if world != World::SkillsMatcher {
-        return Err(ApiError::invalid("slot", format!("shadow evaluation is available for the skills-matcher slot, not {world}")));
+        return Err(ApiError::invalid(
+            "slot",
+            format!("shadow evaluation is available for the skills-matcher slot, not {world}"),
+        ));
     }
     Ok(world)
 }

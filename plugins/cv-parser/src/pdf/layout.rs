@@ -418,9 +418,8 @@ fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32) -> O
         // lines of equal width.
         // Only for the last cell: the gap before a next cell (a right-aligned date) says little
         // about the width the typesetter had.
-        let full = j + 1 == prev.len()
-            && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0)
-            && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
+        let full =
+            j + 1 == prev.len() && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0) && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
         if !(lower || connector || full) {
             return None;
         }
