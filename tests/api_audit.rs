@@ -2,28 +2,14 @@
 //! both): tampering and removal are caught at the first broken link; purging old rows behind a
 //! checkpoint keeps the rest verifiable.
 
+#[macro_use]
 mod pg;
 
 use serde_json::json;
 use vivier::audit::{Audit, Event};
 use vivier::store::Store;
 
-#[derive(Debug, Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Postgres).await } )*
-        }
-    };
-}
+use pg::Db;
 
 on_both_backends!(
     an_intact_chain_verifies,
@@ -35,10 +21,7 @@ on_both_backends!(
 
 async fn chain(db: Db, n: usize) -> (tempfile::TempDir, Audit) {
     let dir = tempfile::tempdir().unwrap();
-    let url = match db {
-        Db::Sqlite => None,
-        Db::Postgres => Some(pg::fresh_database()),
-    };
+    let url = db.url();
     let store = Store::connect(dir.path(), url.as_deref()).await.unwrap();
     let audit = Audit::new(store);
     for i in 0..n {

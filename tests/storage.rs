@@ -1,6 +1,7 @@
 //! The store's repositories on both backends, a real SQLite file and a real PostgreSQL database
 //! (a throwaway cluster, see `pg/mod.rs`): every test runs on each.
 
+#[macro_use]
 mod pg;
 
 use serde_json::json;
@@ -10,22 +11,7 @@ use vivier::store::candidates::{self, DecisionRow, NewParse};
 use vivier::store::slots::{self, SlotRow};
 use vivier::store::{bundles, keys, now_ms, Backend, Store, StoreError};
 
-#[derive(Debug, Clone, Copy)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Sqlite).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(super::Db::Postgres).await } )*
-        }
-    };
-}
+use pg::Db;
 
 on_both_backends!(
     migrations_apply_once_and_reopen,
@@ -40,10 +26,7 @@ on_both_backends!(
 /// A store on a fresh database, and the URL to open it again (None: the SQLite file).
 async fn open(db: Db) -> (tempfile::TempDir, Store, Option<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let url = match db {
-        Db::Sqlite => None,
-        Db::Postgres => Some(pg::fresh_database()),
-    };
+    let url = db.url();
     let store = Store::connect(dir.path(), url.as_deref()).await.unwrap();
     let expected = match db {
         Db::Sqlite => Backend::Sqlite,
@@ -68,10 +51,7 @@ async fn migrations_apply_once_and_reopen(db: Db) {
 /// Replicas starting together on an empty database: each migration is applied exactly once.
 async fn replicas_opening_at_once_migrate_once(db: Db) {
     let dir = tempfile::tempdir().unwrap();
-    let url = match db {
-        Db::Sqlite => None,
-        Db::Postgres => Some(pg::fresh_database()),
-    };
+    let url = db.url();
     // Four connections opening at once (interleaved in one task: the races are in the database).
     let (p, u) = (dir.path(), url.as_deref());
     let (a, b, c, d) =

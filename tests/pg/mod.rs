@@ -147,3 +147,33 @@ pub fn fresh_database() -> String {
     );
     format!("postgres://postgres@127.0.0.1:{}/{name}", c.port)
 }
+
+/// The two storage backends a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// The `--database` URL of a fresh database, or None for the data directory's SQLite file.
+    pub fn url(self) -> Option<String> {
+        match self {
+            Db::Sqlite => None,
+            Db::Postgres => Some(fresh_database()),
+        }
+    }
+}
+
+/// One test per backend for each `async fn name(db: Db)` named (in modules `sqlite` and `postgres`).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(crate::pg::Db::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread")] async fn $name() { super::$name(crate::pg::Db::Postgres).await } )*
+        }
+    };
+}
