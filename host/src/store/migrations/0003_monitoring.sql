@@ -10,25 +10,5 @@ CREATE TABLE IF NOT EXISTS candidate_monitoring (
     updated_at BIGINT NOT NULL
 );
 
--- Written by the bias probe and the evaluations (issue 8, part A); read by the reports. The same
--- definitions appear in that part's migration, hence IF NOT EXISTS.
-CREATE TABLE IF NOT EXISTS bias_probes (
-    plugin_digest TEXT PRIMARY KEY,
-    plugin_id TEXT NOT NULL,
-    plugin_version TEXT NOT NULL,
-    report_json TEXT NOT NULL,
-    passed INTEGER NOT NULL,
-    created_at BIGINT NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS eval_runs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    plugin_id TEXT NOT NULL,
-    plugin_version TEXT NOT NULL,
-    plugin_digest TEXT NOT NULL,
-    dataset TEXT NOT NULL,
-    dataset_digest TEXT NOT NULL,
-    metrics_json TEXT NOT NULL,
-    created_at BIGINT NOT NULL
-);
+-- The reports also read `bias_probes` and `eval_runs`, created by 0002_oversight.sql, which
+-- always runs first.
