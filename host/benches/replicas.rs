@@ -19,6 +19,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "load/mod.rs"]
+mod load;
+use load::{call, percentile};
+
 const BIN: &str = env!("CARGO_BIN_EXE_vivier");
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
@@ -52,22 +56,6 @@ fn start(data: &Path, db: Option<&str>) -> (Child, String) {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let base = line.trim().strip_prefix("vivier listening on ").expect("address line").to_owned();
     (child, base)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn send(agent: &ureq::Agent, method: &str, url: &str, key: &str, body: Option<&Value>) -> Result<Value, String> {
-    let req = agent.request(method, url).set("Authorization", &format!("Bearer {key}"));
-    let resp = match body {
-        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
-        None => req.call(),
-    };
-    resp.map_err(|e| e.to_string())?.into_json().map_err(|e| e.to_string())
 }
 
 /// `clients` threads, spread over `bases`, run `op` for `secs`: (ok, errors, sorted ms, elapsed).
@@ -143,7 +131,7 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
     for i in 0..50 {
         let p = &cvs[i % cvs.len()];
         let b = json!({ "filename": p.file_name().unwrap().to_string_lossy(), "content_base64": b64(p) });
-        let v = send(&agent, "POST", &format!("{}/v1/cv/parse", bases[i % bases.len()]), &sirh, Some(&b)).unwrap();
+        let v = call(&agent, "POST", &format!("{}/v1/cv/parse", bases[i % bases.len()]), &sirh, Some(&b)).unwrap();
         ids.push(v["candidate_id"].as_str().unwrap().to_owned());
     }
     let posting: Value = serde_json::from_str(
@@ -157,7 +145,7 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
         &bases,
         clients,
         secs,
-        Arc::new(move |a, base| send(a, "POST", &format!("{base}/v1/cv/parse"), &k, Some(&b)).map(drop)),
+        Arc::new(move |a, base| call(a, "POST", &format!("{base}/v1/cv/parse"), &k, Some(&b)).map(drop)),
     );
     println!(
         "{label}: parse   {:7.1} req/s  p50 {:6.1} ms  p99 {:6.1} ms  ({n} ok, {errors} errors)",
@@ -171,7 +159,7 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
         clients,
         secs,
         Arc::new(move |a, base| {
-            let v = send(a, "POST", &format!("{base}/v1/rankings"), &k, Some(&b))?;
+            let v = call(a, "POST", &format!("{base}/v1/rankings"), &k, Some(&b))?;
             if v["candidates"].as_array().map_or(0, Vec::len) != 50 {
                 return Err("a candidate is missing".into());
             }
@@ -209,7 +197,7 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
         for round in 0..6 {
             let spec = &specs[round % 2];
             let t = Instant::now();
-            send(
+            call(
                 &agent,
                 "PUT",
                 &format!("{}/v1/admin/slots/skills-matcher/active", bases[0]),
@@ -219,7 +207,7 @@ fn run(label: &str, db: Option<&str>, replicas: usize, clients: usize, secs: u64
             .unwrap();
             for base in &bases[1..] {
                 while t.elapsed() < Duration::from_secs(10) {
-                    let v = send(&agent, "GET", &format!("{base}/v1/admin/slots"), &admin, None).unwrap();
+                    let v = call(&agent, "GET", &format!("{base}/v1/admin/slots"), &admin, None).unwrap();
                     let s =
                         v["slots"].as_array().unwrap().iter().find(|s| s["slot"] == "skills-matcher").unwrap().clone();
                     if s["active"] == spec.as_str() && s["loaded"] == true {

@@ -12,6 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "load/mod.rs"]
+mod load;
+use load::{call, percentile};
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -19,24 +23,6 @@ fn rss_kib(pid: u32) -> u64 {
             s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn post(agent: &ureq::Agent, url: &str, key: &str, body: &Value) -> Result<Value, String> {
-    agent
-        .post(url)
-        .set("Authorization", &format!("Bearer {key}"))
-        .set("Content-Type", "application/json")
-        .send_string(&body.to_string())
-        .map_err(|e| e.to_string())?
-        .into_json()
-        .map_err(|e| e.to_string())
 }
 
 /// Runs `op` from `clients` threads for `secs`; returns (requests, errors, sorted latencies in ms).
@@ -122,7 +108,7 @@ fn main() {
         let p = &cvs[i % cvs.len()];
         let b = json!({ "filename": p.file_name().unwrap().to_string_lossy(), "content_base64": base64::engine::general_purpose::STANDARD.encode(std::fs::read(p).unwrap()) });
         ids.push(
-            post(&agent, &format!("{base}/v1/cv/parse"), &key, &b).unwrap()["candidate_id"]
+            call(&agent, "POST", &format!("{base}/v1/cv/parse"), &key, Some(&b)).unwrap()["candidate_id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
@@ -137,7 +123,8 @@ fn main() {
     println!("server pid {pid}, {clients} clients, {secs} s per phase, RSS after warm-up {} MiB", rss_before / 1024);
 
     let (url, k, b) = (format!("{base}/v1/cv/parse"), key.clone(), parse_body.clone());
-    let (n, errors, lat, elapsed) = phase(clients, secs, Arc::new(move |a| post(a, &url, &k, &b).map(drop)));
+    let (n, errors, lat, elapsed) =
+        phase(clients, secs, Arc::new(move |a| call(a, "POST", &url, &k, Some(&b)).map(drop)));
     println!(
         "parse ({media}, {} bytes): {n} requests, {errors} errors, {:.1} req/s, p50 {:.1} ms, p99 {:.1} ms",
         std::fs::metadata(&doc_path).unwrap().len(),
@@ -150,7 +137,7 @@ fn main() {
         clients,
         secs,
         Arc::new(move |a| {
-            let v = post(a, &url, &k, &b)?;
+            let v = call(a, "POST", &url, &k, Some(&b))?;
             if v["candidates"].as_array().map_or(0, Vec::len) != 100 {
                 return Err("a candidate is missing".into());
             }

@@ -14,21 +14,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vivier::bundle::Bundle;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn call(agent: &ureq::Agent, method: &str, url: &str, key: &str, body: Option<&Value>) -> Result<Value, String> {
-    let req = agent.request(method, url).set("Authorization", &format!("Bearer {key}"));
-    let resp = match body {
-        Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
-        None => req.call(),
-    };
-    resp.map_err(|e| e.to_string())?.into_json().map_err(|e| e.to_string())
-}
+#[path = "load/mod.rs"]
+mod load;
+use load::{call, percentile};
 
 /// (req/s, p50 ms, p99 ms, errors) of rankings from `clients` threads for `secs`.
 fn phase(clients: usize, secs: u64, url: &str, key: &str, body: &Value) -> (f64, f64, f64, usize) {
