@@ -6,23 +6,6 @@ mod server;
 use serde_json::{json, Value};
 use server::*;
 
-struct Keys {
-    sirh: String,
-    admin: String,
-    auditor: String,
-}
-
-fn setup() -> (tempfile::TempDir, Server, Keys) {
-    let dir = tempfile::tempdir().unwrap();
-    let keys = Keys {
-        sirh: create_key(dir.path(), "sirh"),
-        admin: create_key(dir.path(), "admin"),
-        auditor: create_key(dir.path(), "auditor"),
-    };
-    let s = Server::start(dir.path());
-    (dir, s, keys)
-}
-
 #[test]
 fn roles_reach_only_their_routes() {
     let (_dir, s, k) = setup();

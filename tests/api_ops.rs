@@ -11,21 +11,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use vivier::bundle::Bundle;
 
-/// The bundled matcher republished under another version: a second plugin for the same slot.
-fn matcher_bundle(dir: &Path, version: &str) -> Vec<u8> {
-    let builtin = vivier::builtin::bundles()
-        .unwrap()
-        .into_iter()
-        .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
-        .unwrap();
-    let mut manifest = builtin.manifest.clone();
-    manifest.plugin.version = version.into();
-    let bundle = Bundle::pack(manifest, builtin.component.clone(), None).unwrap();
-    let path = dir.join(format!("matcher-{version}.zip"));
-    bundle.write_zip(&path).unwrap();
-    std::fs::read(path).unwrap()
-}
-
 fn hostile_bundle(dir: &Path, feature: &str) -> Vec<u8> {
     let manifest = common::manifest(&format!("hostile-{feature}"), "skills-matcher", 64, 2000, "");
     let bundle = Bundle::pack(manifest, common::component(&format!("hostile-{feature}")), None).unwrap();
@@ -326,4 +311,9 @@ fn kill_9_during_writes_leaves_a_valid_chain() {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The republished matcher's bytes, as an upload sends them.
+fn matcher_bundle(dir: &std::path::Path, version: &str) -> Vec<u8> {
+    std::fs::read(republished_matcher(dir, version).0).unwrap()
 }

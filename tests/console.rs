@@ -13,7 +13,6 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use vivier::bundle::Bundle;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -217,21 +216,6 @@ fn slot(s: &Server, admin: &str, name: &str) -> Value {
     slots["slots"].as_array().unwrap().iter().find(|x| x["slot"] == name).unwrap().clone()
 }
 
-/// The bundled lexical matcher republished under another version: a vendor's bundle to upload.
-fn matcher_bundle(dir: &Path, version: &str) -> (PathBuf, String) {
-    let builtin = vivier::builtin::bundles()
-        .unwrap()
-        .into_iter()
-        .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
-        .unwrap();
-    let mut manifest = builtin.manifest.clone();
-    manifest.plugin.version = version.into();
-    let bundle = Bundle::pack(manifest, builtin.component.clone(), None).unwrap();
-    let path = dir.join(format!("matcher-{version}.zip"));
-    bundle.write_zip(&path).unwrap();
-    (path, bundle.digest)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_end_to_end() {
     let axe = axe_source();
@@ -240,7 +224,7 @@ async fn console_end_to_end() {
     let auditor = create_key(dir.path(), "auditor");
     let sirh = create_key(dir.path(), "sirh");
     let s = Server::start(dir.path());
-    let (bundle_path, digest) = matcher_bundle(dir.path(), "9.9.0");
+    let (bundle_path, digest) = republished_matcher(dir.path(), "9.9.0");
     let spec = "vivier-matcher-lexical@9.9.0";
     let (_driver, c) = browser().await;
 

@@ -11,21 +11,6 @@ use server::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use vivier::bundle::Bundle;
-
-fn matcher_bundle(dir: &std::path::Path, version: &str) -> Vec<u8> {
-    let builtin = vivier::builtin::bundles()
-        .unwrap()
-        .into_iter()
-        .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
-        .unwrap();
-    let mut manifest = builtin.manifest.clone();
-    manifest.plugin.version = version.into();
-    let bundle = Bundle::pack(manifest, builtin.component.clone(), None).unwrap();
-    let path = dir.join(format!("matcher-{version}.zip"));
-    bundle.write_zip(&path).unwrap();
-    std::fs::read(path).unwrap()
-}
 
 /// Polls `check` until it holds; the time it took, or None after `limit`.
 fn time_until(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
@@ -241,4 +226,9 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
         }
     }
+}
+
+/// The republished matcher's bytes, as an upload sends them.
+fn matcher_bundle(dir: &std::path::Path, version: &str) -> Vec<u8> {
+    std::fs::read(republished_matcher(dir, version).0).unwrap()
 }

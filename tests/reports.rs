@@ -9,23 +9,6 @@ use server::*;
 use std::path::Path;
 use std::process::Command;
 
-struct Keys {
-    sirh: String,
-    admin: String,
-    auditor: String,
-}
-
-fn setup() -> (tempfile::TempDir, Server, Keys) {
-    let dir = tempfile::tempdir().unwrap();
-    let keys = Keys {
-        sirh: create_key(dir.path(), "sirh"),
-        admin: create_key(dir.path(), "admin"),
-        auditor: create_key(dir.path(), "auditor"),
-    };
-    let s = Server::start(dir.path());
-    (dir, s, keys)
-}
-
 fn close(a: &Value, b: f64) -> bool {
     a.as_f64().is_some_and(|a| (a - b).abs() < 1e-6)
 }

@@ -229,3 +229,38 @@ pub fn assert_error(r: &Resp, status: u16, field: Option<&str>) -> Value {
     }
     v
 }
+
+/// One key of each role on a data directory, for the tests that start one server.
+pub struct Keys {
+    pub sirh: String,
+    pub admin: String,
+    pub auditor: String,
+}
+
+/// A data directory with a key of each role, and a server on it.
+pub fn setup() -> (tempfile::TempDir, Server, Keys) {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Keys {
+        sirh: create_key(dir.path(), "sirh"),
+        admin: create_key(dir.path(), "admin"),
+        auditor: create_key(dir.path(), "auditor"),
+    };
+    let s = Server::start(dir.path());
+    (dir, s, keys)
+}
+
+/// The bundled lexical matcher republished under another version, as a vendor's bundle: the
+/// zip written under `dir`, and its digest.
+pub fn republished_matcher(dir: &Path, version: &str) -> (PathBuf, String) {
+    let builtin = vivier::builtin::bundles()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.manifest.plugin.id == "vivier-matcher-lexical")
+        .unwrap();
+    let mut manifest = builtin.manifest.clone();
+    manifest.plugin.version = version.into();
+    let bundle = vivier::bundle::Bundle::pack(manifest, builtin.component.clone(), None).unwrap();
+    let path = dir.join(format!("matcher-{version}.zip"));
+    bundle.write_zip(&path).unwrap();
+    (path, bundle.digest)
+}
