@@ -128,6 +128,7 @@ pub struct Resp {
     pub status: u16,
     pub text: String,
     pub content_type: String,
+    pub retry_after: Option<String>,
 }
 
 impl Resp {
@@ -148,10 +149,11 @@ fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
     };
     let status = resp.status();
     let content_type = resp.header("content-type").unwrap_or("").to_owned();
+    let retry_after = resp.header("retry-after").map(str::to_owned);
     // Not `into_string`: it stops at 10 MB, and a candidate's full history under load is larger.
     let mut text = String::new();
     let _ = std::io::Read::read_to_string(&mut resp.into_reader(), &mut text);
-    Resp { status, text, content_type }
+    Resp { status, text, content_type, retry_after }
 }
 
 fn with_key(req: ureq::Request, key: Option<&str>) -> ureq::Request {

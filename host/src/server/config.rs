@@ -22,6 +22,10 @@ pub struct ServerConfig {
     pub max_candidates: usize,
     /// Plugin calls running at once (each on a blocking thread); further calls wait.
     pub max_concurrent_calls: usize,
+    /// Requests to plugin routes that may wait for a call slot; beyond, 503 with `Retry-After`.
+    pub max_queued_calls: usize,
+    /// Longest wait for a call slot before a 503 with `Retry-After`.
+    pub queue_timeout_ms: u64,
     /// Unsuccessful (or never decided) candidates are erased this long after the last contact.
     pub candidate_retention_days: u32,
     /// Audit rows older than this are purged behind a checkpoint; at least 183 days.
@@ -42,6 +46,8 @@ impl Default for ServerConfig {
             max_document_bytes: 10 << 20,
             max_candidates: 2000,
             max_concurrent_calls: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            max_queued_calls: 64,
+            queue_timeout_ms: 10_000,
             candidate_retention_days: 730,
             audit_retention_days: 365,
             purge_interval_secs: 3600,
@@ -82,6 +88,8 @@ impl ServerConfig {
         env_var("VIVIER_MAX_DOCUMENT_BYTES", &mut config.max_document_bytes)?;
         env_var("VIVIER_MAX_CANDIDATES", &mut config.max_candidates)?;
         env_var("VIVIER_MAX_CONCURRENT_CALLS", &mut config.max_concurrent_calls)?;
+        env_var("VIVIER_MAX_QUEUED_CALLS", &mut config.max_queued_calls)?;
+        env_var("VIVIER_QUEUE_TIMEOUT_MS", &mut config.queue_timeout_ms)?;
         env_var("VIVIER_CANDIDATE_RETENTION_DAYS", &mut config.candidate_retention_days)?;
         env_var("VIVIER_AUDIT_RETENTION_DAYS", &mut config.audit_retention_days)?;
         env_var("VIVIER_PURGE_INTERVAL_SECS", &mut config.purge_interval_secs)?;
@@ -99,6 +107,12 @@ impl ServerConfig {
         }
         if self.max_concurrent_calls == 0 || self.max_concurrent_calls > 256 {
             bail!("max_concurrent_calls must be between 1 and 256");
+        }
+        if self.max_queued_calls > 10_000 {
+            bail!("max_queued_calls must be at most 10000");
+        }
+        if self.queue_timeout_ms == 0 {
+            bail!("queue_timeout_ms must be positive");
         }
         if self.max_document_bytes > self.max_body_bytes {
             bail!("max_document_bytes cannot exceed max_body_bytes");

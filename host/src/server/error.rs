@@ -17,13 +17,15 @@ pub struct ApiError {
     pub trace_id: Option<String>,
     /// Extra facts for the caller (e.g. the bias probe summary of a refused activation).
     pub details: Option<serde_json::Value>,
+    /// Seconds to send in `Retry-After` (503 when the server is overloaded).
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, trace_id: None, details: None }
+        Self { status, code, message: message.into(), field: None, trace_id: None, details: None, retry_after: None }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -50,6 +52,10 @@ impl ApiError {
     }
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
+        self
+    }
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
         self
     }
     pub fn with_trace(mut self, trace_id: &str) -> Self {
@@ -83,7 +89,11 @@ impl IntoResponse for ApiError {
         if let Some(details) = self.details {
             body["error"]["details"] = details;
         }
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        response
     }
 }
 

@@ -1,10 +1,11 @@
 //! `vivier serve`: the SIRH HTTP API (axum on tokio) over the sandboxed runtime.
 //!
 //! Plugin calls are synchronous wasmtime calls: they run on tokio's blocking pool, at most
-//! `max_concurrent_calls` at once. Every call and every change is written to the hash-chained
+//! `max_concurrent_calls` at once, with a bounded queue before them (see [`admission`]). Every call and every change is written to the hash-chained
 //! audit log in the same transaction as the data it produced; if that write fails, so does the
 //! request.
 
+pub mod admission;
 pub mod config;
 pub mod console;
 pub mod error;
@@ -36,7 +37,6 @@ use serde_json::json;
 use slots::{Active, FailurePolicy, SlotState, Slots};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 pub struct AppState {
     pub config: ServerConfig,
@@ -47,7 +47,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     pub slots: Slots,
     pub metrics: Metrics,
-    calls: Semaphore,
+    /// The bounded queue of plugin calls.
+    pub admission: admission::Admission,
     /// Serialises administrators' slot changes.
     pub admin_lock: tokio::sync::Mutex<()>,
     /// Shadow plugins and their bounded run queue.
@@ -84,7 +85,7 @@ impl AppState {
         F: Fn(&Runtime, &LoadedPlugin) -> Invocation<T> + Send + Sync + 'static,
     {
         let (active, policy) = self.slots.for_call(world)?;
-        let _permit = self.calls.acquire().await.map_err(ApiError::internal)?;
+        let _permit = self.admission.turn().await?;
         let f = Arc::new(f);
         let mut attempts = Vec::new();
         loop {
@@ -167,7 +168,11 @@ pub async fn build_state_with(
     let runtime = Arc::new(Runtime::new(rt_config)?.with_inference(crate::models::host_backend_in(data_dir)));
     let shadow = shadow::Shadow::start(store.clone(), runtime.clone());
     let state = Arc::new(AppState {
-        calls: Semaphore::new(config.max_concurrent_calls),
+        admission: admission::Admission::new(
+            config.max_concurrent_calls,
+            config.max_queued_calls,
+            std::time::Duration::from_millis(config.queue_timeout_ms),
+        ),
         config,
         data_dir: data_dir.to_owned(),
         store,
@@ -355,7 +360,8 @@ async fn finish_response(State(state): State<Shared>, req: Request, next: Next) 
 
 pub fn router(state: Shared) -> Router {
     use routes::*;
-    let sirh = guarded(&state, &[Role::Sirh], sirh_routes());
+    let plugin_calls = plugin_routes().route_layer(middleware::from_fn_with_state(state.clone(), admission::admit));
+    let sirh = guarded(&state, &[Role::Sirh], sirh_routes().merge(plugin_calls));
     let admin = guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()));
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
     let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());

@@ -149,7 +149,7 @@ pub fn document() -> Value {
         (415, "Unsupported content type or document type"),
         (422, "A field is invalid; `field` gives its path"),
         (502, "The plugin failed (fail-closed: no fallback to another plugin)"),
-        (503, "Slot stopped or unavailable, or the audit log could not be written"),
+        (503, "Slot stopped or unavailable, the audit log could not be written, or `overloaded` (at capacity; see the `Retry-After` header)"),
         (504, "The plugin exceeded its time limit"),
     ] {
         responses.insert(

@@ -45,6 +45,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("cannot create {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("the data directory {path} is not writable; Vivier writes its database and audit log there: remount it read-write or fix its permissions")]
+    NotWritable { path: String, source: std::io::Error },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("unsupported database URL `{0}`: use postgres://user:password@host:port/database (or leave it unset for the SQLite file of the data directory)")]
@@ -101,6 +103,7 @@ impl Store {
                 let pool = sqlx::any::AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
+                    .after_release(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
                     .connect(url)
                     .await?;
                 Self { pool, backend: Backend::Postgres, location: redact_url(url), path: data_dir.to_owned() }
@@ -109,6 +112,7 @@ impl Store {
             None => {
                 std::fs::create_dir_all(data_dir)
                     .map_err(|source| StoreError::Io { path: data_dir.display().to_string(), source })?;
+                check_writable(data_dir)?;
                 let path = data_dir.join(DB_FILE);
                 let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
                 let mut url = url::Url::from_file_path(&abs)
@@ -118,6 +122,7 @@ impl Store {
                 url.push_str("?mode=rwc");
                 let pool = sqlx::any::AnyPoolOptions::new()
                     .max_connections(8)
+                    .after_release(|conn, _| Box::pin(async move { Ok(reusable(conn)) }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL: readers never block the writer; FULL sync: a committed row
@@ -224,4 +229,22 @@ pub fn new_id(prefix: &str) -> String {
     let mut bytes = [0u8; 12];
     getrandom::getrandom(&mut bytes).expect("the OS random source is available");
     format!("{prefix}_{}", hex::encode(bytes))
+}
+
+/// Whether a connection given back to the pool may serve again. A failed write can leave it
+/// inside a transaction: on a full disk SQLite rolls the transaction back by itself, sqlx's
+/// ROLLBACK then fails and its transaction depth stays at one, so every later `BEGIN` on that
+/// connection would fail. Such a connection is closed (which rolls back what is left) and the
+/// pool opens a fresh one.
+fn reusable(conn: &mut sqlx::AnyConnection) -> bool {
+    use sqlx::Connection as _;
+    !conn.is_in_transaction()
+}
+
+/// Fails at once, with the cause, when the data directory cannot be written (a read-only mount,
+/// wrong permissions), rather than after the pool's connection timeout.
+fn check_writable(dir: &Path) -> Result<(), StoreError> {
+    let probe = dir.join(".vivier-write-check");
+    let result = std::fs::write(&probe, b"ok").and_then(|_| std::fs::remove_file(&probe));
+    result.map_err(|source| StoreError::NotWritable { path: dir.display().to_string(), source })
 }

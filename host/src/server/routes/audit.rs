@@ -39,7 +39,15 @@ pub async fn events(State(state): State<Shared>, Query(q): Query<EventsQuery>) -
 }
 
 pub async fn metrics(State(state): State<Shared>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    let mut text = state.metrics.render();
+    let a = &state.admission;
+    text.push_str(&format!(
+        "# HELP vivier_requests_shed_total Plugin-route requests refused with 503 overloaded.\n# TYPE vivier_requests_shed_total counter\nvivier_requests_shed_total {}\n\
+         # HELP vivier_requests_admitted Plugin-route requests running or waiting now.\n# TYPE vivier_requests_admitted gauge\nvivier_requests_admitted {}\n",
+        a.shed_total(),
+        a.admitted()
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 /// The log is append-only: nothing deletes from it through the API.

@@ -21,11 +21,16 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 
-pub fn sirh_routes() -> Router<Shared> {
+/// The SIRH's routes that call a plugin: behind admission control (see `server::admission`).
+pub fn plugin_routes() -> Router<Shared> {
     Router::new()
         .route("/v1/cv/parse", post(parse::parse))
         .route("/v1/rankings", post(rankings::rank))
         .route("/v1/postings/draft", post(postings::draft))
+}
+
+pub fn sirh_routes() -> Router<Shared> {
+    Router::new()
         .route("/v1/postings/lint", post(postings::lint))
         .route("/v1/decisions", post(decisions::record))
         .route("/v1/candidates/{id}", get(candidates::history).delete(candidates::erase))
