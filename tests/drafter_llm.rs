@@ -3,6 +3,7 @@
 //! refused responses, and the API key injected by the host.
 
 mod common;
+mod server;
 
 use common::{component, components_dir};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,6 +32,8 @@ struct Seen {
 struct MockLlm {
     port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// The behaviour of the `/switch/` prefix, changed while a server uses it.
+    mode: Arc<Mutex<String>>,
 }
 
 impl MockLlm {
@@ -38,21 +41,22 @@ impl MockLlm {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
+        let mode = Arc::new(Mutex::new("ok".to_owned()));
+        let (log, current) = (seen.clone(), mode.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let log = log.clone();
-                std::thread::spawn(move || serve(stream, &log));
+                let (log, current) = (log.clone(), current.clone());
+                std::thread::spawn(move || serve(stream, &log, &current));
             }
         });
-        MockLlm { port, seen }
+        MockLlm { port, seen, mode }
     }
     fn base(&self, mode: &str) -> String {
         format!("http://127.0.0.1:{}/{mode}/v1", self.port)
     }
 }
 
-fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>) {
+fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>, current: &Mutex<String>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -76,7 +80,13 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>) {
     let _ = reader.read_exact(&mut body);
     log.lock().unwrap().push(Seen { path: path.clone(), authorization, body: String::from_utf8_lossy(&body).into() });
     let ok = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": AD}}]}).to_string();
-    let (status, payload) = match path.split('/').nth(1).unwrap_or("") {
+    let mut mode = path.split('/').nth(1).unwrap_or("").to_owned();
+    if mode == "switch" {
+        mode = current.lock().unwrap().clone();
+    }
+    let (status, payload) = match mode.as_str() {
+        // The endpoint dies mid-request: the connection closes without an answer.
+        "drop" => return,
         "ok" => ("200 OK", ok),
         "slow" => {
             std::thread::sleep(Duration::from_secs(5));
@@ -249,4 +259,59 @@ fn a_slow_endpoint_is_cut_off_by_the_host() {
     }
     assert!(elapsed < Duration::from_secs(5), "the 5 s answer was not awaited ({elapsed:?})");
     assert_eq!(http_log(&inv.report)[0]["outcome"], "timeout");
+}
+
+/// The LLM drafter behind the SIRH API, with the endpoint failing in turn.
+#[test]
+fn through_the_api_a_slow_dead_or_garbled_llm_is_a_clear_error_and_the_template_drafter_still_works() {
+    use serde_json::json;
+    let mock = MockLlm::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (sirh, admin) = (server::create_key(dir.path(), "sirh"), server::create_key(dir.path(), "admin"));
+    std::fs::create_dir_all(dir.path().join("grants")).unwrap();
+    std::fs::write(dir.path().join("grants/vivier-drafter-llm.toml"), grants(&mock, "switch", &granted(&mock)))
+        .unwrap();
+    let s = server::Server::start_with(dir.path(), &[("VIVIER_TEST_LLM_KEY", "sk-test-secret")]);
+    let mut manifest =
+        Manifest::parse(&std::fs::read_to_string(components_dir().join("vivier-drafter-llm.toml")).unwrap()).unwrap();
+    manifest.capabilities.timeout_ms = 1500;
+    let bundle = Bundle::pack(manifest, component("vivier-drafter-llm"), None).unwrap();
+    let zip = dir.path().join("llm.zip");
+    bundle.write_zip(&zip).unwrap();
+    let up =
+        server::post_raw(&s.url("/v1/admin/plugins"), Some(&admin), "application/zip", &std::fs::read(&zip).unwrap());
+    assert_eq!(up.status, 201, "{}", up.text);
+    let activate = |id: &str| {
+        let r =
+            server::put_json(&s.url("/v1/admin/slots/posting-drafter/active"), Some(&admin), &json!({ "plugin": id }));
+        assert_eq!(r.status, 200, "{}", r.text);
+    };
+    activate("vivier-drafter-llm");
+    let draft =
+        || server::post_json(&s.url("/v1/postings/draft"), Some(&sirh), &server::fixture_json("draft-request.json"));
+
+    let r = draft();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["generated_by"]["ai_generated"], true, "{}", r.text);
+
+    for (mode, statuses, says) in [
+        ("slow", &[502, 504][..], "délai"),
+        ("malformed", &[502][..], "illisible"),
+        ("drop", &[502][..], "sans répondre"),
+    ] {
+        *mock.mode.lock().unwrap() = mode.to_owned();
+        let r = draft();
+        assert!(statuses.contains(&r.status), "{mode}: {} {}", r.status, r.text);
+        let e = server::assert_error(&r, r.status, None);
+        assert_eq!(e["error"]["code"], "plugin_failed", "{mode}: {e}");
+        assert!(e["error"]["trace_id"].as_str().is_some(), "{mode}: the SIRH can quote the call: {e}");
+        let message = e["error"]["message"].as_str().unwrap().to_lowercase();
+        assert!(r.status == 504 || message.contains(says), "{mode}: {message}");
+    }
+
+    // The endpoint still down, the administrator switches to the template drafter: drafts work.
+    activate("vivier-drafter-template");
+    let r = draft();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["generated_by"]["ai_generated"], false, "{}", r.text);
 }

@@ -14,16 +14,7 @@ use std::time::{Duration, Instant};
 
 #[path = "load/mod.rs"]
 mod load;
-use load::{call, percentile};
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
+use load::{call, percentile, rss_kib};
 
 /// Runs `op` from `clients` threads for `secs`; returns (requests, errors, sorted latencies in ms).
 type Op = Arc<dyn Fn(&ureq::Agent) -> Result<(), String> + Send + Sync>;

@@ -27,6 +27,8 @@ pub enum RegistryError {
     VersionConflict { id: String, version: String, existing: String },
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    #[error(transparent)]
+    Grants(#[from] crate::grants::GrantsError),
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> RegistryError {
@@ -71,7 +73,14 @@ impl PluginEntry {
         self.load_with(runtime, grants)
     }
 
-    /// Loads with the grants an administrator gave (see [`crate::grants`]).
+    /// Loads with the grants an administrator gave it in `data_dir` (see [`crate::grants`]):
+    /// how `serve` and the CLI load plugins.
+    pub fn load_granted(&self, runtime: &Runtime, data_dir: &Path) -> Result<LoadedPlugin, RegistryError> {
+        let grants = crate::grants::AdminGrants::load(data_dir, self.id())?.to_plugin_grants(&self.bundle.manifest)?;
+        self.load_with(runtime, grants)
+    }
+
+    /// Loads with these grants.
     pub fn load_with(&self, runtime: &Runtime, grants: PluginGrants) -> Result<LoadedPlugin, RegistryError> {
         runtime.load(&self.bundle, self.signature.clone(), grants).map_err(|source| RegistryError::Load {
             id: self.id().to_owned(),

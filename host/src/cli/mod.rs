@@ -236,9 +236,7 @@ impl Session {
         if entry.world() != world {
             bail!("plugin {} implements {}, not {world}", entry.id(), entry.world());
         }
-        let grants =
-            crate::grants::AdminGrants::load(&self.data_dir, entry.id())?.to_plugin_grants(&entry.bundle.manifest)?;
-        let loaded = entry.load_with(&self.runtime, grants)?;
+        let loaded = entry.load_granted(&self.runtime, &self.data_dir)?;
         Ok((entry, loaded))
     }
 }

@@ -120,11 +120,11 @@ impl AppState {
         Ok(())
     }
 
-    /// Loads a plugin on the blocking pool.
+    /// Loads a plugin, with its administrator's grants, on the blocking pool.
     pub async fn load(&self, entry: PluginEntry) -> Result<Active, crate::registry::RegistryError> {
-        let rt = self.runtime.clone();
+        let (rt, data_dir) = (self.runtime.clone(), self.data_dir.clone());
         tokio::task::spawn_blocking(move || {
-            let plugin = entry.load(&rt)?;
+            let plugin = entry.load_granted(&rt, &data_dir)?;
             Ok(Active { entry, plugin: Arc::new(plugin) })
         })
         .await

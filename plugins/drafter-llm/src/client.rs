@@ -1,7 +1,7 @@
 //! A blocking JSON POST over `wasi:http/outgoing-handler` (wasi 0.2).
 
 use wasip2::http::outgoing_handler;
-use wasip2::http::types::{Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme};
+use wasip2::http::types::{ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme};
 use wasip2::io::streams::StreamError;
 
 /// Largest answer this plugin reads (the host caps it too).
@@ -24,6 +24,24 @@ fn split(url: &str) -> Result<(Scheme, String, String), String> {
         None => (rest, "/"),
     };
     Ok((scheme, authority.to_owned(), path.to_owned()))
+}
+
+/// What a recruiter's SIRH shows when the model's endpoint failed, in French.
+fn call_failure(e: &ErrorCode) -> String {
+    let what = match e {
+        ErrorCode::ConnectionReadTimeout | ErrorCode::ConnectionTimeout | ErrorCode::ConnectionWriteTimeout => {
+            "le service de génération n'a pas répondu dans le délai imparti".to_owned()
+        }
+        ErrorCode::ConnectionRefused | ErrorCode::DestinationUnavailable => {
+            "le service de génération est injoignable (connexion refusée)".to_owned()
+        }
+        ErrorCode::ConnectionTerminated | ErrorCode::HttpProtocolError => {
+            "le service de génération a coupé la connexion sans répondre".to_owned()
+        }
+        ErrorCode::HttpRequestDenied => "l'hôte a refusé l'appel (adresse non autorisée)".to_owned(),
+        other => format!("{other:?}"),
+    };
+    format!("appel au service échoué : {what}")
 }
 
 pub fn post_json(url: &str, body: &[u8]) -> Result<Response, String> {
@@ -52,7 +70,7 @@ pub fn post_json(url: &str, body: &[u8]) -> Result<Response, String> {
         .get()
         .ok_or_else(|| "réponse absente".to_owned())?
         .map_err(|()| "réponse déjà lue".to_owned())?
-        .map_err(|e| format!("appel au service échoué : {e:?}"))?;
+        .map_err(|e| call_failure(&e))?;
     let status = response.status();
     let incoming = response.consume().map_err(|()| "corps de réponse indisponible".to_owned())?;
     let stream = incoming.stream().map_err(|()| "flux de réponse indisponible".to_owned())?;

@@ -51,7 +51,7 @@ fn registry_error(e: RegistryError, field: &str) -> ApiError {
         RegistryError::NotFound(m) => ApiError::not_found(format!("no plugin {m}")).with_field(field),
         RegistryError::VersionConflict { .. } => ApiError::conflict(e.to_string()),
         RegistryError::Bundle(b) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_bundle", b.to_string()),
-        RegistryError::Load { .. } | RegistryError::WrongWorld { .. } => {
+        RegistryError::Load { .. } | RegistryError::WrongWorld { .. } | RegistryError::Grants(_) => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "plugin_refused", e.to_string())
         }
         RegistryError::Io { .. } => ApiError::internal(e),
