@@ -35,8 +35,13 @@ pub fn spawn(state: Shared) {
         let mut tick = tokio::time::interval(Duration::from_secs(state.config.purge_interval_secs));
         loop {
             tick.tick().await;
+            // The server is shutting down: the job runs again at the next start.
+            if state.store.pool().is_closed() {
+                break;
+            }
             match run_once(&state, "system").await {
                 Ok(report) => tracing::info!(%report, "retention job ran"),
+                Err(_) if state.store.pool().is_closed() => break,
                 Err(e) => tracing::error!(error = %e.message, "retention job failed"),
             }
         }
