@@ -32,6 +32,9 @@ struct Word {
 const LINKS: &[&str] = &[
     "depuis", "since", "des", "a", "au", "aux", "to", "till", "until", "jusqu", "de", "du", "from", "en", "le", "er",
     "in", "et", "and",
+    // An end still to come is the end the candidate gives: "Mar. 2016 – Exp. Jun. 2017",
+    // "sept. 2023 – prévu juin 2025".
+    "exp", "expected", "prevu", "prevue", "prevus",
 ];
 
 fn words(line: &str) -> Vec<Word> {
@@ -240,6 +243,8 @@ mod tests {
             ("Depuis le 1er septembre 2020", d(2020, Some(9)), None, true, ""),
             ("ADMINISTRATEUR SYSTÈME    Février 2016 ‑", d(2016, Some(2)), None, true, "ADMINISTRATEUR SYSTÈME"),
             ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
+            ("Researcher  Mar. 2016 – Exp. Jun. 2017", d(2016, Some(3)), d(2017, Some(6)), false, "Researcher"),
+            ("Master MEEF, sept. 2023 – prévu juin 2025", d(2023, Some(9)), d(2025, Some(6)), false, "Master MEEF"),
         ];
         for (line, start, end, current, residual) in cases {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));

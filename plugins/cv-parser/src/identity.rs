@@ -461,17 +461,36 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
     None
 }
 
+/// The place name that ends a text: its capitalised words and the small words between them
+/// ("La Roche sur Yon"). A PDF may set a headline and the town on one line: "Chargée de mission
+/// développement durable Grenoble" → "Grenoble".
+fn trailing_place_name(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let small = |w: &str| matches!(w, "sur" | "sous" | "en" | "le" | "la" | "les" | "de" | "du" | "des" | "d'" | "lès" | "lez");
+    let mut start = words.len();
+    while start > 0 {
+        let w = words[start - 1];
+        if w.chars().next().is_some_and(char::is_uppercase) || small(w) {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    while start < words.len() && small(words[start]) {
+        start += 1;
+    }
+    words[start..].join(" ")
+}
+
 /// "Lyon (69)", "Rennes, France", "Ville : Brest" → the city.
 pub fn city_only(field: &str, labelled: bool) -> Option<String> {
     let f = field.trim();
     if let Some(open) = f.find(" (") {
         let inner = f[open + 2..].trim_end_matches(')');
         if inner.len() == 2 && inner.chars().all(|c| c.is_ascii_digit() || c == 'A' || c == 'B') {
-            let city = f[..open].trim();
-            if city.chars().all(|c| c.is_alphabetic() || " -'".contains(c))
-                && city.chars().next().is_some_and(char::is_uppercase)
-            {
-                return Some(city.to_string());
+            let city = trailing_place_name(f[..open].trim());
+            if !city.is_empty() && city.chars().all(|c| c.is_alphabetic() || " -'".contains(c)) {
+                return Some(city);
             }
         }
     }
@@ -572,6 +591,10 @@ mod tests {
         assert_eq!(postcode_city("4 place du Marché, 29200 Brest, France"), Some(("29200".into(), "Brest".into())));
         assert_eq!(postcode_city("13100 Aix-en-Provence"), Some(("13100".into(), "Aix-en-Provence".into())));
         assert_eq!(postcode_city("42 Saint-Étienne-du-Rouvray"), None);
+        assert_eq!(city_only("Lyon (69)", false).as_deref(), Some("Lyon"));
+        assert_eq!(city_only("La Roche sur Yon (85)", false).as_deref(), Some("La Roche sur Yon"));
+        // A headline and the town set on one line by a PDF layout.
+        assert_eq!(city_only("Chargée de mission développement durable Grenoble (38)", false).as_deref(), Some("Grenoble"));
     }
 
     #[test]

@@ -56,6 +56,39 @@ const NAMES: &[&str] = &[
     "bambara",
     "albanais",
     "armenien",
+    "luxembourgeois",
+    "slovaque",
+    "slovene",
+    "lituanien",
+    "letton",
+    "estonien",
+    "islandais",
+    "irlandais",
+    "gallois",
+    "macedonien",
+    "bosniaque",
+    "georgien",
+    "azeri",
+    "kurde",
+    "pachto",
+    "dari",
+    "ourdou",
+    "bengali",
+    "pendjabi",
+    "malais",
+    "indonesien",
+    "tagalog",
+    "malgache",
+    "amharique",
+    "somali",
+    "haoussa",
+    "yoruba",
+    "peul",
+    "soninke",
+    "tahitien",
+    "gascon",
+    "picard",
+    "flamand",
     "lsf",
     "langue des signes",
     "english",
@@ -86,6 +119,28 @@ const NAMES: &[&str] = &[
     "hungarian",
     "irish",
     "welsh",
+    "luxembourgish",
+    "slovak",
+    "slovenian",
+    "lithuanian",
+    "latvian",
+    "estonian",
+    "icelandic",
+    "bulgarian",
+    "croatian",
+    "serbian",
+    "albanian",
+    "armenian",
+    "georgian",
+    "kurdish",
+    "urdu",
+    "punjabi",
+    "malay",
+    "indonesian",
+    "malagasy",
+    "amharic",
+    "tamil",
+    "flemish",
     "sign language",
 ];
 
@@ -255,6 +310,15 @@ mod tests {
         .iter()
         .map(|(n, l)| (n.to_string(), l.map(str::to_string)))
         .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn languages_of_neighbouring_countries_and_diasporas() {
+        let p = prepare("Luxembourgeois (C2), Allemand (C1)\nMalgache : langue maternelle\nSlovak - B2\n");
+        let got: Vec<(String, Option<String>)> = parse(&p.lines).into_iter().map(|l| (l.name, l.level)).collect();
+        let want = [("Luxembourgeois", "C2"), ("Allemand", "C1"), ("Malgache", "langue maternelle"), ("Slovak", "B2")];
+        let want: Vec<(String, Option<String>)> = want.iter().map(|(n, l)| (n.to_string(), Some(l.to_string()))).collect();
         assert_eq!(got, want);
     }
 }
