@@ -19,8 +19,10 @@ OUT="$MODEL_DIR/.bench"
 mkdir -p "$OUT"
 
 echo "== building (release) and installing the model if needed" >&2
-BENCH=$(cargo bench -p vivier --bench inference --no-run 2>&1 | tee /dev/stderr | sed -n 's/.*Executable benches\/inference.rs (\(.*\))/\1/p')
-cargo run --release -q -- models install >&2
+BENCH=$(cargo bench --workspace --bench inference --no-run 2>&1 | tee /dev/stderr | sed -n 's/.*Executable benches\/inference.rs (\(.*\))/\1/p')
+# The binary of the README's test build (same features: nothing is rebuilt).
+[ -x target/release/vivier ] || cargo test --release --workspace --no-run -q
+./target/release/vivier models install >&2
 
 PY="$MODEL_DIR/.tools/venv/bin/python"
 "$PY" -c "import onnxruntime" 2>/dev/null || "$PY" -m pip install --disable-pip-version-check -q "onnxruntime>=1.17" >&2

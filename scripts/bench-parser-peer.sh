@@ -15,7 +15,8 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
 echo "== building vivier (release)" >&2
-cargo build --release -q
+# The same build as the README's test command, so nothing is rebuilt with other features.
+cargo test --release --workspace --no-run -q
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
