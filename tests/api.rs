@@ -143,6 +143,9 @@ fn recruitment_flow_parse_rank_decide_explain() {
     assert!(warnings.iter().any(|w| w["category"] == "age"), "{}", l.text);
     assert!(!warnings.iter().any(|w| w["excerpt"].as_str().unwrap_or("").contains("Permis")), "{}", l.text);
     assert_error(&post_json(&s.url("/v1/postings/lint"), key, &json!({ "markdown": " " })), 422, Some("markdown"));
+    // Megabytes of text are not an ad: refused before the linter reads them.
+    let huge = format!("# Agent F/H\n\n{}", "Jeune et dynamique, âgé de 25 ans. ".repeat(10_000));
+    assert_error(&post_json(&s.url("/v1/postings/lint"), key, &json!({ "markdown": huge })), 422, Some("markdown"));
 
     // Decisions: a rejection needs a rationale; trace ids must be real.
     let mut dec = json!({ "candidate_id": ids[0], "posting_id": "conformance-posting", "decision": "rejected",
@@ -253,6 +256,7 @@ fn bad_input_gets_typed_errors_never_500() {
         Server::start_with(dir.path(), &[("VIVIER_MAX_BODY_BYTES", "200000"), ("VIVIER_MAX_DOCUMENT_BYTES", "100000")]);
     let key = Some(sirh.as_str());
     let rank = s.url("/v1/rankings");
+    let parse = s.url("/v1/cv/parse");
     assert_error(&post_raw(&rank, key, "application/json", b"{not json"), 400, None);
     assert_error(&post_raw(&rank, key, "text/plain", b"{}"), 415, None);
     assert_error(&post_json(&rank, key, &json!({ "candidate_ids": [] })), 422, Some("posting"));
@@ -273,8 +277,12 @@ fn bad_input_gets_typed_errors_never_500() {
     assert_error(&post_json(&rank, key, &json!({ "posting": posting, "candidate_ids": [], "extra": 1 })), 422, None);
     let big = "x".repeat(300_000);
     assert_error(&post_json(&rank, key, &json!({ "posting": posting, "pad": big })), 413, None);
+    // Far past the limit and past what socket buffers hold: the client, which writes the whole
+    // body before reading, still gets the 413 rather than a reset connection.
+    let huge = "x".repeat(16 << 20);
+    assert_error(&post_json(&rank, key, &json!({ "posting": posting, "pad": huge })), 413, None);
+    assert_error(&post_file(&parse, key, "cv.txt", "text/plain", huge.as_bytes()), 413, None);
 
-    let parse = s.url("/v1/cv/parse");
     assert_error(&post_file(&parse, key, "cv.txt", "text/plain", &vec![b'a'; 150_000]), 413, None);
     assert_error(&post_file(&parse, key, "cv.txt", "text/plain", b""), 422, Some("file"));
     assert_error(&post_file(&parse, key, "photo.png", "image/png", b"\x89PNG\r\n\x1a\n0000"), 415, Some("file"));

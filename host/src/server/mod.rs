@@ -9,6 +9,7 @@ pub mod admission;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod linger;
 pub mod metrics;
 pub mod openapi;
 pub mod replica;
@@ -382,6 +383,7 @@ pub fn router(state: Shared) -> Router {
         })
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), finish_response))
+        .layer(middleware::from_fn(linger::linger))
         .with_state(state)
 }
 
