@@ -21,6 +21,10 @@ use text::{excerpt, fold};
 /// Characters of recruiter notes compared with the ad for leaks.
 pub const MAX_NOTES_CHARS: usize = 64 * 1024;
 
+/// Longest ad the API lints, in bytes: a job ad is a few kilobytes; a body of megabytes is not
+/// an ad, and would hold a worker for its whole reading.
+pub const MAX_AD_BYTES: usize = 256 * 1024;
+
 /// Longest excerpt in a warning, in characters.
 pub const MAX_EXCERPT_CHARS: usize = 200;
 

@@ -8,7 +8,7 @@
 //! accents, case, elision ("d'origine" → "d origine") and inclusive endings do not matter.
 
 use super::criteria::Criterion::{self, *};
-use super::text::{contains_words, fold, sentences, words, Word};
+use super::text::{contains_words, fold, sentence_at, words, Word};
 
 pub(crate) struct Rule {
     pub criteria: &'static [Criterion],
@@ -525,9 +525,9 @@ fn near(ws: &[Word], from: usize, to: usize, set: &[&str], window: usize) -> boo
 /// document the text belongs to (for document-level exceptions).
 pub fn check(text: &str, document: &str) -> Vec<Finding> {
     let ws = words(text);
-    let spans = sentences(text);
     let sentence_of = |byte: usize| -> String {
-        spans.iter().find(|&&(s, e)| s <= byte && byte < e).map(|&(s, e)| fold(&text[s..e])).unwrap_or_default()
+        let (s, e) = sentence_at(text, byte);
+        fold(&text[s..e])
     };
     let mut out: Vec<Finding> = Vec::new();
     for rule in RULES {

@@ -139,6 +139,19 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// The span of the sentence, as [`sentences`] cuts them, that holds byte `at`: found by looking
+/// only around `at`, so that quoting many flags of a long text stays linear.
+pub fn sentence_at(text: &str, at: usize) -> (usize, usize) {
+    let at = floor_char(text, at.min(text.len()));
+    let is_cut = |i: usize, c: char| {
+        c == '\n'
+            || (matches!(c, '.' | '!' | '?' | ';') && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
+    };
+    let start = text[..at].char_indices().rev().find(|&(i, c)| is_cut(i, c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..].char_indices().find(|&(i, c)| is_cut(at + i, c)).map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+    (start, end)
+}
+
 /// Collapses white space and trims.
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -146,7 +159,10 @@ pub fn squash(s: &str) -> String {
 
 /// The sentence around a byte span, trimmed, at most `max` characters (cut around the span).
 pub fn excerpt(text: &str, start: usize, end: usize, max: usize) -> String {
-    let (s, e) = sentences(text).into_iter().find(|&(s, e)| s <= start && start < e).unwrap_or((start, end));
+    let (s, e) = match sentence_at(text, start) {
+        (s, e) if start < e && !text[s..e].trim().is_empty() => (s, e),
+        _ => (start, end),
+    };
     let e = e.max(end);
     let sentence = squash(text[s..e].trim_start_matches(['-', '*', '#', ' ', '\t', '•']).trim());
     if sentence.chars().count() <= max {
@@ -207,6 +223,17 @@ mod tests {
         assert_eq!(w[0].folded, "lyon");
         assert_eq!(w[1].folded, "elle");
         assert!(w.iter().any(|w| w.folded == "age"));
+    }
+
+    #[test]
+    fn the_sentence_at_a_byte_is_the_one_sentences_cuts() {
+        for t in ["Lyon. Elle est là ; bien !\nNouvelle ligne? Oui.", "Âgé.e de 30 ans. Fin", "Un.\n\nDeux", "", "Sans fin"] {
+            for (s, e) in sentences(t) {
+                for at in (s..e).filter(|&b| t.is_char_boundary(b)) {
+                    assert_eq!(sentence_at(t, at), (s, e), "{t:?} at {at}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -89,6 +89,12 @@ pub async fn lint(ApiJson(body): ApiJson<LintBody>) -> ApiResult<Json<Value>> {
     if body.markdown.trim().is_empty() {
         return Err(ApiError::invalid("markdown", "the ad is empty"));
     }
+    if body.markdown.len() > lint::MAX_AD_BYTES {
+        return Err(ApiError::invalid(
+            "markdown",
+            format!("the ad is {} bytes long; the linter reads ads of at most {} bytes", body.markdown.len(), lint::MAX_AD_BYTES),
+        ));
+    }
     let title = match body.title {
         Some(t) => t,
         None => lint::split_title(&body.markdown).0,
