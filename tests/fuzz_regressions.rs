@@ -4,6 +4,7 @@
 //! README).
 
 #[path = "../fuzz/src/checks.rs"]
+#[allow(dead_code)] // api_warm_up: libFuzzer's init hook, not needed to replay.
 mod checks;
 
 use std::path::Path;

@@ -424,14 +424,21 @@ pub async fn serve_with(
     let state = build_state_with(data_dir, config, extra_trusted, database.as_deref()).await?;
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
-    routes::retention::spawn(state.clone());
-    replica::spawn(state.clone(), database);
+    let mut background = replica::spawn(state.clone(), database);
+    background.push(routes::retention::spawn(state.clone()));
     spawn_model_install(&state);
     // Scripts and tests read the bound address (port 0 picks a free one) from this line.
     println!("vivier listening on http://{addr}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
     axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown_signal()).await?;
+    // Background jobs end before the store closes, rather than fail against a closed pool.
+    for task in &background {
+        task.abort();
+    }
+    for task in background {
+        let _ = task.await;
+    }
     state.store.close().await;
     Ok(())
 }

@@ -81,13 +81,14 @@ fn same_row(a: &SlotRow, b: &SlotRow) -> bool {
 }
 
 /// Runs the sync loop for the life of the server.
-pub fn spawn(state: Shared, database: Option<String>) {
+pub fn spawn(state: Shared, database: Option<String>) -> Vec<tokio::task::JoinHandle<()>> {
     let wake = Arc::new(tokio::sync::Notify::new());
+    let mut tasks = Vec::new();
     if let (Backend::Postgres, Some(url)) = (state.store.backend(), database) {
         let wake = wake.clone();
-        tokio::spawn(async move { listen(&url, &wake).await });
+        tasks.push(tokio::spawn(async move { listen(&url, &wake).await }));
     }
-    tokio::spawn(async move {
+    tasks.push(tokio::spawn(async move {
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(POLL_INTERVAL) => {}
@@ -97,7 +98,8 @@ pub fn spawn(state: Shared, database: Option<String>) {
                 tracing::warn!(error = %e, "replica sync failed; retrying");
             }
         }
-    });
+    }));
+    tasks
 }
 
 /// Wakes the sync loop on every notification; reconnects after an error.
