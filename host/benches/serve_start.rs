@@ -44,6 +44,10 @@ fn main() {
     let warm: Vec<f64> = (0..runs).map(|_| start_once(keep.path())).collect();
     let (cmin, cmed, cmax) = median(cold);
     let (wmin, wmed, wmax) = median(warm);
-    println!("serve start, cold (new data directory), {runs} runs: min {cmin:.3} s, median {cmed:.3} s, max {cmax:.3} s");
-    println!("serve start, warm (compilation cache), {runs} runs: min {wmin:.3} s, median {wmed:.3} s, max {wmax:.3} s");
+    println!(
+        "serve start, cold (new data directory), {runs} runs: min {cmin:.3} s, median {cmed:.3} s, max {cmax:.3} s"
+    );
+    println!(
+        "serve start, warm (compilation cache), {runs} runs: min {wmin:.3} s, median {wmed:.3} s, max {wmax:.3} s"
+    );
 }

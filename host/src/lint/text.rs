@@ -145,10 +145,12 @@ pub fn sentence_at(text: &str, at: usize) -> (usize, usize) {
     let at = floor_char(text, at.min(text.len()));
     let is_cut = |i: usize, c: char| {
         c == '\n'
-            || (matches!(c, '.' | '!' | '?' | ';') && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
+            || (matches!(c, '.' | '!' | '?' | ';')
+                && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
     };
     let start = text[..at].char_indices().rev().find(|&(i, c)| is_cut(i, c)).map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[at..].char_indices().find(|&(i, c)| is_cut(at + i, c)).map_or(text.len(), |(i, c)| at + i + c.len_utf8());
+    let end =
+        text[at..].char_indices().find(|&(i, c)| is_cut(at + i, c)).map_or(text.len(), |(i, c)| at + i + c.len_utf8());
     (start, end)
 }
 
@@ -227,7 +229,9 @@ mod tests {
 
     #[test]
     fn the_sentence_at_a_byte_is_the_one_sentences_cuts() {
-        for t in ["Lyon. Elle est là ; bien !\nNouvelle ligne? Oui.", "Âgé.e de 30 ans. Fin", "Un.\n\nDeux", "", "Sans fin"] {
+        for t in
+            ["Lyon. Elle est là ; bien !\nNouvelle ligne? Oui.", "Âgé.e de 30 ans. Fin", "Un.\n\nDeux", "", "Sans fin"]
+        {
             for (s, e) in sentences(t) {
                 for at in (s..e).filter(|&b| t.is_char_boundary(b)) {
                     assert_eq!(sentence_at(t, at), (s, e), "{t:?} at {at}");

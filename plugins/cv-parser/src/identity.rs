@@ -466,7 +466,8 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
 /// développement durable Grenoble" → "Grenoble".
 fn trailing_place_name(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let small = |w: &str| matches!(w, "sur" | "sous" | "en" | "le" | "la" | "les" | "de" | "du" | "des" | "d'" | "lès" | "lez");
+    let small =
+        |w: &str| matches!(w, "sur" | "sous" | "en" | "le" | "la" | "les" | "de" | "du" | "des" | "d'" | "lès" | "lez");
     let mut start = words.len();
     while start > 0 {
         let w = words[start - 1];
@@ -594,7 +595,10 @@ mod tests {
         assert_eq!(city_only("Lyon (69)", false).as_deref(), Some("Lyon"));
         assert_eq!(city_only("La Roche sur Yon (85)", false).as_deref(), Some("La Roche sur Yon"));
         // A headline and the town set on one line by a PDF layout.
-        assert_eq!(city_only("Chargée de mission développement durable Grenoble (38)", false).as_deref(), Some("Grenoble"));
+        assert_eq!(
+            city_only("Chargée de mission développement durable Grenoble (38)", false).as_deref(),
+            Some("Grenoble")
+        );
     }
 
     #[test]

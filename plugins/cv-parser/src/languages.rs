@@ -318,7 +318,8 @@ mod tests {
         let p = prepare("Luxembourgeois (C2), Allemand (C1)\nMalgache : langue maternelle\nSlovak - B2\n");
         let got: Vec<(String, Option<String>)> = parse(&p.lines).into_iter().map(|l| (l.name, l.level)).collect();
         let want = [("Luxembourgeois", "C2"), ("Allemand", "C1"), ("Malgache", "langue maternelle"), ("Slovak", "B2")];
-        let want: Vec<(String, Option<String>)> = want.iter().map(|(n, l)| (n.to_string(), Some(l.to_string()))).collect();
+        let want: Vec<(String, Option<String>)> =
+            want.iter().map(|(n, l)| (n.to_string(), Some(l.to_string()))).collect();
         assert_eq!(got, want);
     }
 }

@@ -92,7 +92,11 @@ pub async fn lint(ApiJson(body): ApiJson<LintBody>) -> ApiResult<Json<Value>> {
     if body.markdown.len() > lint::MAX_AD_BYTES {
         return Err(ApiError::invalid(
             "markdown",
-            format!("the ad is {} bytes long; the linter reads ads of at most {} bytes", body.markdown.len(), lint::MAX_AD_BYTES),
+            format!(
+                "the ad is {} bytes long; the linter reads ads of at most {} bytes",
+                body.markdown.len(),
+                lint::MAX_AD_BYTES
+            ),
         ));
     }
     let title = match body.title {
