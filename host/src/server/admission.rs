@@ -2,9 +2,10 @@
 //!
 //! At most `max_concurrent_calls` plugin calls run; at most `max_queued_calls` more requests
 //! wait for a turn, each for at most `queue_timeout_ms`. A request beyond that is answered at
-//! once with 503 `overloaded` and `Retry-After`, before its body is read: under overload the
-//! server spends neither memory on bodies it will not serve nor time on clients that would
-//! time out anyway, and every admitted request keeps its latency.
+//! once with 503 `overloaded` and `Retry-After`, before its body is parsed: under overload the
+//! server spends neither memory on bodies it will not serve nor plugin time on clients that
+//! would time out anyway, and every admitted request keeps its latency. (The unread body is
+//! then drained without being kept, so the client receives the 503: see [`super::linger`].)
 
 use super::error::{ApiError, ApiResult};
 use super::Shared;
