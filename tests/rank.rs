@@ -143,7 +143,7 @@ fn stuffing_outside_top_three(dir: &Path, matcher: &str) {
             let top: Vec<&str> =
                 v["suggestions"].as_array().unwrap()[..3].iter().map(|s| s["candidate"].as_str().unwrap()).collect();
             assert!(
-                top.iter().all(|c| !c.contains("cv03-liste-de-competences")),
+                top.iter().all(|c| !c.contains("cv03-liste-de-competences") && !c.contains("cv20-liste-finances-social")),
                 "{matcher}, {}: stuffing CV in the top 3: {top:?}",
                 p.display()
             );
@@ -206,4 +206,45 @@ fn eval_rank_on_a_tiny_hand_checked_example() {
     let o = vivier(dir.path(), &args);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("absent.txt"), "{}", stderr(&o));
+}
+
+/// nDCG@3 of each system on one posting set, from `vivier eval rank --json`.
+fn ndcg3_by_system(dir: &Path, set: &str, plugins: &[&str]) -> std::collections::HashMap<String, f64> {
+    let mut args = vec!["eval", "rank", "--json", "--postings"];
+    let postings = data(set);
+    let cvs = data("cvs");
+    let relevance = data("relevance.jsonl");
+    args.extend([postings.as_str(), "--cvs", cvs.as_str(), "--relevance", relevance.as_str()]);
+    for p in plugins {
+        args.extend(["--plugin", p]);
+    }
+    let o = vivier(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    v["overall"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["system"].as_str().unwrap().to_owned(), r["figures"]["ndcg3"].as_f64().unwrap()))
+        .collect()
+}
+
+/// The order the issue asks for, on the development set: the lexical matcher at least as good
+/// as naive keyword overlap, the semantic matcher better than the lexical one, on the original
+/// postings and on the postings reworded without the CVs' words. The floors sit a little under
+/// the figures measured when the matchers last changed (semantic 0.960 and 0.903): they catch
+/// a regression, they are not the held-out targets.
+#[test]
+fn dev_set_semantic_beats_lexical_which_beats_keyword_overlap() {
+    use vivier::models::{install, ModelStore, DEFAULT_MODEL};
+    install::ensure(&ModelStore::from_env(), DEFAULT_MODEL).expect("installing the default model");
+    let dir = tempfile::tempdir().unwrap();
+    for (set, semantic_floor) in [("postings", 0.93), ("postings-reworded", 0.87)] {
+        let f = ndcg3_by_system(dir.path(), set, &["vivier-matcher-lexical", "vivier-matcher-semantic"]);
+        let baseline = f.iter().find(|(k, _)| k.starts_with("baseline")).map(|(_, v)| *v).unwrap();
+        let (lexical, semantic) = (f["vivier-matcher-lexical"], f["vivier-matcher-semantic"]);
+        assert!(lexical >= baseline, "{set}: lexical {lexical:.3} < keyword overlap {baseline:.3}");
+        assert!(semantic > lexical, "{set}: semantic {semantic:.3} <= lexical {lexical:.3}");
+        assert!(semantic >= semantic_floor, "{set}: semantic nDCG@3 {semantic:.3} < {semantic_floor}");
+    }
 }

@@ -1,10 +1,11 @@
-//! Calibration of vivier-matcher-semantic's similarity floor and ceiling on the fictional
-//! development set (tests/data/ranking): the best cosine of every open requirement with every
-//! CV, grouped by the CV's relevance grade for the posting. A general rule, not a fit to the
-//! set: floor = 75th percentile of the unrelated (grade 0) CVs' best cosines, so most unrelated
-//! passages earn nothing; ceiling = median of the fitting (grade 3) CVs' best cosines, so half
-//! of the fitting passages earn full credit. Prints figures and suggested settings; asserts
-//! nothing. Needs the model: `vivier models install`. Run:
+//! Calibration of vivier-matcher-semantic's relevance floor and ceiling on the fictional
+//! development set (tests/data/ranking): the best relevance (cosine in standard deviations
+//! above the reference cohorts) of every open requirement with every CV, grouped by the CV's
+//! relevance grade for the posting. A general rule, not a fit to the set: floor = 75th
+//! percentile of the unrelated (grade 0) CVs' best relevances, so most unrelated passages earn
+//! nothing; ceiling = median of the fitting (grade 3) CVs', so half of the fitting passages earn
+//! full credit; both over the original and the reworded postings together. Prints figures and
+//! suggested settings; asserts nothing. Needs the model: `vivier models install`. Run:
 //! `cargo bench -p vivier --bench calibrate_semantic`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -32,8 +33,8 @@ fn sorted_files(dir: &Path) -> Vec<PathBuf> {
 
 fn main() {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/ranking");
-    let backend = Arc::new(vivier::models::StoreBackend::new(vivier::models::ModelStore::from_env()));
-    let rt = Runtime::new(RuntimeConfig::default()).unwrap().with_inference(backend);
+    // Memory-cached: every posting re-reads the same profile passages.
+    let rt = Runtime::new(RuntimeConfig::default()).unwrap().with_inference(vivier::models::host_backend());
     let bundles = builtin::bundles().unwrap();
     let find = |id: &str| bundles.iter().find(|b| b.manifest.plugin.id == id).unwrap();
     let parser = rt.load(find("vivier-cv-parser"), SignatureStatus::Builtin, PluginGrants::default()).unwrap();
@@ -73,6 +74,7 @@ fn main() {
             v["grade"].as_u64().unwrap() as u8,
         );
     }
+    let mut pooled: BTreeMap<u8, Vec<f32>> = BTreeMap::new();
     for set in ["postings", "postings-reworded"] {
         let mut by_grade: BTreeMap<u8, Vec<f32>> = BTreeMap::new();
         for p in sorted_files(&data.join(set)) {
@@ -85,24 +87,29 @@ fn main() {
                     continue;
                 }
                 let i: usize = parts[1][1..].parse().unwrap();
-                let cos: f32 = parts[3].parse().unwrap();
+                let relevance: f32 = parts[3].parse().unwrap();
                 let grade = grades.get(&(job.id.clone(), names[i - 1].clone())).copied().unwrap_or(0);
-                by_grade.entry(grade).or_default().push(cos);
+                by_grade.entry(grade).or_default().push(relevance);
+                pooled.entry(grade).or_default().push(relevance);
             }
         }
-        println!("{set}: best cosine per (open requirement, CV), by the CV's grade");
-        for (g, v) in &mut by_grade {
-            let n = v.len();
-            println!(
-                "  grade {g}: n={n:>3}  p25 {:.3}  p50 {:.3}  p75 {:.3}  p90 {:.3}",
-                percentile(v, 0.25),
-                percentile(v, 0.5),
-                percentile(v, 0.75),
-                percentile(v, 0.9)
-            );
-        }
-        let floor = percentile(by_grade.get_mut(&0).map_or(&mut [][..], |v| &mut v[..]), 0.75);
-        let ceiling = percentile(by_grade.get_mut(&3).map_or(&mut [][..], |v| &mut v[..]), 0.5);
-        println!("  suggested similarity-floor {floor:.3}, similarity-ceiling {ceiling:.3}");
+        println!("{set}: best relevance per (open requirement, CV), by the CV's grade");
+        print_grades(&mut by_grade);
+    }
+    let floor = percentile(pooled.get_mut(&0).map_or(&mut [][..], |v| &mut v[..]), 0.75);
+    let ceiling = percentile(pooled.get_mut(&3).map_or(&mut [][..], |v| &mut v[..]), 0.5);
+    println!("both sets: suggested relevance-floor {floor:.2}, relevance-ceiling {ceiling:.2}");
+}
+
+fn print_grades(by_grade: &mut BTreeMap<u8, Vec<f32>>) {
+    for (g, v) in by_grade.iter_mut() {
+        let n = v.len();
+        println!(
+            "  grade {g}: n={n:>3}  p25 {:.3}  p50 {:.3}  p75 {:.3}  p90 {:.3}",
+            percentile(v, 0.25),
+            percentile(v, 0.5),
+            percentile(v, 0.75),
+            percentile(v, 0.9)
+        );
     }
 }

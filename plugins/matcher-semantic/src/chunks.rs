@@ -76,3 +76,36 @@ pub fn chunks(profile: &Profile) -> Vec<Chunk> {
     push(&mut out, "Centres d'intérêt", &profile.interests.join(" ; "), 0.3);
     out
 }
+
+/// The text the model reads for a chunk: the host's gender-neutral double forms of job words
+/// ("assistant/assistante social/sociale") reduced to their first form. Every candidate's
+/// titles are neutralised alike, so nothing is lost for comparing them, while the model, which
+/// rarely met such doubled words in training, reads the plain form much better. Slashes between
+/// unrelated words ("AP/CP", "et/ou", dates) are kept.
+pub fn for_model(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match double_form(word) {
+            Some((first, punctuation)) => {
+                out.push_str(first);
+                out.push_str(punctuation);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
+/// "assistante/assistant," → ("assistante", ","): two forms of one word (same first three
+/// letters), and what punctuation follows the pair.
+fn double_form(word: &str) -> Option<(&str, &str)> {
+    let (first, rest) = word.split_once('/')?;
+    let second = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let punctuation = &rest[second.len()..];
+    let is_word = |w: &str| w.chars().count() >= 3 && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+    let stem = |w: &str| w.chars().take(3).flat_map(char::to_lowercase).collect::<String>();
+    (is_word(first) && is_word(second) && stem(first) == stem(second)).then_some((first, punctuation))
+}

@@ -3,7 +3,8 @@
 //! profile's passages in a multilingual embedding space. Plain Rust, tested natively with a fake
 //! embedder; the component glue (host `inference` import) lives in `lib.rs`.
 
-use crate::chunks::{chunks, Chunk};
+use crate::chunks::{chunks, for_model, Chunk};
+use crate::cohort::{COHORT, REQUIREMENT_COHORT};
 use vivier_matcher_lexical::analysis::truncate;
 use vivier_matcher_lexical::engine::{self as lexical, effective_requirements, reading, MAX_EVIDENCE_CHARS};
 use vivier_matcher_lexical::report;
@@ -26,17 +27,18 @@ pub trait Embedder {
 pub struct Settings {
     pub lexical: lexical::Settings,
     pub model: String,
-    /// Cosine similarity at or below which a passage proves nothing (`similarity-floor`).
+    /// Relevance at or below which a passage proves nothing (`relevance-floor`). Relevance is
+    /// the cosine of requirement and passage in standard deviations above the requirement's
+    /// mean cosine with the reference cohort (see [`crate::cohort`]).
     pub floor: f32,
-    /// Cosine similarity at or above which a passage fully proves a requirement
-    /// (`similarity-ceiling`).
+    /// Relevance at or above which a passage fully proves a requirement (`relevance-ceiling`).
     pub ceiling: f32,
     /// Credit at or above which a requirement is partial (`partial-threshold`, shared with the
     /// lexical reading).
     pub partial: f32,
     /// Texts per `embed` call (`batch-size`).
     pub batch: usize,
-    /// Log every best cosine (`log-similarities` = "true"), to calibrate floor and ceiling.
+    /// Log every best relevance (`log-similarities` = "true"), to calibrate floor and ceiling.
     pub log_similarities: bool,
 }
 
@@ -47,10 +49,10 @@ impl Default for Settings {
             partial: lexical.partial_threshold,
             lexical,
             model: DEFAULT_MODEL.to_owned(),
-            // Calibrated with `cargo bench --bench calibrate_semantic` on the original dev-set
-            // postings (grade-0 p75 0.850, grade-3 median 0.871 for multilingual-e5-small).
-            floor: 0.85,
-            ceiling: 0.87,
+            // `cargo bench --bench calibrate_semantic` on the development set, original and
+            // reworded postings together: grade-0 p75 1.51, grade-3 median 3.24.
+            floor: 1.5,
+            ceiling: 3.25,
             batch: 64,
             log_similarities: false,
         }
@@ -69,16 +71,25 @@ impl Settings {
         let mut unit = |key: &str, slot: &mut f32| {
             if let Some(v) = get(key) {
                 match v.trim().parse::<f32>() {
-                    Ok(x) if (-1.0..=1.0).contains(&x) => *slot = x,
-                    _ => problems.push(format!("{key} ignoré : {v:?} n'est pas un cosinus dans [-1, 1]")),
+                    Ok(x) if (-10.0..=20.0).contains(&x) => *slot = x,
+                    _ => {
+                        problems.push(format!("{key} ignoré : {v:?} n'est pas un nombre d'écarts-types dans [-10, 20]"))
+                    }
                 }
             }
         };
-        unit("similarity-floor", &mut s.floor);
-        unit("similarity-ceiling", &mut s.ceiling);
+        unit("relevance-floor", &mut s.floor);
+        unit("relevance-ceiling", &mut s.ceiling);
+        for old in ["similarity-floor", "similarity-ceiling"] {
+            if get(old).is_some() {
+                problems.push(format!(
+                    "{old} ignoré : les seuils sont désormais relatifs à la cohorte de référence (relevance-floor, relevance-ceiling, en écarts-types)"
+                ));
+            }
+        }
         if s.ceiling <= s.floor {
             problems.push(format!(
-                "similarity-ceiling ({}) doit dépasser similarity-floor ({}) : valeurs par défaut rétablies",
+                "relevance-ceiling ({}) doit dépasser relevance-floor ({}) : valeurs par défaut rétablies",
                 s.ceiling, s.floor
             ));
             let d = Settings::default();
@@ -95,10 +106,54 @@ impl Settings {
         (s, problems)
     }
 
-    /// Maps a cosine similarity to a credit in [0, 1].
-    pub fn calibrate(&self, cosine: f32) -> f32 {
-        ((cosine - self.floor) / (self.ceiling - self.floor)).clamp(0.0, 1.0)
+    /// Maps a relevance (standard deviations above the cohort) to a credit in [0, 1].
+    pub fn calibrate(&self, relevance: f32) -> f32 {
+        ((relevance - self.floor) / (self.ceiling - self.floor)).clamp(0.0, 1.0)
     }
+}
+
+/// How one text's cosines stand against a reference cohort: a requirement's against ordinary
+/// CV passages ([`COHORT`]), a passage's against ordinary requirements
+/// ([`REQUIREMENT_COHORT`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    pub mean: f32,
+    pub spread: f32,
+}
+
+/// Smallest spread used: a cohort that answers one requirement all alike must not turn a tiny
+/// cosine difference into a large relevance.
+const MIN_SPREAD: f32 = 0.01;
+
+impl Baseline {
+    pub fn of(text: &[f32], cohort: &[Vec<f32>]) -> Self {
+        let n = cohort.len().max(1) as f32;
+        let cosines: Vec<f32> = cohort.iter().map(|v| dot(text, v)).collect();
+        let mean = cosines.iter().sum::<f32>() / n;
+        let variance = cosines.iter().map(|c| (c - mean) * (c - mean)).sum::<f32>() / n;
+        Baseline { mean, spread: variance.sqrt().max(MIN_SPREAD) }
+    }
+
+    fn standardise(&self, cosine: f32) -> f32 {
+        (cosine - self.mean) / self.spread
+    }
+}
+
+/// How much a passage stands out for a requirement, in standard deviations: the mean of how far
+/// the cosine lies above what the requirement gets from ordinary passages and above what the
+/// passage gets from ordinary requirements (symmetric normalisation, "S-norm"). The second half
+/// keeps a generic passage ("Gestionnaire RH en collectivité"), close to many requirements at
+/// once, from passing for proof of each.
+pub fn relevance(cosine: f32, requirement: &Baseline, passage: &Baseline) -> f32 {
+    0.5 * (requirement.standardise(cosine) + passage.standardise(cosine))
+}
+
+/// A passage weighed against one requirement.
+struct Scored<'a> {
+    credit: f32,
+    cosine: f32,
+    relevance: f32,
+    chunk: &'a Chunk,
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -162,16 +217,22 @@ pub fn assess(
     // E5 convention: "query: " for what is sought, "passage: " for what is searched.
     let profile_chunks: Vec<Vec<Chunk>> = candidates.iter().map(|c| chunks(&c.profile)).collect();
     let mut texts: Vec<String> = open.iter().map(|&i| format!("query: {}", requirements[i].label.trim())).collect();
+    texts.extend(COHORT.iter().map(|c| format!("passage: {c}")));
+    texts.extend(REQUIREMENT_COHORT.iter().map(|c| format!("query: {c}")));
     for cs in &profile_chunks {
-        texts.extend(cs.iter().map(|c| format!("passage: {}", c.text)));
+        texts.extend(cs.iter().map(|c| format!("passage: {}", for_model(&c.text))));
     }
     let vectors = embed_all(embedder, &texts, settings.batch)?;
-    let (queries, mut passages) = vectors.split_at(open.len());
+    let (queries, rest) = vectors.split_at(open.len());
+    let (cohort, rest) = rest.split_at(COHORT.len());
+    let (requirement_cohort, mut passages) = rest.split_at(REQUIREMENT_COHORT.len());
+    let baselines: Vec<Baseline> = queries.iter().map(|q| Baseline::of(q, cohort)).collect();
 
     let mut out = Vec::with_capacity(candidates.len());
     for (lex, cs) in lexical_out.into_iter().zip(&profile_chunks) {
         let (mine, rest) = passages.split_at(cs.len());
         passages = rest;
+        let passage_baselines: Vec<Baseline> = mine.iter().map(|v| Baseline::of(v, requirement_cohort)).collect();
         let total: f32 = lex.requirements.iter().map(|r| r.weight).sum::<f32>().max(f32::MIN_POSITIVE);
         let mut rows: Vec<RequirementAssessment> = Vec::with_capacity(lex.requirements.len());
         let mut score = 0.0f32;
@@ -180,31 +241,36 @@ pub fn assess(
             let lexical_credit = if share > 0.0 { (row.contribution / share).clamp(0.0, 1.0) } else { 0.0 };
             let (credit, evidence) = match open.iter().position(|&i| i == ri) {
                 Some(q) => {
-                    // Best passage: calibrated similarity times what the passage can prove.
+                    // Best passage: calibrated relevance times what the passage can prove; among
+                    // passages that earn the same (none, often), the most relevant, for the trace.
                     let best = cs
                         .iter()
                         .zip(mine)
-                        .map(|(c, v)| {
-                            let cos = dot(&queries[q], v);
-                            (settings.calibrate(cos) * c.strength, cos, c)
+                        .zip(&passage_baselines)
+                        .map(|((chunk, v), passage)| {
+                            let cosine = dot(&queries[q], v);
+                            let relevance = relevance(cosine, &baselines[q], passage);
+                            Scored { credit: settings.calibrate(relevance) * chunk.strength, cosine, relevance, chunk }
                         })
-                        .fold(None::<(f32, f32, &Chunk)>, |acc, x| match acc {
-                            Some(a) if a.0 >= x.0 => Some(a),
+                        .fold(None::<Scored>, |acc, x| match acc {
+                            Some(a) if a.credit > x.credit || (a.credit == x.credit && a.relevance >= x.relevance) => {
+                                Some(a)
+                            }
                             _ => Some(x),
                         });
                     if settings.log_similarities {
-                        if let Some((_, cos, chunk)) = best {
+                        if let Some(b) = &best {
                             trace.push(format!(
-                                "similarity {} {} {cos:.4} {:.2}",
-                                lex.candidate_id, row.requirement_id, chunk.strength
+                                "similarity {} {} {:.4} {:.2}",
+                                lex.candidate_id, row.requirement_id, b.relevance, b.chunk.strength
                             ));
                         }
                     }
                     match best {
-                        Some((semantic, cos, chunk)) if semantic > lexical_credit => {
-                            let mut ev = vec![evidence_line(chunk, cos)];
+                        Some(b) if b.credit > lexical_credit => {
+                            let mut ev = vec![evidence_line(b.chunk, b.cosine)];
                             ev.extend(row.evidence.iter().take(2).cloned());
-                            (semantic, ev)
+                            (b.credit, ev)
                         }
                         _ => (lexical_credit, row.evidence.clone()),
                     }

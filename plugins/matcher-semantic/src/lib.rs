@@ -4,19 +4,24 @@
 //! activity) is compared with the profile's passages (experiences whole and line by line,
 //! summary, diplomas, certifications, skills list) through a local multilingual sentence
 //! embedding model run by the host (`inference` import; the plugin never loads weights). The
-//! lexical matcher's reading is kept where it is stronger (exact terms, ESCO/ROME synonyms) and
+//! similarity is judged against two fixed reference cohorts (ordinary CV passages, ordinary
+//! requirements of many trades; see [`cohort`]), so that a passage counts only when it stands
+//! out from what any CV says, whatever the requirement's wording. The lexical matcher's reading is kept where it is stronger (exact terms, ESCO/ROME synonyms) and
 //! for licences, languages, diplomas and minimum experience. A described experience proves more
 //! than a listed skill, and a long list proves less per item, so keyword stuffing does not pay.
 //!
 //! Settings (all optional, through the `config` import): `model` (default
-//! `multilingual-e5-small`), `similarity-floor` / `similarity-ceiling` (cosines mapped to credit
-//! 0 and 1), `batch-size`, `log-similarities` ("true": log every best cosine, for calibration), and the lexical matcher's `partial-threshold`, `reference-date`,
-//! `max-evidence`.
+//! `multilingual-e5-small`), `relevance-floor` / `relevance-ceiling` (relevance, in standard
+//! deviations above the cohorts, mapped to credit 0 and 1), `batch-size`, `log-similarities`
+//! ("true": log every best relevance, for `cargo bench --bench calibrate_semantic`), and the
+//! lexical matcher's `partial-threshold`, `reference-date`, `max-evidence`.
 //!
-//! Profile vectors are not cached here: every call is a fresh sandboxed instance with no
-//! storage. A host-side cache keyed by text digest would make re-ranking cheap.
+//! Vectors are not cached here (every call is a fresh sandboxed instance with no storage): the
+//! host caches them by digest of model and text, so re-ranking known profiles, and the cohorts
+//! on every call, cost no inference.
 
 pub mod chunks;
+pub mod cohort;
 pub mod engine;
 
 #[cfg(test)]

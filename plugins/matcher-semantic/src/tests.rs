@@ -50,7 +50,7 @@ impl Embedder for Fake {
 }
 
 fn settings() -> Settings {
-    let mut s = Settings { floor: 0.05, ceiling: 0.3, batch: 5, ..Settings::default() };
+    let mut s = Settings { floor: 1.0, ceiling: 3.0, batch: 5, ..Settings::default() };
     s.lexical.reference_month = Some(2026 * 12 + 10);
     s
 }
@@ -194,8 +194,8 @@ fn host_failure_is_a_clear_error_not_a_silent_fallback() {
 #[test]
 fn settings_are_read_and_checked() {
     let (s, problems) = Settings::from_lookup(|k| match k {
-        "similarity-floor" => Some("0.7".into()),
-        "similarity-ceiling" => Some("0.6".into()),
+        "relevance-floor" => Some("3".into()),
+        "relevance-ceiling" => Some("2.5".into()),
         "batch-size" => Some("0".into()),
         "model" => Some("autre-modele".into()),
         _ => None,
@@ -204,6 +204,45 @@ fn settings_are_read_and_checked() {
     // Ceiling below floor: both back to defaults.
     assert_eq!((s.floor, s.ceiling), (Settings::default().floor, Settings::default().ceiling));
     assert_eq!(problems.len(), 2, "{problems:?}");
+    let (s, problems) = Settings::from_lookup(|k| match k {
+        "relevance-floor" => Some("1,2".into()),
+        "relevance-ceiling" => Some("2.5".into()),
+        // Cosine thresholds of earlier versions: named as ignored, not misread.
+        "similarity-floor" => Some("0.85".into()),
+        _ => None,
+    });
+    assert_eq!((s.floor, s.ceiling), (Settings::default().floor, 2.5));
+    assert!(problems.iter().any(|p| p.starts_with("relevance-floor ignoré")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("similarity-floor ignoré")), "{problems:?}");
     assert_eq!(s.calibrate(s.floor), 0.0);
     assert_eq!(s.calibrate(s.ceiling + 0.05), 1.0);
+}
+
+#[test]
+fn model_reads_the_first_of_neutral_double_forms() {
+    use crate::chunks::for_model;
+    assert_eq!(
+        for_model("Assistant/assistante social/sociale de secteur : suivi des familles"),
+        "Assistant social de secteur : suivi des familles"
+    );
+    assert_eq!(for_model("Éducateur/éducatrice spécialisé/spécialisée, ASE"), "Éducateur spécialisé, ASE");
+    // Not two forms of one word: kept as written.
+    for kept in ["AP/CP et M57", "saisie et/ou contrôle", "09/2019 à 06/2021", "Paie/RH", "a/b"] {
+        assert_eq!(for_model(kept), kept);
+    }
+}
+
+#[test]
+fn a_passage_close_to_every_requirement_proves_less() {
+    use crate::engine::{relevance, Baseline};
+    let requirement = Baseline { mean: 0.80, spread: 0.02 };
+    let specific = Baseline { mean: 0.78, spread: 0.02 };
+    let generic = Baseline { mean: 0.84, spread: 0.02 };
+    // Same cosine with the requirement: the generic passage stands out less.
+    assert!(relevance(0.85, &requirement, &specific) > relevance(0.85, &requirement, &generic));
+    assert!((relevance(0.85, &requirement, &specific) - 3.0).abs() < 1e-4);
+    // The spread has a floor: a cohort that answers alike does not blow a tiny gap up.
+    let flat = Baseline::of(&[1.0, 0.0], &[vec![1.0, 0.0], vec![1.0, 0.0]]);
+    assert!(relevance(1.0, &flat, &flat).abs() < 1e-4);
+    assert!(relevance(1.005, &flat, &flat) <= 0.5 + 1e-4);
 }
