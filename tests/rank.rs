@@ -143,7 +143,8 @@ fn stuffing_outside_top_three(dir: &Path, matcher: &str) {
             let top: Vec<&str> =
                 v["suggestions"].as_array().unwrap()[..3].iter().map(|s| s["candidate"].as_str().unwrap()).collect();
             assert!(
-                top.iter().all(|c| !c.contains("cv03-liste-de-competences") && !c.contains("cv20-liste-finances-social")),
+                top.iter()
+                    .all(|c| !c.contains("cv03-liste-de-competences") && !c.contains("cv20-liste-finances-social")),
                 "{matcher}, {}: stuffing CV in the top 3: {top:?}",
                 p.display()
             );
