@@ -314,7 +314,22 @@ fn score_experiences(truth: &Value, cv: &ParsedCv, f: &mut Fields, out: &mut Vec
         for k in 0..4 {
             counts[k].correct += m[k] as usize;
         }
-        if m.iter().any(|x| !x) {
+        // A field neither expected nor predicted (a template's "year") is not a mismatch.
+        let (te, pe) = (&texps[ti], &pexps[pi]);
+        let seen = [
+            te.title.is_some() || !pe.title.trim().is_empty(),
+            te.org.is_some() || pe.organisation.is_some(),
+            te.start.is_some() || pred_has_date(pe, false),
+            te.end.is_some() || pred_has_date(pe, true),
+        ];
+        let wrong: Vec<&str> = ["title", "org", "start", "end"]
+            .iter()
+            .zip(m)
+            .zip(seen)
+            .filter(|((_, ok), s)| !ok && *s)
+            .map(|((n, _), _)| *n)
+            .collect();
+        if !wrong.is_empty() {
             let (t, p) = (&texps[ti].raw, &pexps[pi]);
             out.push(format!(
                 "experience: want {:?} / {:?} / {:?}-{:?}\n              got  {:?} / {:?} / {}-{}{}   [wrong: {}]",
@@ -327,13 +342,7 @@ fn score_experiences(truth: &Value, cv: &ParsedCv, f: &mut Fields, out: &mut Vec
                 fmt_date(p.start),
                 fmt_date(p.end),
                 if p.current { " (current)" } else { "" },
-                ["title", "org", "start", "end"]
-                    .iter()
-                    .zip(m)
-                    .filter(|(_, ok)| !ok)
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(",")
+                wrong.join(",")
             ));
         }
     }

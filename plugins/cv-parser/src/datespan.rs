@@ -156,6 +156,80 @@ pub fn split_date(line: &str) -> Option<Dated> {
     Some(Dated { range, date_text: date_text.to_string(), residual })
 }
 
+/// Words that CV templates leave where a year goes ("year–year", "YYYY – YYYY", "AAAA", "20XX").
+const YEAR_PLACEHOLDERS: &[&str] = &["year", "yyyy", "aaaa", "annee", "ano", "jahr", "20xx", "19xx", "xxxx"];
+
+/// Whether a word stands for a date in a template: a year placeholder, alone or after a month
+/// one ("MM/YYYY", "mois/année").
+fn placeholder_word(word: &str) -> bool {
+    let f = fold(word);
+    let parts: Vec<&str> = f.split(['/', ' ']).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [y] => YEAR_PLACEHOLDERS.contains(y),
+        [m, y] => matches!(*m, "mm" | "month" | "mois") && YEAR_PLACEHOLDERS.contains(y),
+        _ => false,
+    }
+}
+
+/// A period written with template placeholders at the start or the end of a line
+/// ("year–year Job title, Employer", "Poste, Employeur    AAAA - AAAA"). Such a line opens an
+/// entry as a real period does; the range it gives is empty, since no date is known.
+pub fn placeholder_period(line: &str) -> Option<Dated> {
+    // Words with their byte spans; '/' joins "MM/YYYY".
+    let mut ws: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices().chain(std::iter::once((line.len(), ' '))) {
+        let word_char = c.is_alphanumeric() || c == '/';
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                ws.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let is_dash_gap = |gap: &str| {
+        gap.chars().any(|c| matches!(c, '-' | '–' | '—'))
+            && gap.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '–' | '—'))
+    };
+    let text = |k: usize| &line[ws[k].0..ws[k].1];
+    let end_word = |k: usize| placeholder_word(text(k)) || is_present_word(&fold(text(k)));
+    // "P – P" or "P to P" from word `a`: the index of the last word of the period.
+    let period_at = |a: usize| -> Option<usize> {
+        if !placeholder_word(text(a)) {
+            return None;
+        }
+        if a + 1 < ws.len() && is_dash_gap(&line[ws[a].1..ws[a + 1].0]) && end_word(a + 1) {
+            return Some(a + 1);
+        }
+        let link = a + 1 < ws.len() && matches!(fold(text(a + 1)).as_str(), "to" | "a" | "au" | "until");
+        (link && a + 2 < ws.len() && end_word(a + 2)).then_some(a + 2)
+    };
+    if ws.len() < 2 {
+        return None;
+    }
+    let (a, b) = if let Some(b) = period_at(0) {
+        (0, b)
+    } else {
+        // At the end: try the last two and the last three words.
+        (ws.len().saturating_sub(3)..ws.len() - 1)
+            .find_map(|a| period_at(a).filter(|&b| b == ws.len() - 1).map(|b| (a, b)))?
+    };
+    let before = line[..ws[a].0].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let after = line[ws[b].1..].trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    // A placeholder period is only trusted where periods are written: at an edge of the line.
+    if !before.trim().is_empty() && !after.trim().is_empty() {
+        return None;
+    }
+    let residual = if before.trim().is_empty() { after.trim() } else { before.trim() };
+    Some(Dated {
+        range: DateRange::default(),
+        date_text: line[ws[a].0..ws[b].1].to_string(),
+        residual: residual.to_string(),
+    })
+}
+
 /// Whether a line looks dated ("09/19", "2019", "été 2020") even if no period could be read.
 pub fn looks_dated(line: &str) -> bool {
     let mut digits = String::new();
@@ -250,6 +324,26 @@ mod tests {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));
             assert_eq!((got.range.start, got.range.end, got.range.current), (*start, *end, *current), "{line}");
             assert_eq!(got.residual, *residual, "{line}");
+        }
+    }
+
+    #[test]
+    fn template_placeholders_mark_a_period_without_dates() {
+        for (line, residual) in [
+            ("year–year Chef de projet, Société Exemple, Lille.", "Chef de projet, Société Exemple, Lille."),
+            ("Chargée d'accueil, Mairie    AAAA - AAAA", "Chargée d'accueil, Mairie"),
+            ("Poste    year--year", "Poste"),
+            ("MM/YYYY – present  Analyste", "Analyste"),
+            ("20XX to 20XX: Stagiaire", "Stagiaire"),
+        ] {
+            let got = placeholder_period(line).unwrap_or_else(|| panic!("no placeholder in {line:?}"));
+            assert_eq!(got.range, DateRange::default(), "{line}");
+            assert_eq!(got.residual, residual, "{line}");
+        }
+        // A lone word, or one in the middle of a sentence, is not a period.
+        for line in ["Year 2 student", "Best paper of the year", "Analyste year–year pour Exemple", "Année de césure"]
+        {
+            assert_eq!(placeholder_period(line), None, "{line}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! Splits an experience or education section into entries (header lines, period, description)
 //! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
 
-use crate::datespan::{looks_dated, split_date};
+use crate::datespan::{looks_dated, placeholder_period, split_date, Dated};
 use crate::input::Line;
 use vivier_sdk::dates::DateRange;
 use vivier_sdk::text::fold;
@@ -28,16 +28,15 @@ impl RawEntry {
     /// Fields of the header other than places: "Nexus AI – San Francisco, CA" is one field, and
     /// the job title on the next line still belongs to the header.
     fn segment_count(&self) -> usize {
-        self.header
-            .iter()
-            .map(|h| {
-                let f = segments(h);
-                (0..f.len())
-                    .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
-                    .count()
-            })
-            .sum()
+        self.header.iter().map(|h| named_fields(&segments(h))).sum()
     }
+}
+
+/// Number of fields other than places: "Kolkata, India" counts for none.
+fn named_fields(f: &[String]) -> usize {
+    (0..f.len())
+        .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
+        .count()
 }
 
 /// A line that reads as running text rather than a header.
@@ -70,10 +69,10 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     };
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
-        let dated = split_date(text);
+        let dated = period(text);
         let next_is_date_line = lines
             .get(i + 1)
-            .is_some_and(|n| !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
+            .is_some_and(|n| !n.bullet && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
         if line.bullet {
             // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
             // not open an entry; a bullet that starts or ends with its period may.
@@ -93,8 +92,13 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             flush(&mut cur, &mut out, &mut truncated);
         }
         if let Some(d) = dated {
+            // A dated line that already names a job, an employer and a place is a whole header:
+            // the undated line before it is a sub-heading ("Vocational", "Missions courtes").
+            let fields = segments(&d.residual);
+            let whole = fields.len() >= 3 && named_fields(&fields) >= 2;
             let attach = cur.as_ref().is_some_and(|c| {
                 c.range.is_none()
+                    && !(whole && c.header.len() == 1 && c.description.is_empty())
                     && !c.in_description
                     && c.header.len() <= 3
                     && line.md_heading.is_none()
@@ -114,7 +118,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         let new_entry = match cur.as_ref() {
             None => true,
             Some(_) if line.md_heading.is_some() => true,
-            Some(c) if c.in_description => !prose_like(text) || line.blank_before || next_is_date_line,
+            // "Réalisations :" before a list introduces the list: still the description.
+            Some(c) if c.in_description => {
+                let intro = text.ends_with(':') && lines.get(i + 1).is_some_and(|n| n.bullet);
+                !intro && (!prose_like(text) || line.blank_before || next_is_date_line)
+            }
             Some(c) if c.range.is_none() => {
                 (line.blank_before && !c.header.is_empty())
                     || (primary(text) && c.header.iter().any(|h| primary(h)))
@@ -147,6 +155,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     }
     flush(&mut cur, &mut out, &mut truncated);
     (out, truncated)
+}
+
+/// The period of a line: real dates, or the placeholders a CV template left ("year–year").
+fn period(text: &str) -> Option<Dated> {
+    split_date(text).or_else(|| placeholder_period(text))
 }
 
 /// Splits a header text into fields on the usual separators: " — ", " | ", " - ", " @ ",

@@ -283,6 +283,9 @@ pub const ORG_STEMS: &[&str] = &[
     "sasu",
     "scop",
     "cooperative",
+    // The word itself, as templates and forms write it ("Job title, Employer"): not "employé".
+    "employer",
+    "employeur",
 ];
 
 /// Words that mark the kind of contract rather than a title or an employer.
@@ -720,6 +723,18 @@ mod tests {
         assert_eq!(x[1].location.as_deref(), Some("Cap Canaveral, USA"));
         assert_eq!(x[2].title, "STAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES");
         assert_eq!(x[2].organisation.as_deref(), Some("Savoir-Faire Linux"));
+    }
+
+    #[test]
+    fn template_entries_with_placeholder_periods() {
+        // A sub-heading, placeholder periods, a list introduced by a colon, icon-font bullets.
+        let x = exps("Missions courtes\n\nyear–year Job title, Employer, City.\nShort description of the job.\nMain results:\n\u{f111}␣ First result;\n{ Second result.\n\nyear–year Chargé de mission, Syndicat des eaux, Vannes.\nDescription.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Job title", Some("Employer")));
+        assert_eq!((x[0].start, x[0].end, x[0].current), (None, None, false));
+        assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
+        assert_eq!(x[1].title, "Chargé de mission");
+        assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
     }
 
     #[test]
