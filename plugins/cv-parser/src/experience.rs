@@ -525,10 +525,11 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     let mut i = 1;
     while i < fields.len() {
         let f = fields[i].trim();
-        // Several words only: a single word in brackets is as often a town ("(Roubaix)").
+        // Several words only: a single word in brackets is as often a town ("(Roubaix)"), unless
+        // the entry already gave its place ("Danggeun Pay Inc. (KarrotPay)    Seoul, S.Korea").
         if f.starts_with('(')
             && f.ends_with(')')
-            && f.split_whitespace().count() >= 2
+            && (f.split_whitespace().count() >= 2 || location.is_some())
             && !looks_like_location(f)
             && !f.chars().any(|c| c.is_ascii_digit())
         {
@@ -619,6 +620,17 @@ fn employer_with_units(fields: &[String], org: usize, title: usize, header: &[St
         name = joined;
         i -= 1;
     }
+    // And the units written after it when they read as names, not towns: "SPACE CENTER, MND",
+    // where capitals hide which is the name, but not "Médiathèque de Villeurbanne, Villeurbanne".
+    let mut j = org + 1;
+    while j < fields.len() && j != title && org_score(&fields[j]) > 0 {
+        let joined = format!("{name}, {}", fields[j]);
+        if !line.contains(joined.as_str()) {
+            break;
+        }
+        name = joined;
+        j += 1;
+    }
     name
 }
 
@@ -633,24 +645,30 @@ fn title_with_parts(fields: &[String], title: usize, org: Option<usize>, header:
     }
     let mut i = title;
     while i > 0 && Some(i - 1) != org {
-        let joined = format!("{}, {name}", fields[i - 1]);
-        if !line.contains(joined.as_str()) {
+        let Some(joined) =
+            TITLE_JOINS.iter().map(|sep| format!("{}{sep}{name}", fields[i - 1])).find(|j| line.contains(j.as_str()))
+        else {
             break;
-        }
+        };
         name = joined;
         i -= 1;
     }
     let mut j = title + 1;
     while j < fields.len() && Some(j) != org {
-        let joined = format!("{name}, {}", fields[j]);
-        if !line.contains(joined.as_str()) {
+        let Some(joined) =
+            TITLE_JOINS.iter().map(|sep| format!("{name}{sep}{}", fields[j])).find(|j| line.contains(j.as_str()))
+        else {
             break;
-        }
+        };
         name = joined;
         j += 1;
     }
     name
 }
+
+/// What joins the parts of one title on its line when the employer is named on another line:
+/// "Stagiaire au sein du Programme jeunes talents" is one title under "Région Bretagne".
+const TITLE_JOINS: &[&str] = &[", ", " at ", " chez ", " au sein de ", " auprès de ", " within "];
 
 fn fields_len_guard(f: &str) -> bool {
     // Keep parenthesised fields with several words ("(Centre communal d'action sociale)").
@@ -735,6 +753,22 @@ mod tests {
         assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
         assert_eq!(x[1].title, "Chargé de mission");
         assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+    }
+
+    #[test]
+    fn employer_line_keeps_its_name_whole() {
+        // A one-word bracket after a name is part of it when the entry already gave its place;
+        // units after the employer on its own line; a title phrase with "at" under the employer.
+        let x = exps("Ondine Paiements SAS (Ondipay)    Lyon, France\nResponsable paie    Mars 2019 - Juin 2021\n• Paie.\n\nCAISSE DES ÉCOLES, VILLE DE TOURS    Tours, France\nAgent administratif    2016 - 2019\n• Accueil.\n\nBrindille    Nantes, France\nStagiaire développeur at Programme Jeunes Pousses    Jan. 2015 - Juin 2015\n• Code.\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("Ondine Paiements SAS (Ondipay)"));
+        assert_eq!(x[0].location.as_deref(), Some("Lyon, France"));
+        assert_eq!(x[1].organisation.as_deref(), Some("CAISSE DES ÉCOLES, VILLE DE TOURS"));
+        assert_eq!(x[2].title, "Stagiaire développeur at Programme Jeunes Pousses");
+        assert_eq!(x[2].organisation.as_deref(), Some("Brindille"));
+        // On one line, "at" still separates the title from the employer.
+        let x = exps("2019 - 2021 : Data analyst at Exemple Conseil\n");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Data analyst", Some("Exemple Conseil")));
     }
 
     #[test]
