@@ -189,6 +189,10 @@ pub fn segments(text: &str) -> Vec<String> {
     parts = parts
         .into_iter()
         .flat_map(|p| {
+            // "Palo Alto, CA & Ithaca, NY": several places are one field.
+            if p.contains(" & ") && looks_like_location(&p) {
+                return vec![p];
+            }
             let mut merged: Vec<String> = Vec::new();
             for piece in split_outside_parens(&p, ',') {
                 // "Omnious Co., Ltd.", "Acme, Inc.": a legal form continues the name.
@@ -313,6 +317,10 @@ pub fn looks_like_location(field: &str) -> bool {
     let folded = fold(inner);
     if folded.is_empty() {
         return false;
+    }
+    // Places joined by "&": each must be one.
+    if inner.contains(" & ") {
+        return inner.split(" & ").all(|p| !p.contains(" & ") && looks_like_location(p));
     }
     if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
         return true;
@@ -440,6 +448,11 @@ mod tests {
         );
         assert_eq!(segments("Mairie de Lyon (69)"), ["Mairie de Lyon", "(69)"]);
         assert_eq!(segments("Data analyst at Example Corp"), ["Data analyst", "Example Corp"]);
+        assert_eq!(
+            segments("Rennes, France & Montréal, Canada | Stage"),
+            ["Rennes, France & Montréal, Canada", "Stage"]
+        );
+        assert_eq!(segments("Recherche & Développement, Acme"), ["Recherche & Développement", "Acme"]);
     }
 
     #[test]

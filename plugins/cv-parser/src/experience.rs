@@ -488,8 +488,12 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         // A place is never the first field; prefer the last one.
         let pos = (1..fields.len())
             .rev()
-            // A country code in capitals ("USA") is a place even though capitals hint at a name.
-            .find(|&i| looks_like_location(&fields[i]) && (org_score(&fields[i]) == 0 || is_region(&fields[i])))
+            // A country code in capitals ("USA") is a place even though capitals hint at a name,
+            // and so are places joined by "&" ("Seoul, S.Korea & LA, U.S.A"), each one checked.
+            .find(|&i| {
+                let f = &fields[i];
+                looks_like_location(f) && (org_score(f) == 0 || is_region(f) || f.contains(" & "))
+            })
             .or_else(|| {
                 // "Title, Employer, Town": a short capitalised last field without cues is the town.
                 let last = fields.len() - 1;
@@ -767,6 +771,9 @@ mod tests {
         assert_eq!(x[2].title, "Stagiaire développeur at Programme Jeunes Pousses");
         assert_eq!(x[2].organisation.as_deref(), Some("Brindille"));
         // On one line, "at" still separates the title from the employer.
+        let x = exps("ACME    Nantes, France & Montréal, QC\nDéveloppeur    2016 - 2018\n• Code.\n");
+        assert_eq!(x[0].organisation.as_deref(), Some("ACME"));
+        assert_eq!(x[0].location.as_deref(), Some("Nantes, France & Montréal, QC"));
         let x = exps("2019 - 2021 : Data analyst at Exemple Conseil\n");
         assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Data analyst", Some("Exemple Conseil")));
     }
