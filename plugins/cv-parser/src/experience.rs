@@ -402,11 +402,15 @@ fn org_score(field: &str) -> i32 {
 /// Like [`org_score`], for a field written on `line`: a word in capitals says nothing when the
 /// whole line is set in capitals ("INFRASTRUCTURE, CLOUD ENGINEER INTERN").
 fn org_score_in(field: &str, line: &str) -> i32 {
+    let folded = fold(field);
+    // The word for a kind of town alone ("City", "Ville") names a place, not an employer: "City of
+    // Lyon" does, and so does "Ville de Tours".
+    if matches!(folded.as_str(), "city" | "town" | "ville" | "commune" | "county") {
+        return 0;
+    }
     // Short stems must match a whole word ("ville" is not "Villeneuve").
-    let hits = fold(field)
-        .split(' ')
-        .filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s))))
-        .count();
+    let hits =
+        folded.split(' ').filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s)))).count();
     let mut s = hits as i32 * 2;
     // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms; a field set wholly
     // in capitals of several words is a typographic style, not a cue.
@@ -495,16 +499,24 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                 looks_like_location(f) && (org_score(f) == 0 || is_region(f) || f.contains(" & "))
             })
             .or_else(|| {
-                // "Title, Employer, Town": a short capitalised last field without cues is the town.
-                let last = fields.len() - 1;
-                let f = &fields[last];
-                (fields.len() >= 3
-                    && f.split_whitespace().count() <= 3
-                    && f.chars().next().is_some_and(char::is_uppercase)
-                    && !f.chars().any(|c| c.is_ascii_digit())
-                    && org_score(f) == 0
-                    && title_score(f) == 0)
-                    .then_some(last)
+                // "Title, Employer, Town", or "Employer    Town" above the title: a short
+                // capitalised field without cues that ends a header line of several fields is
+                // the town. The last such line first.
+                if fields.len() < 3 {
+                    return None;
+                }
+                e.header.iter().rev().find_map(|h| {
+                    let own = segments(h);
+                    let end = own.last().filter(|_| own.len() >= 2)?;
+                    let i = fields.iter().rposition(|f| f == end).filter(|&i| i > 0)?;
+                    let f = &fields[i];
+                    (f.split_whitespace().count() <= 3
+                        && f.chars().next().is_some_and(char::is_uppercase)
+                        && !f.chars().any(|c| c.is_ascii_digit())
+                        && org_score(f) == 0
+                        && title_score(f) == 0)
+                        .then_some(i)
+                })
             });
         if let Some(pos) = pos {
             let mut place = fields.remove(pos);
@@ -757,6 +769,18 @@ mod tests {
         assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
         assert_eq!(x[1].title, "Chargé de mission");
         assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+    }
+
+    #[test]
+    fn town_on_the_employer_line() {
+        // The last field of the employer's line is the town when it has no cue, even a bare
+        // "Ville" as a form leaves it.
+        let x = exps("Employeur    Ville\nChargé de projet    AAAA - AAAA\nDescription du poste.\n\nBrindille    Quimperlé\nDéveloppeur    2016 - 2018\n• Code.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Chargé de projet", Some("Employeur")));
+        assert_eq!(x[0].location.as_deref(), Some("Ville"));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Développeur", Some("Brindille")));
+        assert_eq!(x[1].location.as_deref(), Some("Quimperlé"));
     }
 
     #[test]
