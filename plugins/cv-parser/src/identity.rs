@@ -304,13 +304,19 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     let all_refs: Vec<&Line> = all.iter().collect();
     id.email = scan(&near, &emails).or_else(|| scan(&all_refs, &emails));
     id.phone = scan(&near, &|t: &str| phones(&strip_email_and_links(t))).or_else(|| {
-        // Elsewhere, only on lines that say they hold a phone number.
+        // Elsewhere, only on lines that say they hold a phone number, or next to the line with
+        // the candidate's e-mail: contact details printed as a page footer stay together.
+        let with_email = |l: &Line| id.email.as_deref().is_some_and(|e| l.text.contains(e));
         let cued: Vec<&Line> = all
             .iter()
-            .filter(|l| {
+            .enumerate()
+            .filter(|(i, l)| {
                 let f = fold(&l.text);
                 ["tel", "telephone", "phone", "mobile", "portable", "gsm"].iter().any(|c| f.split(' ').any(|w| w == *c))
+                    || all.get(i + 1).is_some_and(with_email)
+                    || (*i > 0 && all.get(i - 1).is_some_and(with_email))
             })
+            .map(|(_, l)| l)
             .collect();
         scan(&cued, &|t: &str| phones(&strip_email_and_links(t)))
     });
@@ -613,5 +619,24 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn contact_footer_next_to_the_email() {
+        // Contact details printed as a page footer, far from the header: the number beside the
+        // e-mail is the phone; a number elsewhere in the body is not.
+        let p = prepare(
+            "Camille Durand
+
+Expérience
+Gestion de 12 000 dossiers par an.
+06 00 00 00 09
+12 rue des Lilas
+06 00 00 00 01
+camille.durand@example.fr
+",
+        );
+        let id = extract(&p.lines[..1], &[], &p.lines, 0);
+        assert_eq!(id.phone.as_deref(), Some("+33600000001"));
     }
 }
