@@ -541,6 +541,10 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
     if labelled && f.split_whitespace().count() <= 4 && f.chars().all(|c| c.is_alphabetic() || " -'".contains(c)) {
         return Some(f.to_string());
     }
+    // A header field that is only a well-known town ("Lyon") says where the candidate lives.
+    if crate::entries::known_town(f) {
+        return Some(f.to_string());
+    }
     None
 }
 
@@ -619,6 +623,15 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn town_alone_in_the_header() {
+        let p = prepare("Paul Girard\nGestionnaire carrière\nLyon\n06 00 00 00 01\n");
+        let id = extract(&p.lines, &[], &p.lines, 0);
+        assert_eq!(id.city.as_deref(), Some("Lyon"));
+        let p = prepare("Paul Girard\nFrance\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).city, None);
     }
 
     #[test]
