@@ -140,9 +140,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             flush(&mut cur, &mut out, &mut truncated);
         }
         let e = cur.get_or_insert_with(RawEntry::default);
+        // The lines of a form ("Poste : ...", "Employeur : ...") are all header lines.
+        let form = form_label(text).is_some_and(|(role, v)| role != Role::Period || v.is_empty());
         let header_phase = !e.in_description
-            && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)))
-            && e.header.len() < 4;
+            && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)) || form)
+            && e.header.len() < if form { 6 } else { 4 };
         if header_phase && !prose_like(text) {
             e.header.push(text.to_string());
             if unparsed {
@@ -160,6 +162,36 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
 /// The period of a line: real dates, or the placeholders a CV template left ("year–year").
 fn period(text: &str) -> Option<Dated> {
     split_date(text).or_else(|| placeholder_period(text))
+}
+
+/// What a form label says a field is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    Title,
+    Employer,
+    Place,
+    Period,
+}
+
+/// "Poste : Assistante RH" → (title, "Assistante RH"); a period label left alone once its dates
+/// were read ("Période") → period.
+pub fn form_label(field: &str) -> Option<(Role, String)> {
+    let (label, value) = field.split_once(':').unwrap_or((field, ""));
+    let role = match fold(label).as_str() {
+        "poste" | "poste occupe" | "fonction" | "fonctions" | "intitule" | "intitule du poste" | "emploi occupe"
+        | "job title" | "position" | "role" => Role::Title,
+        "employeur" | "entreprise" | "societe" | "structure" | "organisme" | "etablissement" | "collectivite"
+        | "administration" | "employer" | "company" | "organisation" | "organization" => Role::Employer,
+        "lieu" | "localisation" | "location" => Role::Place,
+        "periode" | "dates" | "date" | "duree" | "period" => Role::Period,
+        _ => return None,
+    };
+    let value = value.trim();
+    match role {
+        Role::Period => Some((role, value.to_string())),
+        _ if value.is_empty() => None,
+        _ => Some((role, value.to_string())),
+    }
 }
 
 /// Splits a header text into fields on the usual separators: " — ", " | ", " - ", " @ ",

@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{is_region, looks_like_location, segment, segments, RawEntry};
+use crate::entries::{form_label, is_region, looks_like_location, segment, segments, RawEntry, Role};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -468,6 +468,18 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         return None;
     }
     let mut fields: Vec<String> = e.header.iter().flat_map(|h| segments(h)).collect();
+    // Fields of a form ("Poste : Assistante", "Employeur : Mairie de Brest") say what they are.
+    let mut labelled: Vec<(Role, String)> = Vec::new();
+    fields.retain_mut(|f| match form_label(f) {
+        Some((Role::Period, _)) => false,
+        Some((role, value)) => {
+            labelled.push((role, value.clone()));
+            *f = value;
+            true
+        }
+        None => true,
+    });
+    let labelled_as = |role: Role| labelled.iter().find(|(r, _)| *r == role).map(|(_, v)| v.clone());
     // A contract word written as a field of its own ("Service civique, Association X") is
     // what the candidate calls the job when no other field names one; in brackets
     // ("Assistante (alternance)") it only qualifies the title.
@@ -488,7 +500,11 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         false
     });
     let mut location = None;
-    if fields.len() >= 2 {
+    if let Some(place) = labelled_as(Role::Place) {
+        fields.retain(|f| *f != place);
+        location = Some(place);
+    }
+    if fields.len() >= 2 && location.is_none() {
         // A place is never the first field; prefer the last one.
         let pos = (1..fields.len())
             .rev()
@@ -580,23 +596,27 @@ fn build(mut e: RawEntry) -> Option<Experience> {
             }
         }
     }
-    let title_idx =
-        (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);
-    let org_idx = (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
-        let adjacent = if i == title_idx + 1 {
-            1
-        } else if i + 1 == title_idx {
-            0
-        } else {
-            -1
-        };
-        // On a tie, a field of another header line than the title's: two-line headers give the
-        // employer a line of its own ("Savoir-Faire Linux    Montréal" / "TITLE, PART    dates").
-        let title_line = e.header.iter().position(|h| h.contains(fields[title_idx].as_str()));
-        let own_line = e.header.iter().position(|h| h.contains(fields[i].as_str()));
-        let elsewhere = i32::from(title_line.is_some() && own_line.is_some() && title_line != own_line);
-        let line = own_line.map_or(fields[i].as_str(), |l| e.header[l].as_str());
-        (org_score_in(&fields[i], line) - title_score(&fields[i]), elsewhere, adjacent)
+    let position = |role: Role| labelled_as(role).and_then(|v| fields.iter().position(|f| *f == v));
+    let title_idx = position(Role::Title).unwrap_or_else(|| {
+        (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0)
+    });
+    let org_idx = position(Role::Employer).filter(|&i| i != title_idx).or_else(|| {
+        (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
+            let adjacent = if i == title_idx + 1 {
+                1
+            } else if i + 1 == title_idx {
+                0
+            } else {
+                -1
+            };
+            // On a tie, a field of another header line than the title's: two-line headers give the
+            // employer a line of its own ("Savoir-Faire Linux    Montréal" / "TITLE, PART    dates").
+            let title_line = e.header.iter().position(|h| h.contains(fields[title_idx].as_str()));
+            let own_line = e.header.iter().position(|h| h.contains(fields[i].as_str()));
+            let elsewhere = i32::from(title_line.is_some() && own_line.is_some() && title_line != own_line);
+            let line = own_line.map_or(fields[i].as_str(), |l| e.header[l].as_str());
+            (org_score_in(&fields[i], line) - title_score(&fields[i]), elsewhere, adjacent)
+        })
     });
     let organisation = org_idx.map(|i| employer_with_units(&fields, i, title_idx, &e.header));
     let title = title_with_parts(&fields, title_idx, org_idx, &e.header);
@@ -769,6 +789,17 @@ mod tests {
         assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
         assert_eq!(x[1].title, "Chargé de mission");
         assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+    }
+
+    #[test]
+    fn form_labels_name_the_fields() {
+        let x = exps("Période : 2019 - 2021\nEmployeur : Centre de gestion du Finistère\nPoste : Gestionnaire carrière\nLieu : Quimper\n- Dossiers.\n\nMars 2016 - Juin 2018\nFonction : Agent de la Poste\nStructure : Exemple Services\n- Tri.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(x[0].title, "Gestionnaire carrière");
+        assert_eq!(x[0].organisation.as_deref(), Some("Centre de gestion du Finistère"));
+        assert_eq!(x[0].location.as_deref(), Some("Quimper"));
+        assert_eq!(x[1].title, "Agent de la Poste");
+        assert_eq!(x[1].organisation.as_deref(), Some("Exemple Services"));
     }
 
     #[test]
