@@ -143,8 +143,13 @@ pub fn split_date(line: &str) -> Option<Dated> {
         range.end = None;
         range.current = true;
     }
-    let before = line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let mut before =
+        line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c)).to_string();
     let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
+    // "Stagiaire (6 mois, 2012)": the bracket the date closed still holds words; close it there.
+    if before.matches('(').count() > before.matches(')').count() && line[ws[b].end..].trim_start().starts_with(')') {
+        before.push(')');
+    }
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
         (true, true) => String::new(),
         (false, true) => before.trim().to_string(),
@@ -319,6 +324,7 @@ mod tests {
             ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
             ("Researcher  Mar. 2016 – Exp. Jun. 2017", d(2016, Some(3)), d(2017, Some(6)), false, "Researcher"),
             ("Master MEEF, sept. 2023 – prévu juin 2025", d(2023, Some(9)), d(2025, Some(6)), false, "Master MEEF"),
+            ("Stagiaire juriste (6 mois, 2012)", d(2012, None), d(2012, None), false, "Stagiaire juriste (6 mois)"),
         ];
         for (line, start, end, current, residual) in cases {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));

@@ -212,6 +212,10 @@ pub fn segments(text: &str) -> Vec<String> {
         " at ",
         " auprès de ",
         " au sein de ",
+        " au sein du ",
+        " au sein des ",
+        " auprès du ",
+        " auprès des ",
         " within ",
     ] {
         parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();

@@ -344,8 +344,25 @@ const GAPS: &[&str] = &[
     "pause de carriere",
 ];
 
+/// "6 mois", "3 months", "deux semaines": how long, not what or where.
+fn is_duration(folded: &str) -> bool {
+    let w: Vec<&str> = folded.split(' ').collect();
+    let number = |x: &str| {
+        x.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                x,
+                "un" | "une" | "deux" | "trois" | "quatre" | "six" | "one" | "two" | "three" | "four" | "six"
+            )
+    };
+    matches!(w.as_slice(), [n, unit] | ["de" | "pendant" | "for", n, unit]
+        if number(n) && matches!(*unit, "mois" | "month" | "months" | "semaine" | "semaines" | "week" | "weeks" | "an" | "ans" | "year" | "years" | "jours" | "days"))
+}
+
 fn is_contract(field: &str) -> bool {
     let f = fold(field);
+    if is_duration(&f) {
+        return true;
+    }
     CONTRACT.iter().any(|c| {
         f == *c
             || (f.starts_with(&format!("{c} "))
@@ -704,7 +721,17 @@ fn title_with_parts(fields: &[String], title: usize, org: Option<usize>, header:
 
 /// What joins the parts of one title on its line when the employer is named on another line:
 /// "Stagiaire au sein du Programme jeunes talents" is one title under "Région Bretagne".
-const TITLE_JOINS: &[&str] = &[", ", " at ", " chez ", " au sein de ", " auprès de ", " within "];
+const TITLE_JOINS: &[&str] = &[
+    ", ",
+    " at ",
+    " chez ",
+    " au sein de ",
+    " au sein du ",
+    " au sein des ",
+    " auprès de ",
+    " auprès du ",
+    " within ",
+];
 
 fn fields_len_guard(f: &str) -> bool {
     // Keep parenthesised fields with several words ("(Centre communal d'action sociale)").
@@ -789,6 +816,16 @@ mod tests {
         assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
         assert_eq!(x[1].title, "Chargé de mission");
         assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+    }
+
+    #[test]
+    fn durations_qualify_the_job() {
+        let x = exps("Stagiaire juriste au sein du service juridique (6 mois, 2012)\n\n2011 : Assistante (3 months), Exemple Conseil\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(x[0].title, "Stagiaire juriste");
+        assert_eq!(x[0].organisation.as_deref(), Some("service juridique"));
+        assert_eq!(x[0].description, "(6 mois)");
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Assistante", Some("Exemple Conseil")));
     }
 
     #[test]
