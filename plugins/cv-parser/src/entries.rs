@@ -2,6 +2,7 @@
 //! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
 
 use crate::datespan::{looks_dated, placeholder_period, split_date, Dated};
+use crate::experience::org_score;
 use crate::input::Line;
 use vivier_sdk::dates::DateRange;
 use vivier_sdk::text::fold;
@@ -93,12 +94,19 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         }
         if let Some(d) = dated {
             // A dated line that already names a job, an employer and a place is a whole header:
-            // the undated line before it is a sub-heading ("Vocational", "Missions courtes").
+            // the undated line before it is a sub-heading ("Vocational", "Missions courtes")
+            // unless it names an employer itself ("CCAS de Brest").
             let fields = segments(&d.residual);
             let whole = fields.len() >= 3 && named_fields(&fields) >= 2;
+            let sub_heading = |c: &RawEntry| {
+                c.header.len() == 1
+                    && c.description.is_empty()
+                    && c.header[0].split_whitespace().count() <= 3
+                    && org_score(&c.header[0]) == 0
+            };
             let attach = cur.as_ref().is_some_and(|c| {
                 c.range.is_none()
-                    && !(whole && c.header.len() == 1 && c.description.is_empty())
+                    && !(whole && sub_heading(c))
                     && !c.in_description
                     && c.header.len() <= 3
                     && line.md_heading.is_none()

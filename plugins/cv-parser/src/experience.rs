@@ -412,7 +412,7 @@ fn title_score(field: &str) -> i32 {
     s
 }
 
-fn org_score(field: &str) -> i32 {
+pub(crate) fn org_score(field: &str) -> i32 {
     org_score_in(field, field)
 }
 
@@ -816,6 +816,10 @@ mod tests {
         assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
         assert_eq!(x[1].title, "Chargé de mission");
         assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+        // An employer above a whole dated line still heads it.
+        let x = exps("CCAS de Brest\n2019 - 2021 Assistante sociale, Pôle seniors, Brest\n- Visites.\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("CCAS de Brest"));
     }
 
     #[test]
