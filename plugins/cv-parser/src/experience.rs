@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{form_label, is_region, looks_like_location, segment, segments, RawEntry, Role};
+use crate::entries::{form_label, is_region, known_town, looks_like_location, segment, segments, RawEntry, Role};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -529,7 +529,7 @@ fn build(mut e: RawEntry) -> Option<Experience> {
             // and so are places joined by "&" ("Seoul, S.Korea & LA, U.S.A"), each one checked.
             .find(|&i| {
                 let f = &fields[i];
-                looks_like_location(f) && (org_score(f) == 0 || is_region(f) || f.contains(" & "))
+                looks_like_location(f) && (org_score(f) == 0 || is_region(f) || known_town(f) || f.contains(" & "))
             })
             .or_else(|| {
                 // "Title, Employer, Town", or "Employer    Town" above the title: a short
@@ -676,7 +676,7 @@ fn employer_with_units(fields: &[String], org: usize, title: usize, header: &[St
     // And the units written after it when they read as names, not towns: "SPACE CENTER, MND",
     // where capitals hide which is the name, but not "Médiathèque de Villeurbanne, Villeurbanne".
     let mut j = org + 1;
-    while j < fields.len() && j != title && org_score(&fields[j]) > 0 {
+    while j < fields.len() && j != title && org_score(&fields[j]) > 0 && !looks_like_location(&fields[j]) {
         let joined = format!("{name}, {}", fields[j]);
         if !line.contains(joined.as_str()) {
             break;
@@ -866,6 +866,10 @@ mod tests {
         assert_eq!(x[1].organisation.as_deref(), Some("CAISSE DES ÉCOLES, VILLE DE TOURS"));
         assert_eq!(x[2].title, "Stagiaire développeur at Programme Jeunes Pousses");
         assert_eq!(x[2].organisation.as_deref(), Some("Brindille"));
+        // A known town in capitals is the place, not a unit of the employer.
+        let x = exps("Gestionnaire paie    2016 - 2019\nEXEMPLE SERVICES, RENNES\n• Paie.\n");
+        assert_eq!(x[0].organisation.as_deref(), Some("EXEMPLE SERVICES"));
+        assert_eq!(x[0].location.as_deref(), Some("RENNES"));
         // On one line, "at" still separates the title from the employer.
         let x = exps("ACME    Nantes, France & Montréal, QC\nDéveloppeur    2016 - 2018\n• Code.\n");
         assert_eq!(x[0].organisation.as_deref(), Some("ACME"));
