@@ -463,6 +463,15 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
         if !city.is_empty() {
             return Some((code, city.join(" ")));
         }
+        // "Marseille 13008": the town before a code that ends the field, when no street is
+        // written before it (no number).
+        let before = field[..field.find(t).unwrap_or(0)].trim().trim_end_matches(',').trim();
+        if field[rest_start..].trim().is_empty() && !before.chars().any(|c| c.is_ascii_digit()) {
+            let town = trailing_place_name(before);
+            if !town.is_empty() && town == before && town.split_whitespace().count() <= 4 {
+                return Some((code, town));
+            }
+        }
     }
     None
 }
@@ -623,6 +632,14 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn town_before_its_postcode() {
+        assert_eq!(postcode_city("Marseille 13008"), Some(("13008".into(), "Marseille".into())));
+        assert_eq!(postcode_city("La Roche sur Yon 85000"), Some(("85000".into(), "La Roche sur Yon".into())));
+        assert_eq!(postcode_city("Chargée de mission 85000"), None);
+        assert_eq!(postcode_city("12 rue des Lilas 69003"), None);
     }
 
     #[test]
