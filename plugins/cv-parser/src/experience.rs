@@ -351,7 +351,7 @@ fn is_duration(folded: &str) -> bool {
         x.chars().all(|c| c.is_ascii_digit())
             || matches!(
                 x,
-                "un" | "une" | "deux" | "trois" | "quatre" | "six" | "one" | "two" | "three" | "four" | "six"
+                "un" | "une" | "deux" | "trois" | "quatre" | "six" | "one" | "two" | "three" | "four" | "five" | "cinq"
             )
     };
     matches!(w.as_slice(), [n, unit] | ["de" | "pendant" | "for", n, unit]
