@@ -228,6 +228,7 @@ pub fn segments(text: &str) -> Vec<String> {
     ] {
         parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
+    parts = parts.iter().flat_map(|p| split_at_employer(p)).collect();
     // Commas separate fields too, unless what follows continues the text in lower case
     // ("Assistante RH, paie et carrières").
     parts = parts
@@ -277,6 +278,25 @@ pub fn segments(text: &str) -> Vec<String> {
         out.push(p.to_string());
     }
     out
+}
+
+/// "Secrétaire médicale au Centre hospitalier de Vienne", "Agent d'accueil à la Caisse
+/// d'allocations familiales": "au", "à la", "à l'", "aux" before a capitalised word that names an
+/// employer separate the job from it ("Aide à domicile", "Chargée de mission au service
+/// culture" stay whole).
+fn split_at_employer(text: &str) -> Vec<String> {
+    for sep in [" au ", " à la ", " à l'", " à l’", " aux "] {
+        let Some(pos) = text.find(sep) else { continue };
+        let (head, rest) = (text[..pos].trim(), text[pos + sep.len()..].trim());
+        let first = rest.split_whitespace().next().unwrap_or("");
+        let word = fold(first);
+        let word = word.split(' ').next().unwrap_or("");
+        let employer = crate::experience::ORG_STEMS.iter().any(|s| word == *s || (s.len() >= 6 && word.starts_with(s)));
+        if !head.is_empty() && first.starts_with(char::is_uppercase) && employer {
+            return vec![head.to_string(), rest.to_string()];
+        }
+    }
+    vec![text.to_string()]
 }
 
 /// Splits on `sep` outside parentheses.
@@ -507,6 +527,14 @@ mod tests {
             ["Rennes, France & Montréal, Canada", "Stage"]
         );
         assert_eq!(segments("Recherche & Développement, Acme"), ["Recherche & Développement", "Acme"]);
+        assert_eq!(
+            segments("Infirmier au Centre hospitalier de Morlaix"),
+            ["Infirmier", "Centre hospitalier de Morlaix"]
+        );
+        assert_eq!(segments("Professeure à l'Université de Brest"), ["Professeure", "Université de Brest"]);
+        assert_eq!(segments("Aide à domicile"), ["Aide à domicile"]);
+        assert_eq!(segments("Chargée de mission au service culture"), ["Chargée de mission au service culture"]);
+        assert_eq!(segments("Agent au Pays basque"), ["Agent au Pays basque"]);
     }
 
     #[test]
