@@ -33,10 +33,15 @@ impl RawEntry {
     }
 }
 
-/// Number of fields other than places: "Kolkata, India" counts for none.
+/// Number of fields other than places and brackets: "Kolkata, India" counts for none, and so
+/// does "(6 mois)" or "(alternance)", which only qualifies the field before it.
 fn named_fields(f: &[String]) -> usize {
     (0..f.len())
-        .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
+        .filter(|&i| {
+            !looks_like_location(&f[i])
+                && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n)))
+                && !(i > 0 && f[i].starts_with('(') && f[i].ends_with(')'))
+        })
         .count()
 }
 

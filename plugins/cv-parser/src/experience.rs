@@ -833,6 +833,14 @@ mod tests {
     }
 
     #[test]
+    fn a_bracket_does_not_complete_a_header() {
+        let x = exps("Stagiaire (6 mois)    2017\nConseil départemental du Finistère\n• Budget\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "Stagiaire");
+        assert_eq!(x[0].organisation.as_deref(), Some("Conseil départemental du Finistère"));
+    }
+
+    #[test]
     fn form_labels_name_the_fields() {
         let x = exps("Période : 2019 - 2021\nEmployeur : Centre de gestion du Finistère\nPoste : Gestionnaire carrière\nLieu : Quimper\n- Dossiers.\n\nMars 2016 - Juin 2018\nFonction : Agent de la Poste\nStructure : Exemple Services\n- Tri.\n");
         assert_eq!(x.len(), 2, "{x:#?}");
