@@ -37,6 +37,8 @@ const LINKS: &[&str] = &[
     "exp", "expected", "prevu", "prevue", "prevus",
 ];
 
+const SEASONS: &[&str] = &["ete", "printemps", "automne", "hiver", "summer", "spring", "autumn", "fall", "winter"];
+
 fn words(line: &str) -> Vec<Word> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let plain: Vec<char> = chars.iter().map(|c| c.1).collect();
@@ -61,7 +63,10 @@ fn words(line: &str) -> Vec<Word> {
         let f = fold(w);
         let tok = if numeric_date(w).is_some() {
             Tok::Year
-        } else if month_from_name(w).is_some() {
+        } else if month_from_name(w).is_some() || (SEASONS.contains(&f.as_str()) && !line[..s].ends_with(['\'', '’']))
+        {
+            // A season is read as part of the date ("Été 2017" is a period of 2017, not a title),
+            // but not in "Job d'été 2016".
             Tok::Month
         } else if is_present_word(&f) || f == "auj" {
             Tok::Present
@@ -324,6 +329,8 @@ mod tests {
             ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
             ("Researcher  Mar. 2016 – Exp. Jun. 2017", d(2016, Some(3)), d(2017, Some(6)), false, "Researcher"),
             ("Master MEEF, sept. 2023 – prévu juin 2025", d(2023, Some(9)), d(2025, Some(6)), false, "Master MEEF"),
+            ("Été 2017    Employé polyvalent", d(2017, None), d(2017, None), false, "Employé polyvalent"),
+            ("Job d'été 2016, Camping Les Pins", d(2016, None), d(2016, None), false, "Job d'été | Camping Les Pins"),
             ("Stagiaire juriste (6 mois, 2012)", d(2012, None), d(2012, None), false, "Stagiaire juriste (6 mois)"),
         ];
         for (line, start, end, current, residual) in cases {
