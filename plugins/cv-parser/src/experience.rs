@@ -609,7 +609,15 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                 && TITLE_STEMS.iter().any(|t| first_word.starts_with(t))
             {
                 e.description.remove(0);
-                fields.push(first);
+                // Its bracketed contract ("Assistante juridique (CDD)") qualifies it, as in a header.
+                let bracket = first.rfind(" (").filter(|_| first.ends_with(')'));
+                match bracket.map(|open| (first[..open].trim(), &first[open + 2..first.len() - 1])) {
+                    Some((title, inner)) if is_contract(inner) && !title.is_empty() => {
+                        contract.push(inner.to_string());
+                        fields.push(title.to_string());
+                    }
+                    _ => fields.push(first),
+                }
             }
         }
     }
@@ -838,6 +846,16 @@ mod tests {
         assert_eq!(x.len(), 1, "{x:#?}");
         assert_eq!(x[0].title, "Stagiaire");
         assert_eq!(x[0].organisation.as_deref(), Some("Conseil départemental du Finistère"));
+    }
+
+    #[test]
+    fn title_under_the_employer_line_drops_its_contract() {
+        let x =
+            exps("Cabinet Exemple & Associés, Sète    2014 – 2015\nAssistante juridique (CDD)\n– Suivi des dossiers\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "Assistante juridique");
+        assert_eq!(x[0].organisation.as_deref(), Some("Cabinet Exemple & Associés"));
+        assert!(x[0].description.starts_with("(CDD)"), "{:?}", x[0].description);
     }
 
     #[test]
