@@ -221,6 +221,19 @@ pub fn looks_like_name(text: &str) -> bool {
     !fw.iter().any(|w| TITLE_STEMS.iter().any(|t| w.starts_with(t) && t.len() >= 4))
 }
 
+/// A name set large on two lines, first name then surname ("Nadia" / "BENALI"): two
+/// consecutive header lines of one capitalised word each that read as a name together.
+fn name_on_two_lines(header: &[Line]) -> Option<String> {
+    let one_word = |l: &Line| {
+        let t = l.text.trim();
+        t.split_whitespace().count() == 1 && t.chars().next().is_some_and(char::is_uppercase)
+    };
+    header.iter().take(12).collect::<Vec<_>>().windows(2).find_map(|w| {
+        let joined = format!("{} {}", w[0].text.trim(), w[1].text.trim());
+        (one_word(w[0]) && one_word(w[1]) && looks_like_name(&joined)).then(|| natural_name(&joined))
+    })
+}
+
 fn strip_civility(text: &str) -> &str {
     for p in [
         "Madame ",
@@ -298,6 +311,10 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
                 }
             }
         }
+    }
+
+    if id.full_name.is_none() {
+        id.full_name = name_on_two_lines(header);
     }
 
     let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| lines.iter().flat_map(|l| f(&l.text)).next();
@@ -632,6 +649,14 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn name_set_on_two_lines() {
+        let p = prepare("Nadia\nBENALI\nÉducatrice spécialisée\nnadia.benali@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Nadia Benali"));
+        let p = prepare("Curriculum\nVitae\nnadia.benali@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name, None);
     }
 
     #[test]
