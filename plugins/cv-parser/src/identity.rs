@@ -567,11 +567,22 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
     if labelled && f.split_whitespace().count() <= 4 && f.chars().all(|c| c.is_alphabetic() || " -'".contains(c)) {
         return Some(f.to_string());
     }
-    // A header field that is only a well-known town ("Lyon") says where the candidate lives.
-    if crate::entries::known_town(f) {
-        return Some(f.to_string());
+    // A header field that is only a well-known town ("Lyon"), perhaps with its district
+    // ("Paris 15e", "Lyon 3ème"), says where the candidate lives.
+    let town = match f.rsplit_once(' ') {
+        Some((town, district)) if is_district(district) => town.trim(),
+        _ => f,
+    };
+    if crate::entries::known_town(town) {
+        return Some(town.to_string());
     }
     None
+}
+
+/// "15e", "3ème", "1er", "8eme": an arrondissement.
+fn is_district(word: &str) -> bool {
+    let digits = word.chars().take_while(char::is_ascii_digit).count();
+    (1..=2).contains(&digits) && matches!(fold(&word[digits..]).as_str(), "e" | "eme" | "er" | "ere")
 }
 
 #[cfg(test)]
@@ -672,6 +683,8 @@ mod tests {
         let p = prepare("Paul Girard\nGestionnaire carrière\nLyon\n06 00 00 00 01\n");
         let id = extract(&p.lines, &[], &p.lines, 0);
         assert_eq!(id.city.as_deref(), Some("Lyon"));
+        let p = prepare("Paul Girard\nParis 15e\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).city.as_deref(), Some("Paris"));
         let p = prepare("Paul Girard\nFrance\n");
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).city, None);
     }
