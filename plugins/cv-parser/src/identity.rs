@@ -314,6 +314,18 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     }
 
     if id.full_name.is_none() {
+        // A form: "Prénom : Léa" and "Nom : FOURNIER" on lines of their own.
+        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
+        let first = value(&["prenom", "prenoms", "first name", "given name"]);
+        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
+        if let (Some(first), Some(last)) = (first, last) {
+            let joined = format!("{first} {last}");
+            if looks_like_name(&joined) {
+                id.full_name = Some(natural_name(&joined));
+            }
+        }
+    }
+    if id.full_name.is_none() {
         id.full_name = name_on_two_lines(header);
     }
 
@@ -660,6 +672,12 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn name_in_a_form() {
+        let p = prepare("Prénom : Léa\nNom : FOURNIER\nEmail : lea.fournier@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Léa Fournier"));
     }
 
     #[test]

@@ -237,9 +237,10 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
     for line in header {
         // Drop the contact fields of a line ("Chargé de projets · Lyon (69)").
         let fields = identity::header_fields(&line.text);
-        // A first name set on a line of its own above the surname is part of the name.
+        // A first name set on a line of its own above the surname, or given in a form
+        // ("Prénom : Léa"), is part of the name.
         let name_part = |f: &str| {
-            let f = fold(f);
+            let f = fold(f.rsplit_once(':').map_or(f, |(_, v)| v));
             !f.contains(' ') && id.full_name.as_deref().is_some_and(|n| fold(n).split(' ').any(|p| p == f))
         };
         let is_contact = |f: &str| {
@@ -328,6 +329,9 @@ mod tests {
         let cv = parse_text("Nadia\nBENALI\nÉducatrice spécialisée\nnadia.benali@example.fr\n");
         assert_eq!(cv.identity.full_name.as_deref(), Some("Nadia Benali"));
         assert_eq!(cv.profile.headline.as_deref(), Some("Éducatrice spécialisée"));
+        let cv = parse_text("Prénom : Léa\nNom : FOURNIER\nlea.fournier@example.fr\n\nExpérience\n2019 - 2021 Assistante, Mairie de Brest\n");
+        assert_eq!(cv.identity.full_name.as_deref(), Some("Léa Fournier"));
+        assert_eq!(cv.profile.headline, None);
     }
 
     /// A small deterministic generator (xorshift64*), so the test needs no extra crate.
