@@ -546,7 +546,7 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                     (f.split_whitespace().count() <= 3
                         && f.chars().next().is_some_and(char::is_uppercase)
                         && !f.chars().any(|c| c.is_ascii_digit())
-                        && org_score(f) == 0
+                        && org_score_in(f, h) == 0
                         && title_score(f) == 0)
                         .then_some(i)
                 })
@@ -622,7 +622,12 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         }
     }
     let position = |role: Role| labelled_as(role).and_then(|v| fields.iter().position(|f| *f == v));
-    let title_idx = position(Role::Title).unwrap_or_else(|| {
+    // A bare contract word stands for the title when nothing else names a job ("SAISONNIER –
+    // CAMPING DES DUNES"), whatever the capitals say.
+    let contract_title = bare_title
+        .filter(|_| fields.iter().all(|f| title_score(f) <= 0))
+        .and_then(|b| fields.iter().position(|f| *f == b));
+    let title_idx = position(Role::Title).or(contract_title).unwrap_or_else(|| {
         (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0)
     });
     let org_idx = position(Role::Employer).filter(|&i| i != title_idx).or_else(|| {
@@ -856,6 +861,16 @@ mod tests {
         assert_eq!(x[0].title, "Assistante juridique");
         assert_eq!(x[0].organisation.as_deref(), Some("Cabinet Exemple & Associés"));
         assert!(x[0].description.starts_with("(CDD)"), "{:?}", x[0].description);
+    }
+
+    #[test]
+    fn header_line_in_capitals() {
+        let x =
+            exps("Juillet 2013 – Août 2013\nSAISONNIER – CAMPING DES PINS, PLOUGONVELIN\nAccueil des vacanciers.\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "SAISONNIER");
+        assert_eq!(x[0].organisation.as_deref(), Some("CAMPING DES PINS"));
+        assert_eq!(x[0].location.as_deref(), Some("PLOUGONVELIN"));
     }
 
     #[test]
