@@ -98,6 +98,8 @@ pub struct Line {
     pub md_heading: Option<u8>,
     /// Underlined by the next line ("====" or "----"): a setext heading.
     pub underlined: bool,
+    /// The bullet was an icon-font glyph, which templates also put before headings.
+    pub icon: bool,
 }
 
 /// Result of line preparation.
@@ -183,6 +185,7 @@ fn clean_line(s: &str) -> (Option<Line>, usize) {
     if line.md_heading.is_none() {
         if let Some(rest) = strip_bullet(&s) {
             line.bullet = true;
+            line.icon = s.starts_with(|c: char| ('\u{E000}'..='\u{F8FF}').contains(&c));
             s = rest;
         }
     }
