@@ -36,13 +36,10 @@ impl RawEntry {
 /// Number of fields other than places and brackets: "Kolkata, India" counts for none, and so
 /// does "(6 mois)" or "(alternance)", which only qualifies the field before it.
 fn named_fields(f: &[String]) -> usize {
-    (0..f.len())
-        .filter(|&i| {
-            !looks_like_location(&f[i])
-                && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n)))
-                && !(i > 0 && f[i].starts_with('(') && f[i].ends_with(')'))
-        })
-        .count()
+    // A town is a place too when a region follows it ("Kolkata", "India").
+    let place = |i: usize| looks_like_location(&f[i]) || (i > 0 && f.get(i + 1).is_some_and(|n| is_region(n)));
+    let bracket = |i: usize| i > 0 && f[i].starts_with('(') && f[i].ends_with(')');
+    (0..f.len()).filter(|&i| !place(i) && !bracket(i)).count()
 }
 
 /// A line that reads as running text rather than a header.
