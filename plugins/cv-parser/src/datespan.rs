@@ -37,6 +37,8 @@ const LINKS: &[&str] = &[
     "exp", "expected", "prevu", "prevue", "prevus",
 ];
 
+const SEASONS: &[&str] = &["ete", "printemps", "automne", "hiver", "summer", "spring", "autumn", "fall", "winter"];
+
 fn words(line: &str) -> Vec<Word> {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let plain: Vec<char> = chars.iter().map(|c| c.1).collect();
@@ -61,7 +63,10 @@ fn words(line: &str) -> Vec<Word> {
         let f = fold(w);
         let tok = if numeric_date(w).is_some() {
             Tok::Year
-        } else if month_from_name(w).is_some() {
+        } else if month_from_name(w).is_some() || (SEASONS.contains(&f.as_str()) && !line[..s].ends_with(['\'', '’']))
+        {
+            // A season is read as part of the date ("Été 2017" is a period of 2017, not a title),
+            // but not in "Job d'été 2016".
             Tok::Month
         } else if is_present_word(&f) || f == "auj" {
             Tok::Present
@@ -143,8 +148,13 @@ pub fn split_date(line: &str) -> Option<Dated> {
         range.end = None;
         range.current = true;
     }
-    let before = line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let mut before =
+        line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c)).to_string();
     let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
+    // "Stagiaire (6 mois, 2012)": the bracket the date closed still holds words; close it there.
+    if before.matches('(').count() > before.matches(')').count() && line[ws[b].end..].trim_start().starts_with(')') {
+        before.push(')');
+    }
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
         (true, true) => String::new(),
         (false, true) => before.trim().to_string(),
@@ -154,6 +164,80 @@ pub fn split_date(line: &str) -> Option<Dated> {
     // Drop empty brackets left behind: "Stage ()" → "Stage".
     let residual = residual.replace("()", "").replace("[]", "").trim().to_string();
     Some(Dated { range, date_text: date_text.to_string(), residual })
+}
+
+/// Words that CV templates leave where a year goes ("year–year", "YYYY – YYYY", "AAAA", "20XX").
+const YEAR_PLACEHOLDERS: &[&str] = &["year", "yyyy", "aaaa", "annee", "ano", "jahr", "20xx", "19xx", "xxxx"];
+
+/// Whether a word stands for a date in a template: a year placeholder, alone or after a month
+/// one ("MM/YYYY", "mois/année").
+fn placeholder_word(word: &str) -> bool {
+    let f = fold(word);
+    let parts: Vec<&str> = f.split(['/', ' ']).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [y] => YEAR_PLACEHOLDERS.contains(y),
+        [m, y] => matches!(*m, "mm" | "month" | "mois") && YEAR_PLACEHOLDERS.contains(y),
+        _ => false,
+    }
+}
+
+/// A period written with template placeholders at the start or the end of a line
+/// ("year–year Job title, Employer", "Poste, Employeur    AAAA - AAAA"). Such a line opens an
+/// entry as a real period does; the range it gives is empty, since no date is known.
+pub fn placeholder_period(line: &str) -> Option<Dated> {
+    // Words with their byte spans; '/' joins "MM/YYYY".
+    let mut ws: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices().chain(std::iter::once((line.len(), ' '))) {
+        let word_char = c.is_alphanumeric() || c == '/';
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                ws.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let is_dash_gap = |gap: &str| {
+        gap.chars().any(|c| matches!(c, '-' | '–' | '—'))
+            && gap.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '–' | '—'))
+    };
+    let text = |k: usize| &line[ws[k].0..ws[k].1];
+    let end_word = |k: usize| placeholder_word(text(k)) || is_present_word(&fold(text(k)));
+    // "P – P" or "P to P" from word `a`: the index of the last word of the period.
+    let period_at = |a: usize| -> Option<usize> {
+        if !placeholder_word(text(a)) {
+            return None;
+        }
+        if a + 1 < ws.len() && is_dash_gap(&line[ws[a].1..ws[a + 1].0]) && end_word(a + 1) {
+            return Some(a + 1);
+        }
+        let link = a + 1 < ws.len() && matches!(fold(text(a + 1)).as_str(), "to" | "a" | "au" | "until");
+        (link && a + 2 < ws.len() && end_word(a + 2)).then_some(a + 2)
+    };
+    if ws.len() < 2 {
+        return None;
+    }
+    let (a, b) = if let Some(b) = period_at(0) {
+        (0, b)
+    } else {
+        // At the end: try the last two and the last three words.
+        (ws.len().saturating_sub(3)..ws.len() - 1)
+            .find_map(|a| period_at(a).filter(|&b| b == ws.len() - 1).map(|b| (a, b)))?
+    };
+    let before = line[..ws[a].0].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c));
+    let after = line[ws[b].1..].trim_start_matches(|c: char| c.is_whitespace() || "-–—:|,;)/.]•·".contains(c));
+    // A placeholder period is only trusted where periods are written: at an edge of the line.
+    if !before.trim().is_empty() && !after.trim().is_empty() {
+        return None;
+    }
+    let residual = if before.trim().is_empty() { after.trim() } else { before.trim() };
+    Some(Dated {
+        range: DateRange::default(),
+        date_text: line[ws[a].0..ws[b].1].to_string(),
+        residual: residual.to_string(),
+    })
 }
 
 /// Whether a line looks dated ("09/19", "2019", "été 2020") even if no period could be read.
@@ -245,11 +329,34 @@ mod tests {
             ("Ville de Tours, Tours — Avril 2019 – maintenant", d(2019, Some(4)), None, true, "Ville de Tours, Tours"),
             ("Researcher  Mar. 2016 – Exp. Jun. 2017", d(2016, Some(3)), d(2017, Some(6)), false, "Researcher"),
             ("Master MEEF, sept. 2023 – prévu juin 2025", d(2023, Some(9)), d(2025, Some(6)), false, "Master MEEF"),
+            ("Été 2017    Employé polyvalent", d(2017, None), d(2017, None), false, "Employé polyvalent"),
+            ("Job d'été 2016, Camping Les Pins", d(2016, None), d(2016, None), false, "Job d'été | Camping Les Pins"),
+            ("Stagiaire juriste (6 mois, 2012)", d(2012, None), d(2012, None), false, "Stagiaire juriste (6 mois)"),
         ];
         for (line, start, end, current, residual) in cases {
             let got = split_date(line).unwrap_or_else(|| panic!("no date in {line:?}"));
             assert_eq!((got.range.start, got.range.end, got.range.current), (*start, *end, *current), "{line}");
             assert_eq!(got.residual, *residual, "{line}");
+        }
+    }
+
+    #[test]
+    fn template_placeholders_mark_a_period_without_dates() {
+        for (line, residual) in [
+            ("year–year Chef de projet, Société Exemple, Lille.", "Chef de projet, Société Exemple, Lille."),
+            ("Chargée d'accueil, Mairie    AAAA - AAAA", "Chargée d'accueil, Mairie"),
+            ("Poste    year--year", "Poste"),
+            ("MM/YYYY – present  Analyste", "Analyste"),
+            ("20XX to 20XX: Stagiaire", "Stagiaire"),
+        ] {
+            let got = placeholder_period(line).unwrap_or_else(|| panic!("no placeholder in {line:?}"));
+            assert_eq!(got.range, DateRange::default(), "{line}");
+            assert_eq!(got.residual, residual, "{line}");
+        }
+        // A lone word, or one in the middle of a sentence, is not a period.
+        for line in ["Year 2 student", "Best paper of the year", "Analyste year–year pour Exemple", "Année de césure"]
+        {
+            assert_eq!(placeholder_period(line), None, "{line}");
         }
     }
 

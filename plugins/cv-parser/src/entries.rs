@@ -1,7 +1,8 @@
 //! Splits an experience or education section into entries (header lines, period, description)
 //! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
 
-use crate::datespan::{looks_dated, split_date};
+use crate::datespan::{looks_dated, placeholder_period, split_date, Dated};
+use crate::experience::org_score;
 use crate::input::Line;
 use vivier_sdk::dates::DateRange;
 use vivier_sdk::text::fold;
@@ -28,16 +29,17 @@ impl RawEntry {
     /// Fields of the header other than places: "Nexus AI – San Francisco, CA" is one field, and
     /// the job title on the next line still belongs to the header.
     fn segment_count(&self) -> usize {
-        self.header
-            .iter()
-            .map(|h| {
-                let f = segments(h);
-                (0..f.len())
-                    .filter(|&i| !looks_like_location(&f[i]) && !(i > 0 && f.get(i + 1).is_some_and(|n| is_region(n))))
-                    .count()
-            })
-            .sum()
+        self.header.iter().map(|h| named_fields(&segments(h))).sum()
     }
+}
+
+/// Number of fields other than places and brackets: "Kolkata, India" counts for none, and so
+/// does "(6 mois)" or "(alternance)", which only qualifies the field before it.
+fn named_fields(f: &[String]) -> usize {
+    // A town is a place too when a region follows it ("Kolkata", "India").
+    let place = |i: usize| looks_like_location(&f[i]) || (i > 0 && f.get(i + 1).is_some_and(|n| is_region(n)));
+    let bracket = |i: usize| i > 0 && f[i].starts_with('(') && f[i].ends_with(')');
+    (0..f.len()).filter(|&i| !place(i) && !bracket(i)).count()
 }
 
 /// A line that reads as running text rather than a header.
@@ -70,10 +72,10 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     };
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
-        let dated = split_date(text);
+        let dated = period(text);
         let next_is_date_line = lines
             .get(i + 1)
-            .is_some_and(|n| !n.bullet && split_date(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
+            .is_some_and(|n| !n.bullet && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
         if line.bullet {
             // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
             // not open an entry; a bullet that starts or ends with its period may.
@@ -93,8 +95,20 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             flush(&mut cur, &mut out, &mut truncated);
         }
         if let Some(d) = dated {
+            // A dated line that already names a job, an employer and a place is a whole header:
+            // the undated line before it is a sub-heading ("Vocational", "Missions courtes")
+            // unless it names an employer itself ("CCAS de Brest").
+            let fields = segments(&d.residual);
+            let whole = fields.len() >= 3 && named_fields(&fields) >= 2;
+            let sub_heading = |c: &RawEntry| {
+                c.header.len() == 1
+                    && c.description.is_empty()
+                    && c.header[0].split_whitespace().count() <= 3
+                    && org_score(&c.header[0]) == 0
+            };
             let attach = cur.as_ref().is_some_and(|c| {
                 c.range.is_none()
+                    && !(whole && sub_heading(c))
                     && !c.in_description
                     && c.header.len() <= 3
                     && line.md_heading.is_none()
@@ -114,7 +128,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         let new_entry = match cur.as_ref() {
             None => true,
             Some(_) if line.md_heading.is_some() => true,
-            Some(c) if c.in_description => !prose_like(text) || line.blank_before || next_is_date_line,
+            // "Réalisations :" before a list introduces the list: still the description.
+            Some(c) if c.in_description => {
+                let intro = text.ends_with(':') && lines.get(i + 1).is_some_and(|n| n.bullet);
+                !intro && (!prose_like(text) || line.blank_before || next_is_date_line)
+            }
             Some(c) if c.range.is_none() => {
                 (line.blank_before && !c.header.is_empty())
                     || (primary(text) && c.header.iter().any(|h| primary(h)))
@@ -132,9 +150,11 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             flush(&mut cur, &mut out, &mut truncated);
         }
         let e = cur.get_or_insert_with(RawEntry::default);
+        // The lines of a form ("Poste : ...", "Employeur : ...") are all header lines.
+        let form = form_label(text).is_some_and(|(role, v)| role != Role::Period || v.is_empty());
         let header_phase = !e.in_description
-            && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)))
-            && e.header.len() < 4;
+            && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)) || form)
+            && e.header.len() < if form { 6 } else { 4 };
         if header_phase && !prose_like(text) {
             e.header.push(text.to_string());
             if unparsed {
@@ -147,6 +167,41 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     }
     flush(&mut cur, &mut out, &mut truncated);
     (out, truncated)
+}
+
+/// The period of a line: real dates, or the placeholders a CV template left ("year–year").
+fn period(text: &str) -> Option<Dated> {
+    split_date(text).or_else(|| placeholder_period(text))
+}
+
+/// What a form label says a field is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    Title,
+    Employer,
+    Place,
+    Period,
+}
+
+/// "Poste : Assistante RH" → (title, "Assistante RH"); a period label left alone once its dates
+/// were read ("Période") → period.
+pub fn form_label(field: &str) -> Option<(Role, String)> {
+    let (label, value) = field.split_once(':').unwrap_or((field, ""));
+    let role = match fold(label).as_str() {
+        "poste" | "poste occupe" | "fonction" | "fonctions" | "intitule" | "intitule du poste" | "emploi occupe"
+        | "job title" | "position" | "role" => Role::Title,
+        "employeur" | "entreprise" | "societe" | "structure" | "organisme" | "etablissement" | "collectivite"
+        | "administration" | "employer" | "company" | "organisation" | "organization" => Role::Employer,
+        "lieu" | "localisation" | "location" => Role::Place,
+        "periode" | "dates" | "date" | "duree" | "period" => Role::Period,
+        _ => return None,
+    };
+    let value = value.trim();
+    match role {
+        Role::Period => Some((role, value.to_string())),
+        _ if value.is_empty() => None,
+        _ => Some((role, value.to_string())),
+    }
 }
 
 /// Splits a header text into fields on the usual separators: " — ", " | ", " - ", " @ ",
@@ -167,15 +222,24 @@ pub fn segments(text: &str) -> Vec<String> {
         " at ",
         " auprès de ",
         " au sein de ",
+        " au sein du ",
+        " au sein des ",
+        " auprès du ",
+        " auprès des ",
         " within ",
     ] {
         parts = parts.iter().flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>()).collect();
     }
+    parts = parts.iter().flat_map(|p| split_at_employer(p)).collect();
     // Commas separate fields too, unless what follows continues the text in lower case
     // ("Assistante RH, paie et carrières").
     parts = parts
         .into_iter()
         .flat_map(|p| {
+            // "Palo Alto, CA & Ithaca, NY": several places are one field.
+            if p.contains(" & ") && looks_like_location(&p) {
+                return vec![p];
+            }
             let mut merged: Vec<String> = Vec::new();
             for piece in split_outside_parens(&p, ',') {
                 // "Omnious Co., Ltd.", "Acme, Inc.": a legal form continues the name.
@@ -216,6 +280,25 @@ pub fn segments(text: &str) -> Vec<String> {
         out.push(p.to_string());
     }
     out
+}
+
+/// "Secrétaire médicale au Centre hospitalier de Vienne", "Agent d'accueil à la Caisse
+/// d'allocations familiales": "au", "à la", "à l'", "aux" before a capitalised word that names an
+/// employer separate the job from it ("Aide à domicile", "Chargée de mission au service
+/// culture" stay whole).
+fn split_at_employer(text: &str) -> Vec<String> {
+    for sep in [" au ", " à la ", " à l'", " à l’", " aux "] {
+        let Some(pos) = text.find(sep) else { continue };
+        let (head, rest) = (text[..pos].trim(), text[pos + sep.len()..].trim());
+        let first = rest.split_whitespace().next().unwrap_or("");
+        let word = fold(first);
+        let word = word.split(' ').next().unwrap_or("");
+        let employer = crate::experience::ORG_STEMS.iter().any(|s| word == *s || (s.len() >= 6 && word.starts_with(s)));
+        if !head.is_empty() && first.starts_with(char::is_uppercase) && employer {
+            return vec![head.to_string(), rest.to_string()];
+        }
+    }
+    vec![text.to_string()]
 }
 
 /// Splits on `sep` outside parentheses.
@@ -295,11 +378,98 @@ pub fn is_region(field: &str) -> bool {
         )
 }
 
+/// Towns and regions a CV names without a postcode (folded).
+const PLACES: &[&str] = &[
+    "paris",
+    "lyon",
+    "marseille",
+    "toulouse",
+    "nice",
+    "nantes",
+    "strasbourg",
+    "montpellier",
+    "bordeaux",
+    "lille",
+    "rennes",
+    "reims",
+    "brest",
+    "grenoble",
+    "dijon",
+    "angers",
+    "nimes",
+    "tours",
+    "limoges",
+    "amiens",
+    "metz",
+    "besancon",
+    "orleans",
+    "rouen",
+    "caen",
+    "nancy",
+    "poitiers",
+    "pau",
+    "la rochelle",
+    "clermont ferrand",
+    "saint etienne",
+    "le mans",
+    "toulon",
+    "avignon",
+    "perpignan",
+    "quimper",
+    "vannes",
+    "lorient",
+    "bayonne",
+    "annecy",
+    "chambery",
+    "valence",
+    "ajaccio",
+    "bastia",
+    "cayenne",
+    "fort de france",
+    "pointe a pitre",
+    "saint denis",
+    "bruxelles",
+    "brussels",
+    "geneve",
+    "geneva",
+    "lausanne",
+    "luxembourg",
+    "montreal",
+    "quebec",
+    "london",
+    "londres",
+    "new york",
+    "berlin",
+    "madrid",
+    "barcelona",
+    "barcelone",
+    "france",
+    "belgique",
+    "belgium",
+    "suisse",
+    "switzerland",
+    "canada",
+    "uk",
+    "usa",
+    "ile de france",
+];
+
+/// Whether a field is only the name of a well-known town ("Lyon", "Clermont-Ferrand"), not a
+/// region or a country.
+pub fn known_town(field: &str) -> bool {
+    let folded = fold(field.trim());
+    !is_region(field.trim()) && PLACES.contains(&folded.as_str())
+}
+
 pub fn looks_like_location(field: &str) -> bool {
     let inner = field.trim().trim_start_matches('(').trim_end_matches(')').trim();
     let folded = fold(inner);
     if folded.is_empty() {
         return false;
+    }
+    // Places joined by "&": each must be one.
+    if inner.contains(" & ") {
+        return inner.split(" & ").all(|p| !p.contains(" & ") && looks_like_location(p));
     }
     if inner.chars().all(|c| c.is_ascii_digit()) && (2..=3).contains(&inner.len()) {
         return true;
@@ -325,80 +495,7 @@ pub fn looks_like_location(field: &str) -> bool {
     if words.len() > 4 || words.is_empty() {
         return false;
     }
-    const PLACES: &[&str] = &[
-        "paris",
-        "lyon",
-        "marseille",
-        "toulouse",
-        "nice",
-        "nantes",
-        "strasbourg",
-        "montpellier",
-        "bordeaux",
-        "lille",
-        "rennes",
-        "reims",
-        "brest",
-        "grenoble",
-        "dijon",
-        "angers",
-        "nimes",
-        "tours",
-        "limoges",
-        "amiens",
-        "metz",
-        "besancon",
-        "orleans",
-        "rouen",
-        "caen",
-        "nancy",
-        "poitiers",
-        "pau",
-        "la rochelle",
-        "clermont ferrand",
-        "saint etienne",
-        "le mans",
-        "toulon",
-        "avignon",
-        "perpignan",
-        "quimper",
-        "vannes",
-        "lorient",
-        "bayonne",
-        "annecy",
-        "chambery",
-        "valence",
-        "ajaccio",
-        "bastia",
-        "cayenne",
-        "fort de france",
-        "pointe a pitre",
-        "saint denis",
-        "bruxelles",
-        "brussels",
-        "geneve",
-        "geneva",
-        "lausanne",
-        "luxembourg",
-        "montreal",
-        "quebec",
-        "london",
-        "londres",
-        "new york",
-        "berlin",
-        "madrid",
-        "barcelona",
-        "barcelone",
-        "france",
-        "belgique",
-        "belgium",
-        "suisse",
-        "switzerland",
-        "canada",
-        "uk",
-        "usa",
-        "ile de france",
-    ];
+
     let no_digits = folded
         .split(' ')
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && w.len() > 2)
@@ -427,6 +524,19 @@ mod tests {
         );
         assert_eq!(segments("Mairie de Lyon (69)"), ["Mairie de Lyon", "(69)"]);
         assert_eq!(segments("Data analyst at Example Corp"), ["Data analyst", "Example Corp"]);
+        assert_eq!(
+            segments("Rennes, France & Montréal, Canada | Stage"),
+            ["Rennes, France & Montréal, Canada", "Stage"]
+        );
+        assert_eq!(segments("Recherche & Développement, Acme"), ["Recherche & Développement", "Acme"]);
+        assert_eq!(
+            segments("Infirmier au Centre hospitalier de Morlaix"),
+            ["Infirmier", "Centre hospitalier de Morlaix"]
+        );
+        assert_eq!(segments("Professeure à l'Université de Brest"), ["Professeure", "Université de Brest"]);
+        assert_eq!(segments("Aide à domicile"), ["Aide à domicile"]);
+        assert_eq!(segments("Chargée de mission au service culture"), ["Chargée de mission au service culture"]);
+        assert_eq!(segments("Agent au Pays basque"), ["Agent au Pays basque"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Work experience: jobs, internships, apprenticeships and part-time positions, in document order.
 
-use crate::entries::{is_region, looks_like_location, segment, segments, RawEntry};
+use crate::entries::{form_label, is_region, known_town, looks_like_location, segment, segments, RawEntry, Role};
 use crate::input::Line;
 use vivier_sdk::cv_parser::{Experience, PartialDate};
 use vivier_sdk::text::fold;
@@ -283,6 +283,9 @@ pub const ORG_STEMS: &[&str] = &[
     "sasu",
     "scop",
     "cooperative",
+    // The word itself, as templates and forms write it ("Job title, Employer"): not "employé".
+    "employer",
+    "employeur",
 ];
 
 /// Words that mark the kind of contract rather than a title or an employer.
@@ -341,8 +344,25 @@ const GAPS: &[&str] = &[
     "pause de carriere",
 ];
 
+/// "6 mois", "3 months", "deux semaines": how long, not what or where.
+fn is_duration(folded: &str) -> bool {
+    let w: Vec<&str> = folded.split(' ').collect();
+    let number = |x: &str| {
+        x.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                x,
+                "un" | "une" | "deux" | "trois" | "quatre" | "six" | "one" | "two" | "three" | "four" | "five" | "cinq"
+            )
+    };
+    matches!(w.as_slice(), [n, unit] | ["de" | "pendant" | "for", n, unit]
+        if number(n) && matches!(*unit, "mois" | "month" | "months" | "semaine" | "semaines" | "week" | "weeks" | "an" | "ans" | "year" | "years" | "jours" | "days"))
+}
+
 fn is_contract(field: &str) -> bool {
     let f = fold(field);
+    if is_duration(&f) {
+        return true;
+    }
     CONTRACT.iter().any(|c| {
         f == *c
             || (f.starts_with(&format!("{c} "))
@@ -392,18 +412,22 @@ fn title_score(field: &str) -> i32 {
     s
 }
 
-fn org_score(field: &str) -> i32 {
+pub(crate) fn org_score(field: &str) -> i32 {
     org_score_in(field, field)
 }
 
 /// Like [`org_score`], for a field written on `line`: a word in capitals says nothing when the
 /// whole line is set in capitals ("INFRASTRUCTURE, CLOUD ENGINEER INTERN").
 fn org_score_in(field: &str, line: &str) -> i32 {
+    let folded = fold(field);
+    // The word for a kind of town alone ("City", "Ville") names a place, not an employer: "City of
+    // Lyon" does, and so does "Ville de Tours".
+    if matches!(folded.as_str(), "city" | "town" | "ville" | "commune" | "county") {
+        return 0;
+    }
     // Short stems must match a whole word ("ville" is not "Villeneuve").
-    let hits = fold(field)
-        .split(' ')
-        .filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s))))
-        .count();
+    let hits =
+        folded.split(' ').filter(|w| ORG_STEMS.iter().any(|s| *w == *s || (s.len() >= 6 && w.starts_with(s)))).count();
     let mut s = hits as i32 * 2;
     // Names in capitals ("ACME CONSEIL", "SNCF") other than job acronyms; a field set wholly
     // in capitals of several words is a typographic style, not a cue.
@@ -461,6 +485,18 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         return None;
     }
     let mut fields: Vec<String> = e.header.iter().flat_map(|h| segments(h)).collect();
+    // Fields of a form ("Poste : Assistante", "Employeur : Mairie de Brest") say what they are.
+    let mut labelled: Vec<(Role, String)> = Vec::new();
+    fields.retain_mut(|f| match form_label(f) {
+        Some((Role::Period, _)) => false,
+        Some((role, value)) => {
+            labelled.push((role, value.clone()));
+            *f = value;
+            true
+        }
+        None => true,
+    });
+    let labelled_as = |role: Role| labelled.iter().find(|(r, _)| *r == role).map(|(_, v)| v.clone());
     // A contract word written as a field of its own ("Service civique, Association X") is
     // what the candidate calls the job when no other field names one; in brackets
     // ("Assistante (alternance)") it only qualifies the title.
@@ -481,23 +517,39 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         false
     });
     let mut location = None;
-    if fields.len() >= 2 {
+    if let Some(place) = labelled_as(Role::Place) {
+        fields.retain(|f| *f != place);
+        location = Some(place);
+    }
+    if fields.len() >= 2 && location.is_none() {
         // A place is never the first field; prefer the last one.
         let pos = (1..fields.len())
             .rev()
-            // A country code in capitals ("USA") is a place even though capitals hint at a name.
-            .find(|&i| looks_like_location(&fields[i]) && (org_score(&fields[i]) == 0 || is_region(&fields[i])))
+            // A country code in capitals ("USA") is a place even though capitals hint at a name,
+            // and so are places joined by "&" ("Seoul, S.Korea & LA, U.S.A"), each one checked.
+            .find(|&i| {
+                let f = &fields[i];
+                looks_like_location(f) && (org_score(f) == 0 || is_region(f) || known_town(f) || f.contains(" & "))
+            })
             .or_else(|| {
-                // "Title, Employer, Town": a short capitalised last field without cues is the town.
-                let last = fields.len() - 1;
-                let f = &fields[last];
-                (fields.len() >= 3
-                    && f.split_whitespace().count() <= 3
-                    && f.chars().next().is_some_and(char::is_uppercase)
-                    && !f.chars().any(|c| c.is_ascii_digit())
-                    && org_score(f) == 0
-                    && title_score(f) == 0)
-                    .then_some(last)
+                // "Title, Employer, Town", or "Employer    Town" above the title: a short
+                // capitalised field without cues that ends a header line of several fields is
+                // the town. The last such line first.
+                if fields.len() < 3 {
+                    return None;
+                }
+                e.header.iter().rev().find_map(|h| {
+                    let own = segments(h);
+                    let end = own.last().filter(|_| own.len() >= 2)?;
+                    let i = fields.iter().rposition(|f| f == end).filter(|&i| i > 0)?;
+                    let f = &fields[i];
+                    (f.split_whitespace().count() <= 3
+                        && f.chars().next().is_some_and(char::is_uppercase)
+                        && !f.chars().any(|c| c.is_ascii_digit())
+                        && org_score_in(f, h) == 0
+                        && title_score(f) == 0)
+                        .then_some(i)
+                })
             });
         if let Some(pos) = pos {
             let mut place = fields.remove(pos);
@@ -522,10 +574,11 @@ fn build(mut e: RawEntry) -> Option<Experience> {
     let mut i = 1;
     while i < fields.len() {
         let f = fields[i].trim();
-        // Several words only: a single word in brackets is as often a town ("(Roubaix)").
+        // Several words only: a single word in brackets is as often a town ("(Roubaix)"), unless
+        // the entry already gave its place ("Danggeun Pay Inc. (KarrotPay)    Seoul, S.Korea").
         if f.starts_with('(')
             && f.ends_with(')')
-            && f.split_whitespace().count() >= 2
+            && (f.split_whitespace().count() >= 2 || location.is_some())
             && !looks_like_location(f)
             && !f.chars().any(|c| c.is_ascii_digit())
         {
@@ -556,27 +609,44 @@ fn build(mut e: RawEntry) -> Option<Experience> {
                 && TITLE_STEMS.iter().any(|t| first_word.starts_with(t))
             {
                 e.description.remove(0);
-                fields.push(first);
+                // Its bracketed contract ("Assistante juridique (CDD)") qualifies it, as in a header.
+                let bracket = first.rfind(" (").filter(|_| first.ends_with(')'));
+                match bracket.map(|open| (first[..open].trim(), &first[open + 2..first.len() - 1])) {
+                    Some((title, inner)) if is_contract(inner) && !title.is_empty() => {
+                        contract.push(inner.to_string());
+                        fields.push(title.to_string());
+                    }
+                    _ => fields.push(first),
+                }
             }
         }
     }
-    let title_idx =
-        (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0);
-    let org_idx = (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
-        let adjacent = if i == title_idx + 1 {
-            1
-        } else if i + 1 == title_idx {
-            0
-        } else {
-            -1
-        };
-        // On a tie, a field of another header line than the title's: two-line headers give the
-        // employer a line of its own ("Savoir-Faire Linux    Montréal" / "TITLE, PART    dates").
-        let title_line = e.header.iter().position(|h| h.contains(fields[title_idx].as_str()));
-        let own_line = e.header.iter().position(|h| h.contains(fields[i].as_str()));
-        let elsewhere = i32::from(title_line.is_some() && own_line.is_some() && title_line != own_line);
-        let line = own_line.map_or(fields[i].as_str(), |l| e.header[l].as_str());
-        (org_score_in(&fields[i], line) - title_score(&fields[i]), elsewhere, adjacent)
+    let position = |role: Role| labelled_as(role).and_then(|v| fields.iter().position(|f| *f == v));
+    // A bare contract word stands for the title when nothing else names a job ("SAISONNIER –
+    // CAMPING DES DUNES"), whatever the capitals say.
+    let contract_title = bare_title
+        .filter(|_| fields.iter().all(|f| title_score(f) <= 0))
+        .and_then(|b| fields.iter().position(|f| *f == b));
+    let title_idx = position(Role::Title).or(contract_title).unwrap_or_else(|| {
+        (0..fields.len()).max_by_key(|&i| (title_score(&fields[i]) - org_score(&fields[i]), -(i as i32))).unwrap_or(0)
+    });
+    let org_idx = position(Role::Employer).filter(|&i| i != title_idx).or_else(|| {
+        (0..fields.len()).filter(|&i| i != title_idx).max_by_key(|&i| {
+            let adjacent = if i == title_idx + 1 {
+                1
+            } else if i + 1 == title_idx {
+                0
+            } else {
+                -1
+            };
+            // On a tie, a field of another header line than the title's: two-line headers give the
+            // employer a line of its own ("Savoir-Faire Linux    Montréal" / "TITLE, PART    dates").
+            let title_line = e.header.iter().position(|h| h.contains(fields[title_idx].as_str()));
+            let own_line = e.header.iter().position(|h| h.contains(fields[i].as_str()));
+            let elsewhere = i32::from(title_line.is_some() && own_line.is_some() && title_line != own_line);
+            let line = own_line.map_or(fields[i].as_str(), |l| e.header[l].as_str());
+            (org_score_in(&fields[i], line) - title_score(&fields[i]), elsewhere, adjacent)
+        })
     });
     let organisation = org_idx.map(|i| employer_with_units(&fields, i, title_idx, &e.header));
     let title = title_with_parts(&fields, title_idx, org_idx, &e.header);
@@ -616,6 +686,17 @@ fn employer_with_units(fields: &[String], org: usize, title: usize, header: &[St
         name = joined;
         i -= 1;
     }
+    // And the units written after it when they read as names, not towns: "SPACE CENTER, MND",
+    // where capitals hide which is the name, but not "Médiathèque de Villeurbanne, Villeurbanne".
+    let mut j = org + 1;
+    while j < fields.len() && j != title && org_score(&fields[j]) > 0 && !looks_like_location(&fields[j]) {
+        let joined = format!("{name}, {}", fields[j]);
+        if !line.contains(joined.as_str()) {
+            break;
+        }
+        name = joined;
+        j += 1;
+    }
     name
 }
 
@@ -630,24 +711,40 @@ fn title_with_parts(fields: &[String], title: usize, org: Option<usize>, header:
     }
     let mut i = title;
     while i > 0 && Some(i - 1) != org {
-        let joined = format!("{}, {name}", fields[i - 1]);
-        if !line.contains(joined.as_str()) {
+        let Some(joined) =
+            TITLE_JOINS.iter().map(|sep| format!("{}{sep}{name}", fields[i - 1])).find(|j| line.contains(j.as_str()))
+        else {
             break;
-        }
+        };
         name = joined;
         i -= 1;
     }
     let mut j = title + 1;
     while j < fields.len() && Some(j) != org {
-        let joined = format!("{name}, {}", fields[j]);
-        if !line.contains(joined.as_str()) {
+        let Some(joined) =
+            TITLE_JOINS.iter().map(|sep| format!("{name}{sep}{}", fields[j])).find(|j| line.contains(j.as_str()))
+        else {
             break;
-        }
+        };
         name = joined;
         j += 1;
     }
     name
 }
+
+/// What joins the parts of one title on its line when the employer is named on another line:
+/// "Stagiaire au sein du Programme jeunes talents" is one title under "Région Bretagne".
+const TITLE_JOINS: &[&str] = &[
+    ", ",
+    " at ",
+    " chez ",
+    " au sein de ",
+    " au sein du ",
+    " au sein des ",
+    " auprès de ",
+    " auprès du ",
+    " within ",
+];
 
 fn fields_len_guard(f: &str) -> bool {
     // Keep parenthesised fields with several words ("(Centre communal d'action sociale)").
@@ -720,6 +817,106 @@ mod tests {
         assert_eq!(x[1].location.as_deref(), Some("Cap Canaveral, USA"));
         assert_eq!(x[2].title, "STAGIAIRE EN INFRASTRUCTURE, INFONUAGIQUE ET SYSTÈMES");
         assert_eq!(x[2].organisation.as_deref(), Some("Savoir-Faire Linux"));
+    }
+
+    #[test]
+    fn template_entries_with_placeholder_periods() {
+        // A sub-heading, placeholder periods, a list introduced by a colon, icon-font bullets.
+        let x = exps("Missions courtes\n\nyear–year Job title, Employer, City.\nShort description of the job.\nMain results:\n\u{f111}␣ First result;\n{ Second result.\n\nyear–year Chargé de mission, Syndicat des eaux, Vannes.\nDescription.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Job title", Some("Employer")));
+        assert_eq!((x[0].start, x[0].end, x[0].current), (None, None, false));
+        assert!(x[0].description.ends_with("Second result."), "{:?}", x[0].description);
+        assert_eq!(x[1].title, "Chargé de mission");
+        assert_eq!(x[1].organisation.as_deref(), Some("Syndicat des eaux"));
+        // An employer above a whole dated line still heads it.
+        let x = exps("CCAS de Brest\n2019 - 2021 Assistante sociale, Pôle seniors, Brest\n- Visites.\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("CCAS de Brest"));
+    }
+
+    #[test]
+    fn durations_qualify_the_job() {
+        let x = exps("Stagiaire juriste au sein du service juridique (6 mois, 2012)\n\n2011 : Assistante (3 months), Exemple Conseil\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(x[0].title, "Stagiaire juriste");
+        assert_eq!(x[0].organisation.as_deref(), Some("service juridique"));
+        assert_eq!(x[0].description, "(6 mois)");
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Assistante", Some("Exemple Conseil")));
+    }
+
+    #[test]
+    fn a_bracket_does_not_complete_a_header() {
+        let x = exps("Stagiaire (6 mois)    2017\nConseil départemental du Finistère\n• Budget\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "Stagiaire");
+        assert_eq!(x[0].organisation.as_deref(), Some("Conseil départemental du Finistère"));
+    }
+
+    #[test]
+    fn title_under_the_employer_line_drops_its_contract() {
+        let x =
+            exps("Cabinet Exemple & Associés, Sète    2014 – 2015\nAssistante juridique (CDD)\n– Suivi des dossiers\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "Assistante juridique");
+        assert_eq!(x[0].organisation.as_deref(), Some("Cabinet Exemple & Associés"));
+        assert!(x[0].description.starts_with("(CDD)"), "{:?}", x[0].description);
+    }
+
+    #[test]
+    fn header_line_in_capitals() {
+        let x =
+            exps("Juillet 2013 – Août 2013\nSAISONNIER – CAMPING DES PINS, PLOUGONVELIN\nAccueil des vacanciers.\n");
+        assert_eq!(x.len(), 1, "{x:#?}");
+        assert_eq!(x[0].title, "SAISONNIER");
+        assert_eq!(x[0].organisation.as_deref(), Some("CAMPING DES PINS"));
+        assert_eq!(x[0].location.as_deref(), Some("PLOUGONVELIN"));
+    }
+
+    #[test]
+    fn form_labels_name_the_fields() {
+        let x = exps("Période : 2019 - 2021\nEmployeur : Centre de gestion du Finistère\nPoste : Gestionnaire carrière\nLieu : Quimper\n- Dossiers.\n\nMars 2016 - Juin 2018\nFonction : Agent de la Poste\nStructure : Exemple Services\n- Tri.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(x[0].title, "Gestionnaire carrière");
+        assert_eq!(x[0].organisation.as_deref(), Some("Centre de gestion du Finistère"));
+        assert_eq!(x[0].location.as_deref(), Some("Quimper"));
+        assert_eq!(x[1].title, "Agent de la Poste");
+        assert_eq!(x[1].organisation.as_deref(), Some("Exemple Services"));
+    }
+
+    #[test]
+    fn town_on_the_employer_line() {
+        // The last field of the employer's line is the town when it has no cue, even a bare
+        // "Ville" as a form leaves it.
+        let x = exps("Employeur    Ville\nChargé de projet    AAAA - AAAA\nDescription du poste.\n\nBrindille    Quimperlé\nDéveloppeur    2016 - 2018\n• Code.\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Chargé de projet", Some("Employeur")));
+        assert_eq!(x[0].location.as_deref(), Some("Ville"));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Développeur", Some("Brindille")));
+        assert_eq!(x[1].location.as_deref(), Some("Quimperlé"));
+    }
+
+    #[test]
+    fn employer_line_keeps_its_name_whole() {
+        // A one-word bracket after a name is part of it when the entry already gave its place;
+        // units after the employer on its own line; a title phrase with "at" under the employer.
+        let x = exps("Ondine Paiements SAS (Ondipay)    Lyon, France\nResponsable paie    Mars 2019 - Juin 2021\n• Paie.\n\nCAISSE DES ÉCOLES, VILLE DE TOURS    Tours, France\nAgent administratif    2016 - 2019\n• Accueil.\n\nBrindille    Nantes, France\nStagiaire développeur at Programme Jeunes Pousses    Jan. 2015 - Juin 2015\n• Code.\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!(x[0].organisation.as_deref(), Some("Ondine Paiements SAS (Ondipay)"));
+        assert_eq!(x[0].location.as_deref(), Some("Lyon, France"));
+        assert_eq!(x[1].organisation.as_deref(), Some("CAISSE DES ÉCOLES, VILLE DE TOURS"));
+        assert_eq!(x[2].title, "Stagiaire développeur at Programme Jeunes Pousses");
+        assert_eq!(x[2].organisation.as_deref(), Some("Brindille"));
+        // A known town in capitals is the place, not a unit of the employer.
+        let x = exps("Gestionnaire paie    2016 - 2019\nEXEMPLE SERVICES, RENNES\n• Paie.\n");
+        assert_eq!(x[0].organisation.as_deref(), Some("EXEMPLE SERVICES"));
+        assert_eq!(x[0].location.as_deref(), Some("RENNES"));
+        // On one line, "at" still separates the title from the employer.
+        let x = exps("ACME    Nantes, France & Montréal, QC\nDéveloppeur    2016 - 2018\n• Code.\n");
+        assert_eq!(x[0].organisation.as_deref(), Some("ACME"));
+        assert_eq!(x[0].location.as_deref(), Some("Nantes, France & Montréal, QC"));
+        let x = exps("2019 - 2021 : Data analyst at Exemple Conseil\n");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Data analyst", Some("Exemple Conseil")));
     }
 
     #[test]

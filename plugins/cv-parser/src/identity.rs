@@ -221,6 +221,19 @@ pub fn looks_like_name(text: &str) -> bool {
     !fw.iter().any(|w| TITLE_STEMS.iter().any(|t| w.starts_with(t) && t.len() >= 4))
 }
 
+/// A name set large on two lines, first name then surname ("Nadia" / "BENALI"): two
+/// consecutive header lines of one capitalised word each that read as a name together.
+fn name_on_two_lines(header: &[Line]) -> Option<String> {
+    let one_word = |l: &Line| {
+        let t = l.text.trim();
+        t.split_whitespace().count() == 1 && t.chars().next().is_some_and(char::is_uppercase)
+    };
+    header.iter().take(12).collect::<Vec<_>>().windows(2).find_map(|w| {
+        let joined = format!("{} {}", w[0].text.trim(), w[1].text.trim());
+        (one_word(w[0]) && one_word(w[1]) && looks_like_name(&joined)).then(|| natural_name(&joined))
+    })
+}
+
 fn strip_civility(text: &str) -> &str {
     for p in [
         "Madame ",
@@ -300,17 +313,39 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
         }
     }
 
+    if id.full_name.is_none() {
+        // A form: "Prénom : Léa" and "Nom : FOURNIER" on lines of their own.
+        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
+        let first = value(&["prenom", "prenoms", "first name", "given name"]);
+        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
+        if let (Some(first), Some(last)) = (first, last) {
+            let joined = format!("{first} {last}");
+            if looks_like_name(&joined) {
+                id.full_name = Some(natural_name(&joined));
+            }
+        }
+    }
+    if id.full_name.is_none() {
+        id.full_name = name_on_two_lines(header);
+    }
+
     let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| lines.iter().flat_map(|l| f(&l.text)).next();
     let all_refs: Vec<&Line> = all.iter().collect();
     id.email = scan(&near, &emails).or_else(|| scan(&all_refs, &emails));
     id.phone = scan(&near, &|t: &str| phones(&strip_email_and_links(t))).or_else(|| {
-        // Elsewhere, only on lines that say they hold a phone number.
+        // Elsewhere, only on lines that say they hold a phone number, or next to the line with
+        // the candidate's e-mail: contact details printed as a page footer stay together.
+        let with_email = |l: &Line| id.email.as_deref().is_some_and(|e| l.text.contains(e));
         let cued: Vec<&Line> = all
             .iter()
-            .filter(|l| {
+            .enumerate()
+            .filter(|(i, l)| {
                 let f = fold(&l.text);
                 ["tel", "telephone", "phone", "mobile", "portable", "gsm"].iter().any(|c| f.split(' ').any(|w| w == *c))
+                    || all.get(i + 1).is_some_and(with_email)
+                    || (*i > 0 && all.get(i - 1).is_some_and(with_email))
             })
+            .map(|(_, l)| l)
             .collect();
         scan(&cued, &|t: &str| phones(&strip_email_and_links(t)))
     });
@@ -457,6 +492,15 @@ pub fn postcode_city(field: &str) -> Option<(String, String)> {
         if !city.is_empty() {
             return Some((code, city.join(" ")));
         }
+        // "Marseille 13008": the town before a code that ends the field, when no street is
+        // written before it (no number).
+        let before = field[..field.find(t).unwrap_or(0)].trim().trim_end_matches(',').trim();
+        if field[rest_start..].trim().is_empty() && !before.chars().any(|c| c.is_ascii_digit()) {
+            let town = trailing_place_name(before);
+            if !town.is_empty() && town == before && town.split_whitespace().count() <= 4 {
+                return Some((code, town));
+            }
+        }
     }
     None
 }
@@ -535,7 +579,22 @@ pub fn city_only(field: &str, labelled: bool) -> Option<String> {
     if labelled && f.split_whitespace().count() <= 4 && f.chars().all(|c| c.is_alphabetic() || " -'".contains(c)) {
         return Some(f.to_string());
     }
+    // A header field that is only a well-known town ("Lyon"), perhaps with its district
+    // ("Paris 15e", "Lyon 3ème"), says where the candidate lives.
+    let town = match f.rsplit_once(' ') {
+        Some((town, district)) if is_district(district) => town.trim(),
+        _ => f,
+    };
+    if crate::entries::known_town(town) {
+        return Some(town.to_string());
+    }
     None
+}
+
+/// "15e", "3ème", "1er", "8eme": an arrondissement.
+fn is_district(word: &str) -> bool {
+    let digits = word.chars().take_while(char::is_ascii_digit).count();
+    (1..=2).contains(&digits) && matches!(fold(&word[digits..]).as_str(), "e" | "eme" | "er" | "ere")
 }
 
 #[cfg(test)]
@@ -613,5 +672,57 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn name_in_a_form() {
+        let p = prepare("Prénom : Léa\nNom : FOURNIER\nEmail : lea.fournier@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Léa Fournier"));
+    }
+
+    #[test]
+    fn name_set_on_two_lines() {
+        let p = prepare("Nadia\nBENALI\nÉducatrice spécialisée\nnadia.benali@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Nadia Benali"));
+        let p = prepare("Curriculum\nVitae\nnadia.benali@example.fr\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name, None);
+    }
+
+    #[test]
+    fn town_before_its_postcode() {
+        assert_eq!(postcode_city("Marseille 13008"), Some(("13008".into(), "Marseille".into())));
+        assert_eq!(postcode_city("La Roche sur Yon 85000"), Some(("85000".into(), "La Roche sur Yon".into())));
+        assert_eq!(postcode_city("Chargée de mission 85000"), None);
+        assert_eq!(postcode_city("12 rue des Lilas 69003"), None);
+    }
+
+    #[test]
+    fn town_alone_in_the_header() {
+        let p = prepare("Paul Girard\nGestionnaire carrière\nLyon\n06 00 00 00 01\n");
+        let id = extract(&p.lines, &[], &p.lines, 0);
+        assert_eq!(id.city.as_deref(), Some("Lyon"));
+        let p = prepare("Paul Girard\nParis 15e\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).city.as_deref(), Some("Paris"));
+        let p = prepare("Paul Girard\nFrance\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).city, None);
+    }
+
+    #[test]
+    fn contact_footer_next_to_the_email() {
+        // Contact details printed as a page footer, far from the header: the number beside the
+        // e-mail is the phone; a number elsewhere in the body is not.
+        let p = prepare(
+            "Camille Durand
+
+Expérience
+Gestion de 12 000 dossiers par an.
+06 00 00 00 09
+12 rue des Lilas
+06 00 00 00 01
+camille.durand@example.fr
+",
+        );
+        let id = extract(&p.lines[..1], &[], &p.lines, 0);
+        assert_eq!(id.phone.as_deref(), Some("+33600000001"));
     }
 }

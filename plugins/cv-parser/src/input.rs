@@ -98,6 +98,8 @@ pub struct Line {
     pub md_heading: Option<u8>,
     /// Underlined by the next line ("====" or "----"): a setext heading.
     pub underlined: bool,
+    /// The bullet was an icon-font glyph, which templates also put before headings.
+    pub icon: bool,
 }
 
 /// Result of line preparation.
@@ -183,6 +185,7 @@ fn clean_line(s: &str) -> (Option<Line>, usize) {
     if line.md_heading.is_none() {
         if let Some(rest) = strip_bullet(&s) {
             line.bullet = true;
+            line.icon = s.starts_with(|c: char| ('\u{E000}'..='\u{F8FF}').contains(&c));
             s = rest;
         }
     }
@@ -226,6 +229,17 @@ pub fn strip_bullet(s: &str) -> Option<String> {
     if MARKS.contains(&first) && rest.starts_with(char::is_whitespace) {
         // "- 2019" is a bullet, "–2019" is not; "--" rules are handled before.
         return Some(rest.trim().to_string());
+    }
+    // Icon-font glyphs (Unicode private use area, often followed by a visible-space glyph) and a
+    // brace that opens nothing are how PDF templates' bullets come out of fonts without a
+    // proper Unicode map: "\u{f111}␣ Achievement", "{ Achievement".
+    let icon = ('\u{E000}'..='\u{F8FF}').contains(&first);
+    let lone_brace = first == '{' && rest.starts_with(char::is_whitespace) && !rest.contains('}');
+    if icon || lone_brace {
+        let text = rest.trim_start_matches(|c: char| c == '␣' || c.is_whitespace());
+        if text.chars().any(char::is_alphanumeric) {
+            return Some(text.trim().to_string());
+        }
     }
     if first == 'o' && rest.starts_with(' ') && rest.trim_start().starts_with(char::is_uppercase) {
         return Some(rest.trim().to_string());
@@ -341,6 +355,14 @@ mod tests {
         let utf16: Vec<u8> =
             [0xFF, 0xFE].into_iter().chain("Été".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).unwrap().0, "Été");
+    }
+
+    #[test]
+    fn bullets_drawn_by_icon_fonts() {
+        assert_eq!(strip_bullet("\u{f111}␣ Rédaction des actes").as_deref(), Some("Rédaction des actes"));
+        assert_eq!(strip_bullet("{ Accueil du public;").as_deref(), Some("Accueil du public;"));
+        // A brace that is closed is text, not a bullet.
+        assert_eq!(strip_bullet("{ a, b } sont des ensembles"), None);
     }
 
     #[test]

@@ -237,8 +237,15 @@ fn headline_and_summary(header: &[Line], id: &Identity) -> (Option<String>, Opti
     for line in header {
         // Drop the contact fields of a line ("Chargé de projets · Lyon (69)").
         let fields = identity::header_fields(&line.text);
+        // A first name set on a line of its own above the surname, or given in a form
+        // ("Prénom : Léa"), is part of the name.
+        let name_part = |f: &str| {
+            let f = fold(f.rsplit_once(':').map_or(f, |(_, v)| v));
+            !f.contains(' ') && id.full_name.as_deref().is_some_and(|n| fold(n).split(' ').any(|p| p == f))
+        };
         let is_contact = |f: &str| {
             mentions_identity(f, id)
+                || name_part(f)
                 || identity::postcode_city(f).is_some()
                 || identity::city_only(f, false).is_some()
                 || id.city.as_deref().is_some_and(|c| fold(f) == fold(c))
@@ -318,6 +325,13 @@ mod tests {
         let summary = cv.profile.summary.unwrap_or_default();
         assert!(!summary.contains("example.fr") && !summary.contains("Martin"), "{summary}");
         assert_eq!(cv.profile.experiences[0].description, "Paie");
+        // A first name on a line of its own is not the headline.
+        let cv = parse_text("Nadia\nBENALI\nÉducatrice spécialisée\nnadia.benali@example.fr\n");
+        assert_eq!(cv.identity.full_name.as_deref(), Some("Nadia Benali"));
+        assert_eq!(cv.profile.headline.as_deref(), Some("Éducatrice spécialisée"));
+        let cv = parse_text("Prénom : Léa\nNom : FOURNIER\nlea.fournier@example.fr\n\nExpérience\n2019 - 2021 Assistante, Mairie de Brest\n");
+        assert_eq!(cv.identity.full_name.as_deref(), Some("Léa Fournier"));
+        assert_eq!(cv.profile.headline, None);
     }
 
     /// A small deterministic generator (xorshift64*), so the test needs no extra crate.

@@ -93,6 +93,10 @@ const KEYWORDS: &[(&str, Kind)] = &[
     ("employment", Kind::Experience),
     ("positions", Kind::Experience),
     ("appointments", Kind::Experience),
+    // Spanish, as CV templates write them.
+    ("experiencia", Kind::Experience),
+    ("educacion", Kind::Education),
+    ("idiomas", Kind::Languages),
     ("formation", Kind::Education),
     ("formations", Kind::Education),
     ("diplomes", Kind::Education),
@@ -366,7 +370,7 @@ pub fn split(lines: &[Line]) -> Vec<Section> {
                     continue;
                 }
             }
-        } else if !line.bullet {
+        } else if !line.bullet || line.icon {
             if let Some(kind) = known {
                 open(&mut sections, kind, &line.text);
                 level = None;
@@ -422,6 +426,8 @@ mod tests {
             ("Parcours professionnel", Kind::Experience),
             ("Work history", Kind::Experience),
             ("Experience", Kind::Experience),
+            ("Experiencia", Kind::Experience),
+            ("Educación", Kind::Education),
             ("Professional Experience", Kind::Experience),
             ("Compétences", Kind::Skills),
             ("Compétences clés", Kind::Skills),
@@ -459,6 +465,13 @@ mod tests {
         ] {
             assert_eq!(classify_heading(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn headings_behind_an_icon() {
+        let p = prepare("Lina Moreau\n\u{f0b1} EXPÉRIENCE PROFESSIONNELLE\n2019 - 2021 Assistante, Mairie\n\u{f19d} FORMATION\n2018 Licence AES\n- Formation\n");
+        let kinds: Vec<Kind> = split(&p.lines).iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [Kind::Header, Kind::Experience, Kind::Education]);
     }
 
     #[test]

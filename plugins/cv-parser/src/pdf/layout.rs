@@ -324,7 +324,8 @@ fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
             if let Some((idx, prev_cells)) = open_plain.as_mut() {
                 let close = gap > 0.0 && gap < 1.6 * size && (out[*idx].size - size).abs() < 0.2 * size;
                 if close {
-                    if let Some(joined) = rejoin_wrapped(prev_cells, &spans, right_edge, size) {
+                    let same_size = (out[*idx].size - size).abs() < 0.05 * size;
+                    if let Some(joined) = rejoin_wrapped(prev_cells, &spans, right_edge, size, same_size) {
                         *prev_cells = joined;
                         out[*idx].text = prev_cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("    ");
                         continue;
@@ -387,7 +388,7 @@ const CONNECTORS: &[&str] = &[
 /// continuation starts in lower case, or the line stopped on a connector ("de", "et"), or (last
 /// cell only) it filled most of the block and the continuation is shorter. A continuation that
 /// starts with a date or a bullet is a new line.
-fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32) -> Option<Vec<Cell>> {
+fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32, same_size: bool) -> Option<Vec<Cell>> {
     if next.is_empty() || next.len() > prev.len() {
         return None;
     }
@@ -418,8 +419,11 @@ fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32) -> O
         // lines of equal width.
         // Only for the last cell: the gap before a next cell (a right-aligned date) says little
         // about the width the typesetter had.
-        let full =
-            j + 1 == prev.len() && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0) && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
+        // A wrapped line keeps its font size: a title over a smaller employer line is two lines.
+        let full = same_size
+            && j + 1 == prev.len()
+            && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0)
+            && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
         if !(lower || connector || full) {
             return None;
         }
@@ -580,6 +584,19 @@ mod tests {
                 "anglais courant",
             ]
         );
+    }
+
+    #[test]
+    fn a_title_over_a_smaller_employer_line_stays_apart() {
+        // The title is the widest line of its block and the employer line under it is shorter,
+        // but set smaller: not a wrapped line.
+        let sized = |x0: f32, x1: f32, y: f32, size: f32, t: &str| Segment { x0, x1, y, size, text: t.into(), seq: 0 };
+        let segs = vec![
+            sized(50.0, 100.0, 700.0, 9.0, "2018 – 2021"),
+            sized(150.0, 320.0, 700.0, 10.0, "Technicien support (alternance)"),
+            sized(150.0, 260.0, 686.0, 9.0, "Lycée Exemple, Rennes"),
+        ];
+        assert_eq!(texts(segs), ["2018 – 2021    Technicien support (alternance)", "Lycée Exemple, Rennes"]);
     }
 
     #[test]

@@ -180,8 +180,19 @@ fn drop_furniture(pages: &mut [(Vec<layout::OutLine>, f32, f32)]) {
             *seen.entry(k).or_default() += 1;
         }
     }
+    // "2/4" on a four-page document is its page number wherever the template prints it (a
+    // footer of several lines puts it above the bottom margin).
+    let count = pages.len();
+    let numbering = |t: &str| {
+        let Some((n, m)) = t.split_once('/') else { return false };
+        let (n, m) = (n.trim().parse::<usize>(), m.trim().parse::<usize>());
+        matches!((n, m), (Ok(n), Ok(m)) if m == count && (1..=m).contains(&n))
+    };
     for (lines, y0, h) in pages.iter_mut() {
         lines.retain(|l| {
+            if numbering(l.text.trim()) {
+                return false;
+            }
             if !in_margin(l, *y0, *h) {
                 return true;
             }
@@ -230,6 +241,19 @@ mod tests {
     #[test]
     fn small_caps_i_repaired() {
         assert_eq!(normalise("STAGiAiRE EN CYBERSÉCURiTÉ, iPhone, Ii"), "STAGIAIRE EN CYBERSÉCURITÉ, iPhone, Ii");
+    }
+
+    #[test]
+    fn page_numbers_dropped_anywhere() {
+        let line = |y: f32, text: &str| layout::OutLine { y, size: 10.0, text: text.into(), block_start: false };
+        let page = |n: &str| {
+            (vec![line(100.0, "Texte du corps 1/2 d'une page"), line(500.0, n), line(520.0, "2/3")], 0.0, 800.0)
+        };
+        let mut pages = vec![page("1/2"), page("2/2")];
+        drop_furniture(&mut pages);
+        let texts: Vec<&str> = pages[0].0.iter().map(|l| l.text.as_str()).collect();
+        // "2/3" is not a page number of a two-page document.
+        assert_eq!(texts, ["Texte du corps 1/2 d'une page", "2/3"]);
     }
 
     #[test]
