@@ -58,7 +58,14 @@ pub fn words(input: &str) -> Vec<String> {
 
 /// Collapses runs of white space to one space and trims.
 pub fn squash_spaces(input: &str) -> String {
-    input.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(input.len());
+    for word in input.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Decodes bytes as UTF-8, falling back to Windows-1252 (the usual encoding of French text

@@ -285,9 +285,8 @@ pub fn find_sequence(tokens: &[Token], needle: &[String]) -> Option<usize> {
 /// A short excerpt of `text` around the byte span `start..end`, at most `max_chars` characters,
 /// cut at word boundaries, with "…" where the text was cut, and white space squashed.
 pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String {
-    let squashed = vivier_sdk::text::squash_spaces(text);
-    if squashed.chars().count() <= max_chars {
-        return squashed;
+    if squashed_chars(text) <= max_chars {
+        return vivier_sdk::text::squash_spaces(text);
     }
     let budget = max_chars.saturating_sub(2).max(8);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -324,6 +323,20 @@ pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String
         out.push('…');
     }
     out
+}
+
+/// Characters of `text` once its white space is squashed, counted without building it (an
+/// excerpt is taken from every matching experience of every candidate).
+fn squashed_chars(text: &str) -> usize {
+    let mut words = 0usize;
+    let chars: usize = text
+        .split_whitespace()
+        .map(|w| {
+            words += 1;
+            w.chars().count()
+        })
+        .sum();
+    chars + words.saturating_sub(1)
 }
 
 /// Cuts a text to at most `max_chars` characters, with "…" when cut.

@@ -475,7 +475,7 @@ const UNKNOWN: u32 = u32::MAX;
 
 /// The stems the posting's concepts use, numbered: each profile word is looked up once.
 #[derive(Debug, Default)]
-pub struct Vocabulary(std::collections::HashMap<String, u32>);
+pub struct Vocabulary(rustc_hash::FxHashMap<String, u32>);
 
 impl Vocabulary {
     fn intern(&mut self, stem: &str) -> u32 {
@@ -512,12 +512,12 @@ impl Vocabulary {
 pub struct Lexicon<'a> {
     vocabulary: &'a Vocabulary,
     /// Raw word → ids of its significant folded words (usually one, none for a stop word).
-    memo: std::collections::HashMap<String, Vec<u32>>,
+    memo: rustc_hash::FxHashMap<String, Vec<u32>>,
 }
 
 impl<'a> Lexicon<'a> {
     pub fn new(vocabulary: &'a Vocabulary) -> Self {
-        Lexicon { vocabulary, memo: std::collections::HashMap::new() }
+        Lexicon { vocabulary, memo: rustc_hash::FxHashMap::default() }
     }
 
     fn ids_of(&self, raw: &str) -> Vec<u32> {
@@ -533,14 +533,18 @@ impl<'a> Lexicon<'a> {
 
 impl profile::Tagger for Lexicon<'_> {
     fn tag(&mut self, text: &str) -> (Vec<u32>, Vec<(usize, usize)>) {
-        let mut ids = Vec::new();
-        let mut spans = Vec::new();
+        // About one word in seven bytes of French: reserving once saves the regrowths.
+        let mut ids = Vec::with_capacity(text.len() / 7 + 1);
+        let mut spans = Vec::with_capacity(text.len() / 7 + 1);
         crate::analysis::for_each_raw_word(text, |raw, start, end| {
-            if !self.memo.contains_key(raw) {
-                let computed = self.ids_of(raw);
-                self.memo.insert(raw.to_owned(), computed);
-            }
-            for id in &self.memo[raw] {
+            let word_ids = match self.memo.get(raw) {
+                Some(known) => known,
+                None => {
+                    let computed = self.ids_of(raw);
+                    self.memo.entry(raw.to_owned()).or_insert(computed)
+                }
+            };
+            for id in word_ids {
                 ids.push(*id);
                 spans.push((start, end));
             }

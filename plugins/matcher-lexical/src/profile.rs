@@ -78,7 +78,7 @@ pub fn sources(profile: &Profile) -> Vec<Source> {
 /// [`sources`] tagged with ids and spans only (no tokens): the engine's fast path.
 pub fn tagged_sources(profile: &Profile, tagger: &mut dyn Tagger) -> Vec<Source> {
     sources_with(profile, &mut |kind, label, text| {
-        let text = text.trim().to_owned();
+        let text = if text.trim().len() == text.len() { text } else { text.trim().to_owned() };
         let (ids, spans) = tagger.tag(&text);
         (!ids.is_empty()).then_some(Source { kind, label, text, tokens: Vec::new(), strength: 1.0, ids, spans })
     })
