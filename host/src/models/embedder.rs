@@ -148,18 +148,62 @@ impl Embedder {
         }
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| ids[i].len());
+        let workers = self.threads.min(ids.len()).max(1);
         let mut out = vec![Vec::new(); ids.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
-            for (&i, vector) in chunk.iter().zip(self.run_batch(&batch)?) {
-                out[i] = vector;
+        if workers == 1 {
+            // One text (or one thread): the model's own kernels use the threads.
+            self.embed_rows(&order, ids, &self.executor, &mut out)?;
+            return Ok(out);
+        }
+        // Several texts: one share of the rows per thread, each run on one core. Splitting the
+        // batch scales with the cores where tract's parallel kernels do not (measured by
+        // `scripts/bench-inference.sh`). Dealt in turn from the length order, so every share has
+        // texts of every length and the threads finish together.
+        let shares: Vec<Vec<usize>> =
+            (0..workers).map(|w| order.iter().copied().skip(w).step_by(workers).collect()).collect();
+        let results: Vec<Result<Vec<Vec<f32>>, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .iter()
+                .map(|share| {
+                    scope.spawn(move || {
+                        let mut part = vec![Vec::new(); ids.len()];
+                        self.embed_rows(share, ids, &Executor::SingleThread, &mut part).map(|()| part)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err("an inference thread panicked".to_owned())))
+                .collect()
+        });
+        for (share, part) in shares.iter().zip(results) {
+            let mut part = part?;
+            for &i in share {
+                out[i] = std::mem::take(&mut part[i]);
             }
         }
         Ok(out)
     }
 
+    /// Embeds the texts `rows` (sorted by length) in padded batches, into `out` at their index.
+    fn embed_rows(
+        &self,
+        rows: &[usize],
+        ids: &[Vec<u32>],
+        executor: &Executor,
+        out: &mut [Vec<f32>],
+    ) -> Result<(), String> {
+        for chunk in rows.chunks(BATCH) {
+            let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
+            for (&i, vector) in chunk.iter().zip(self.run_batch(&batch, executor)?) {
+                out[i] = vector;
+            }
+        }
+        Ok(())
+    }
+
     /// One padded batch through the graph, then pooling.
-    fn run_batch(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>, String> {
+    fn run_batch(&self, batch: &[&[u32]], executor: &Executor) -> Result<Vec<Vec<f32>>, String> {
         let b = batch.len();
         let s = batch.iter().map(|t| t.len()).max().unwrap_or(0).max(1);
         let mut ids = vec![i64::from(self.pad_id); b * s];
@@ -182,7 +226,7 @@ impl Embedder {
                 Input::TokenTypes => &zeros,
             })?);
         }
-        let outputs = multithread_tract_scope(self.executor.clone(), || self.plan.run(inputs))
+        let outputs = multithread_tract_scope(executor.clone(), || self.plan.run(inputs))
             .map_err(|e| format!("running the model: {e:#}"))?;
         let hidden = outputs
             .get(self.output)
