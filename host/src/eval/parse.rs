@@ -83,6 +83,11 @@ fn fields_json(totals: &BTreeMap<&'static str, Counts>) -> serde_json::Map<Strin
         .collect()
 }
 
+/// Counts of a document the parser could not read: everything expected, nothing predicted.
+fn missed(truth: &Truth) -> score::DocScore {
+    score::score(truth, &crate::model::ParsedCv::default())
+}
+
 fn score_plugin(session: &Session, spec: Option<&str>, truths: &[Truth], base: &Path) -> Result<Scored> {
     let (entry, plugin) = session.plugin(spec, World::CvParser)?;
     let mut totals: BTreeMap<&'static str, Counts> = BTreeMap::new();
@@ -107,8 +112,8 @@ fn score_plugin(session: &Session, spec: Option<&str>, truths: &[Truth], base: &
         wall.push(inv.report.wall_us);
         let (doc_score, error) = match inv.result {
             Ok(Ok(cv)) => (score::score(truth, &cv), None),
-            Ok(Err(e)) => (score::missed(truth), Some(e.to_string())),
-            Err(e) => (score::missed(truth), Some(e.to_string())),
+            Ok(Err(e)) => (missed(truth), Some(e.to_string())),
+            Err(e) => (missed(truth), Some(e.to_string())),
         };
         if error.is_some() {
             failed += 1;

@@ -476,11 +476,6 @@ fn fmt_date(p: PartialDate) -> String {
     }
 }
 
-/// Counts of a document the parser could not read: everything expected, nothing predicted.
-pub fn missed(truth: &Truth) -> DocScore {
-    score(truth, &ParsedCv::default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
