@@ -108,7 +108,7 @@ fn invalid_postings_give_a_clear_error() {
 }
 
 #[test]
-fn keyword_stuffing_cv_is_never_in_the_top_three_of_the_dev_set() {
+fn keyword_stuffing_cvs_are_never_in_a_top_three() {
     let dir = tempfile::tempdir().unwrap();
     let mut matchers = vec!["vivier-matcher-lexical"];
     // The semantic matcher needs the host model (`vivier models install`); without it the
@@ -130,21 +130,34 @@ fn keyword_stuffing_cv_is_never_in_the_top_three_of_the_dev_set() {
         eprintln!("semantic matcher skipped: {}", stderr(&probe));
     }
     for matcher in matchers {
-        stuffing_outside_top_three(dir.path(), matcher);
+        // The development set, then the check set written later (tests/data/ranking-check).
+        let dev = ["cv03-liste-de-competences", "cv20-liste-finances-social"];
+        stuffing_outside_top_three(dir.path(), matcher, "", &dev);
+        let check = ["cv17-liste-competences-departement", "cv18-mots-cles-candidature"];
+        stuffing_outside_top_three(dir.path(), matcher, "../ranking-check/", &check);
     }
 }
 
-fn stuffing_outside_top_three(dir: &Path, matcher: &str) {
+fn stuffing_outside_top_three(dir: &Path, matcher: &str, set_dir: &str, stuffing: &[&str]) {
+    let mut cvs: Vec<String> = std::fs::read_dir(data(&format!("{set_dir}cvs")))
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    cvs.sort();
     for set in ["postings", "postings-reworded"] {
-        let mut postings: Vec<PathBuf> = std::fs::read_dir(data(set)).unwrap().map(|e| e.unwrap().path()).collect();
+        let folder = data(&format!("{set_dir}{set}"));
+        let mut postings: Vec<PathBuf> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()).collect();
         postings.sort();
         for p in postings {
-            let v = rank_json(dir, p.to_str().unwrap(), &["--plugin", matcher]);
+            let mut args = vec!["rank", "--posting", p.to_str().unwrap(), "--plugin", matcher];
+            args.extend(cvs.iter().map(String::as_str));
+            let o = vivier(dir, &args);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
             let top: Vec<&str> =
                 v["suggestions"].as_array().unwrap()[..3].iter().map(|s| s["candidate"].as_str().unwrap()).collect();
             assert!(
-                top.iter()
-                    .all(|c| !c.contains("cv03-liste-de-competences") && !c.contains("cv20-liste-finances-social")),
+                top.iter().all(|c| stuffing.iter().all(|s| !c.contains(s))),
                 "{matcher}, {}: stuffing CV in the top 3: {top:?}",
                 p.display()
             );
@@ -233,7 +246,7 @@ fn ndcg3_by_system(dir: &Path, set: &str, plugins: &[&str]) -> std::collections:
 /// The order the issue asks for, on the development set: the lexical matcher at least as good
 /// as naive keyword overlap, the semantic matcher better than the lexical one, on the original
 /// postings and on the postings reworded without the CVs' words. The floors sit a little under
-/// the figures measured when the matchers last changed (semantic 0.960 and 0.903): they catch
+/// the figures measured when the matchers last changed (semantic 0.953 and 0.924): they catch
 /// a regression, they are not the held-out targets.
 #[test]
 fn dev_set_semantic_beats_lexical_which_beats_keyword_overlap() {

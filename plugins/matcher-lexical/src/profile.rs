@@ -151,7 +151,13 @@ fn sources_with(profile: &Profile, make: &mut MakeSource<'_>) -> Vec<Source> {
     }
     let skill_credibility = skill_credibility(listed_skills(profile));
     for s in &mut out {
-        s.strength = strength(s.kind, skill_credibility);
+        s.strength = match s.kind {
+            // A keyword list under a summary heading proves what a skills list proves.
+            SourceKind::Headline | SourceKind::Summary if keyword_list_items(&s.text).is_some() => {
+                strength(SourceKind::Skill, skill_credibility)
+            }
+            kind => strength(kind, skill_credibility),
+        };
     }
     out
 }
@@ -164,11 +170,25 @@ pub const SKILL_STRENGTH: f32 = 0.8;
 /// Items a profile lists as skills. Parsers differ in how they split a skills section (one
 /// skill per item, or one per line of "a ; b ; c"), so items are counted inside labels too.
 pub fn listed_skills(profile: &Profile) -> usize {
-    profile
+    let skills: usize = profile
         .skills
         .iter()
         .map(|s| s.label.split([';', ',', '•', '|', '\n']).filter(|part| !part.trim().is_empty()).count().max(1))
-        .sum()
+        .sum();
+    let keywords: usize =
+        profile.headline.iter().chain(profile.summary.iter()).filter_map(|t| keyword_list_items(t)).sum();
+    skills + keywords
+}
+
+/// Items of a text written as a list of keywords rather than sentences ("Mots-clés : accueil,
+/// paie, marchés publics, ..."): at least six items, nearly all of a few words. A summary like
+/// that is a skills list under another heading, so its items count with the skills (keyword
+/// stuffing moved out of the skills section pays no more) and it proves no more than they do.
+pub fn keyword_list_items(text: &str) -> Option<usize> {
+    let items: Vec<&str> =
+        text.split([';', ',', '•', '|', '\n', '·']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let short = items.iter().filter(|p| p.split_whitespace().count() <= 5).count();
+    (items.len() >= 6 && short * 10 >= items.len() * 8).then_some(items.len())
 }
 
 /// 1 for a list of usual length, then inversely proportional to its length.

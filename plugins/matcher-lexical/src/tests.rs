@@ -443,6 +443,40 @@ fn keyword_stuffing_does_not_beat_experience() {
     assert_eq!(r.status, RequirementStatus::Met);
 }
 
+#[test]
+fn a_keyword_list_under_a_summary_heading_is_discounted_like_a_skills_list() {
+    use crate::profile::keyword_list_items;
+    let many: Vec<String> = (0..37).map(|i| format!("Compétence numéro {i}")).collect();
+    let keywords = format!("SIG, Cartographie, Marchés publics, {}", many.join(", "));
+    assert_eq!(keyword_list_items(&keywords), Some(40));
+    // Sentences, even with commas, are a summary.
+    assert_eq!(
+        keyword_list_items("Dix ans en collectivité, au service des usagers, avec rigueur et discrétion."),
+        None
+    );
+    let mut stuffed = empty_profile();
+    stuffed.summary = Some(keywords);
+    let r = one(req("r2", "Cartographie", RequirementKind::Skill), stuffed.clone());
+    assert_ne!(r.status, RequirementStatus::Met, "{r:?}");
+    let mut genuine = empty_profile();
+    genuine.experiences =
+        vec![experience("Technicien SIG", "Cartographie des réseaux d'eau", date(2019, Some(1)), None, true)];
+    let requirements = vec![
+        req("r1", "Système d'information géographique", RequirementKind::Skill),
+        req("r2", "Cartographie", RequirementKind::Skill),
+    ];
+    let out = assess(
+        &posting(requirements),
+        &[
+            Candidate { id: "stuffed".into(), profile: stuffed, experience_months: Some(2) },
+            Candidate { id: "genuine".into(), profile: genuine, experience_months: Some(70) },
+        ],
+        &settings(),
+    )
+    .unwrap();
+    assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
+}
+
 /// Native timing of 1,000 profiles (not a test of speed: run with --ignored --nocapture).
 #[test]
 #[ignore]

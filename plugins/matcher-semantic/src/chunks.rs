@@ -2,12 +2,16 @@
 //! proves: a described experience proves more than a bare skills list, and a long list of skills
 //! proves less per item (keyword stuffing), the same rule as the lexical matcher's.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
 use vivier_matcher_lexical::analysis::truncate;
-use vivier_matcher_lexical::profile::{listed_skills, skill_credibility};
+use vivier_matcher_lexical::profile::{keyword_list_items, listed_skills, skill_credibility};
 use vivier_sdk::skills_matcher::Profile;
 
 /// Longest chunk text, in characters (E5 reads 512 tokens at most; shorter is sharper).
 pub const MAX_CHUNK_CHARS: usize = 600;
+/// What a list of skills or keywords proves at most, before the long-list discount.
+const LIST_STRENGTH: f32 = 0.75;
 /// Most chunks per profile, so a very long CV cannot flood the host with texts.
 pub const MAX_CHUNKS: usize = 32;
 
@@ -56,8 +60,12 @@ pub fn chunks(profile: &Profile) -> Vec<Chunk> {
             }
         }
     }
+    let credibility = skill_credibility(listed_skills(profile));
     let head: Vec<&str> = profile.headline.iter().chain(profile.summary.iter()).map(String::as_str).collect();
-    push(&mut out, "Résumé", &head.join(". "), 0.8);
+    let head = head.join(". ");
+    // A summary that is a keyword list proves what a skills list proves.
+    let head_strength = if keyword_list_items(&head).is_some() { LIST_STRENGTH * credibility } else { 0.8 };
+    push(&mut out, "Résumé", &head, head_strength);
     for e in &profile.education {
         push(&mut out, "Formation", &e.degree, 0.85);
     }
@@ -72,7 +80,7 @@ pub fn chunks(profile: &Profile) -> Vec<Chunk> {
             parts.join(" : ")
         })
         .collect();
-    push(&mut out, "Compétences", &skills.join(" ; "), 0.75 * skill_credibility(listed_skills(profile)));
+    push(&mut out, "Compétences", &skills.join(" ; "), LIST_STRENGTH * credibility);
     push(&mut out, "Centres d'intérêt", &profile.interests.join(" ; "), 0.3);
     out
 }
@@ -82,30 +90,58 @@ pub fn chunks(profile: &Profile) -> Vec<Chunk> {
 /// titles are neutralised alike, so nothing is lost for comparing them, while the model, which
 /// rarely met such doubled words in training, reads the plain form much better. Slashes between
 /// unrelated words ("AP/CP", "et/ou", dates) are kept.
+///
+/// Known abbreviations of the public sector ("APA", "ASE", "DSN": the lexical matcher's synonym
+/// table) get their long form after them, so that a CV that writes only the acronym meets a
+/// posting that spells it out in the model too; a small model knows few of them.
 pub fn for_model(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 32);
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        match double_form(word) {
-            Some((first, punctuation)) => {
-                out.push_str(first);
-                out.push_str(punctuation);
-            }
-            None => out.push_str(word),
+        // Trailing punctuation ("sociale,", "APA)") stays after what replaces the word.
+        let core = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let tail = &word[core.len()..];
+        out.push_str(double_form(core).unwrap_or(core));
+        if let Some(long) = acronyms().get(core.trim_start_matches(|c: char| !c.is_alphanumeric())) {
+            out.push_str(" (");
+            out.push_str(long);
+            out.push(')');
         }
+        out.push_str(tail);
     }
     out
 }
 
-/// "assistante/assistant," → ("assistante", ","): two forms of one word (same first three
-/// letters), and what punctuation follows the pair.
-fn double_form(word: &str) -> Option<(&str, &str)> {
-    let (first, rest) = word.split_once('/')?;
-    let second = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
-    let punctuation = &rest[second.len()..];
+/// "assistante/assistant" → "assistante": two forms of one word (same first three letters).
+fn double_form(word: &str) -> Option<&str> {
+    let (first, second) = word.split_once('/')?;
     let is_word = |w: &str| w.chars().count() >= 3 && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
     let stem = |w: &str| w.chars().take(3).flat_map(char::to_lowercase).collect::<String>();
-    (is_word(first) && is_word(second) && stem(first) == stem(second)).then_some((first, punctuation))
+    (is_word(first) && is_word(second) && stem(first) == stem(second)).then_some(first)
+}
+
+/// Acronym → its first spelled-out form, from the lexical matcher's synonym groups.
+fn acronyms() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for group in vivier_matcher_lexical::synonyms::GROUPS {
+            let Some(long) = group.iter().find(|p| p.contains(' ') && p.starts_with(char::is_lowercase)) else {
+                continue;
+            };
+            for short in group.iter().filter(|p| is_acronym(p)) {
+                map.entry(*short).or_insert(*long);
+            }
+        }
+        map
+    })
+}
+
+/// "APA", "PSC1", "GRH": two to six capitals and digits, at least two capitals.
+fn is_acronym(word: &str) -> bool {
+    (2..=6).contains(&word.len())
+        && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && word.chars().filter(char::is_ascii_uppercase).count() >= 2
 }

@@ -225,11 +225,25 @@ fn model_reads_the_first_of_neutral_double_forms() {
         for_model("Assistant/assistante social/sociale de secteur : suivi des familles"),
         "Assistant social de secteur : suivi des familles"
     );
-    assert_eq!(for_model("Éducateur/éducatrice spécialisé/spécialisée, ASE"), "Éducateur spécialisé, ASE");
+    assert_eq!(
+        for_model("Éducateur/éducatrice spécialisé/spécialisée, EJE"),
+        "Éducateur spécialisé, EJE (éducateur de jeunes enfants)"
+    );
     // Not two forms of one word: kept as written.
     for kept in ["AP/CP et M57", "saisie et/ou contrôle", "09/2019 à 06/2021", "Paie/RH", "a/b"] {
         assert_eq!(for_model(kept), kept);
     }
+}
+
+#[test]
+fn model_reads_acronyms_with_their_long_form() {
+    use crate::chunks::for_model;
+    assert_eq!(
+        for_model("Plans d'aide APA, suivi des bénéficiaires (RSA)"),
+        "Plans d'aide APA (allocation personnalisée d'autonomie), suivi des bénéficiaires (RSA (revenu de solidarité active))"
+    );
+    // Capitals that are no known abbreviation, and words that only look alike, are left alone.
+    assert_eq!(for_model("Mairie de PARIS, Apa"), "Mairie de PARIS, Apa");
 }
 
 #[test]
