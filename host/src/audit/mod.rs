@@ -42,6 +42,18 @@ pub struct Row {
     pub hash: String,
 }
 
+/// The columns of [`Row`], in the order of [`RowTuple`].
+pub(crate) const ROW_COLUMNS: &str = "seq, at_ms, kind, actor, payload, prev_hash, hash";
+
+/// A row as sqlx reads [`ROW_COLUMNS`].
+pub(crate) type RowTuple = (i64, i64, String, String, String, String, String);
+
+impl From<RowTuple> for Row {
+    fn from((seq, at_ms, kind, actor, payload, prev_hash, hash): RowTuple) -> Self {
+        Row { seq, at_ms, kind, actor, payload, prev_hash, hash }
+    }
+}
+
 pub fn row_hash(seq: i64, at_ms: i64, kind: &str, actor: &str, payload: &str, prev_hash: &str) -> String {
     // A JSON array is an unambiguous encoding of the fields, whatever characters they hold.
     let canonical = serde_json::to_vec(&(1, seq, at_ms, kind, actor, payload, prev_hash)).expect("strings serialise");
@@ -167,25 +179,13 @@ impl Audit {
 
     /// Events from `after` (exclusive), oldest first.
     pub async fn rows(&self, after: i64, limit: i64) -> Result<Vec<Row>, StoreError> {
-        let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
-            "SELECT seq, at_ms, kind, actor, payload, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(self.store.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, at_ms, kind, actor, payload, prev_hash, hash)| Row {
-                seq,
-                at_ms,
-                kind,
-                actor,
-                payload,
-                prev_hash,
-                hash,
-            })
-            .collect())
+        let rows: Vec<RowTuple> =
+            sqlx::query_as(&format!("SELECT {ROW_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.store.pool())
+                .await?;
+        Ok(rows.into_iter().map(Row::from).collect())
     }
 
     /// Walks the whole chain and reports the first broken link.

@@ -231,24 +231,12 @@ pub async fn show(State(state): State<Shared>, headers: HeaderMap, Query(f): Que
 
 /// The newest `limit` rows, newest first.
 async fn newest_rows(state: &Shared, limit: i64) -> Result<Vec<Row>, crate::store::StoreError> {
-    let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT seq, at_ms, kind, actor, payload, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(state.store.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(seq, at_ms, kind, actor, payload, prev_hash, hash)| Row {
-            seq,
-            at_ms,
-            kind,
-            actor,
-            payload,
-            prev_hash,
-            hash,
-        })
-        .collect())
+    let rows: Vec<crate::audit::RowTuple> =
+        sqlx::query_as(&format!("SELECT {} FROM audit_log ORDER BY seq DESC LIMIT $1", crate::audit::ROW_COLUMNS))
+            .bind(limit)
+            .fetch_all(state.store.pool())
+            .await?;
+    Ok(rows.into_iter().map(Row::from).collect())
 }
 
 #[cfg(test)]
