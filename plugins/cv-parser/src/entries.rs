@@ -72,6 +72,10 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     };
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
+        if !line.bullet && column_labels(text) {
+            // The header row of a table ("Période | Poste | Employeur") names the columns.
+            continue;
+        }
         let dated = period(text);
         let next_is_date_line = lines
             .get(i + 1)
@@ -138,6 +142,10 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
                     || (primary(text) && c.header.iter().any(|h| primary(h)))
                     || c.header.len() >= 3
             }
+            // "2017-2020" on a line of its own, then "Monitrice-éducatrice – Association": a
+            // period alone opens its entry and the line after it is that entry's header, even
+            // when the next entry's period follows at once.
+            Some(c) if c.header.is_empty() && c.description.is_empty() => false,
             Some(c) => {
                 if prose_like(text) && !next_is_date_line {
                     false
@@ -167,6 +175,13 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     }
     flush(&mut cur, &mut out, &mut truncated);
     (out, truncated)
+}
+
+/// The header row of a table of entries: two fields or more, each one a bare form label
+/// ("Période | Poste | Employeur", "Dates    Fonction    Établissement").
+fn column_labels(text: &str) -> bool {
+    let fields = segments(text);
+    fields.len() >= 2 && fields.iter().all(|f| !f.contains(':') && form_label(&format!("{f}: x")).is_some())
 }
 
 /// The period of a line: real dates, or the placeholders a CV template left ("year–year").
@@ -548,5 +563,26 @@ mod tests {
         assert_eq!(entries[1].header, ["Gestionnaire – CCAS"]);
         assert_eq!(entries[1].description, ["Accueil du public."]);
         assert_eq!(entries[2].header, ["Vendeuse, Boutique"]);
+    }
+
+    #[test]
+    fn a_period_alone_heads_the_entry_below_it() {
+        // Dates first, and the next period right after the header.
+        let text = "2015-2019\nAnimateur – Maison de quartier (Caen)\n\n2014\nVendeur – Librairie du Port\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Animateur – Maison de quartier (Caen)"]);
+        assert_eq!(entries[0].range.unwrap().start.unwrap().year, 2015);
+        assert_eq!(entries[1].header, ["Vendeur – Librairie du Port"]);
+    }
+
+    #[test]
+    fn a_table_header_row_is_not_an_entry() {
+        let text = "Période | Fonction | Établissement\n2016 – 2020 | Magasinier | Entrepôt Nord\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 1, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Magasinier | Entrepôt Nord"]);
+        assert!(column_labels("Dates    Poste    Employeur"));
+        assert!(!column_labels("Poste : Magasinier | Entrepôt Nord"));
     }
 }
