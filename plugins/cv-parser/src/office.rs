@@ -313,6 +313,10 @@ impl Flattener {
                 if style.starts_with("heading") || style.starts_with("titre") || style == "title" {
                     self.heading = true;
                     self.bullet = false;
+                } else if ["listbullet", "listnumber", "listepuces", "listenum"].iter().any(|p| style.starts_with(p)) {
+                    // Word's list styles ("List Bullet", "Liste à puces") number their
+                    // paragraphs from styles.xml, without a numPr of their own.
+                    self.bullet = true;
                 }
             }
             (Kind::Docx, "outlineLvl") => {
@@ -501,6 +505,20 @@ mod tests {
         );
         assert_eq!(out.warnings.len(), 1);
         assert!(out.warnings[0].message.contains("python expert"));
+    }
+
+    #[test]
+    fn docx_list_styles_are_bullets() {
+        // python-docx and Word's "List Bullet" style: the numbering lives in styles.xml.
+        let doc = br#"<w:document xmlns:w="w"><w:body>
+            <w:p><w:r><w:t>Magasinier    2015 - 2019</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="ListBullet"/></w:pPr><w:r><w:t>Gestion des stocks</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="Listepuces"/></w:pPr><w:r><w:t>Inventaires</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Formation</w:t></w:r></w:p>
+            </w:body></w:document>"#;
+        let out = extract(&zip_of(&[("word/document.xml", doc)])).unwrap();
+        let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Magasinier    2015 - 2019", "- Gestion des stocks", "- Inventaires", "Formation"]);
     }
 
     #[test]
