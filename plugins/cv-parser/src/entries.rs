@@ -2,7 +2,7 @@
 //! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
 
 use crate::datespan::{looks_dated, placeholder_period, split_date, Dated};
-use crate::experience::org_score;
+use crate::experience::{org_score, title_score};
 use crate::input::Line;
 use vivier_sdk::dates::DateRange;
 use vivier_sdk::text::fold;
@@ -147,10 +147,24 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             // when the next entry's period follows at once.
             Some(c) if c.header.is_empty() && c.description.is_empty() => false,
             Some(c) => {
+                // "Ouvrier paysagiste" / "Jardins de l'Ellé | Mellac | 2012 – 2017" then
+                // "Saisonnier" / "Camping Les Embruns | Clohars | 2011": when the entry so far has
+                // a line above its dated line and the next dated line names no job, the line
+                // between them is the next entry's title.
+                let heads_next = c.header.len() >= 2
+                    && lines.get(i + 1).is_some_and(|n| {
+                        !n.bullet
+                            && period(&n.text).is_some_and(|d| {
+                                !d.residual.is_empty() && segments(&d.residual).iter().all(|f| title_score(f) <= 0)
+                            })
+                    });
                 if prose_like(text) && !next_is_date_line {
                     false
                 } else {
-                    line.blank_before || next_is_date_line || (primary(text) && c.header.iter().any(|h| primary(h)))
+                    line.blank_before
+                        || next_is_date_line
+                        || heads_next
+                        || (primary(text) && c.header.iter().any(|h| primary(h)))
                 }
             }
         };
@@ -584,5 +598,14 @@ mod tests {
         assert_eq!(entries[0].header, ["Magasinier | Entrepôt Nord"]);
         assert!(column_labels("Dates    Poste    Employeur"));
         assert!(!column_labels("Poste : Magasinier | Entrepôt Nord"));
+    }
+
+    #[test]
+    fn a_title_line_between_two_dated_employer_lines_opens_the_next_entry() {
+        let text =
+            "Magasinier\nEntrepôt Nord | Lille | 2016 – 2020\nSaisonnier\nFerme des Prés | Arras | Juin – août 2015\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[1].header[0], "Saisonnier");
     }
 }
