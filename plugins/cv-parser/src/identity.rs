@@ -328,6 +328,21 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     if id.full_name.is_none() {
         id.full_name = name_on_two_lines(header);
     }
+    if id.full_name.is_none() && header.iter().all(|l| !looks_like_name(strip_civility(&l.text))) {
+        // A two-column page read sidebar first ("CONTACT", "COMPÉTENCES"... then the main
+        // column): the name opens a block of its own further down, before the main column.
+        id.full_name = all
+            .iter()
+            .take(80)
+            .enumerate()
+            .find(|(i, l)| {
+                (*i == 0 || l.blank_before)
+                    && !l.bullet
+                    && l.md_heading.is_none()
+                    && looks_like_name(strip_civility(&l.text))
+            })
+            .map(|(_, l)| natural_name(strip_civility(&l.text)));
+    }
 
     let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| lines.iter().flat_map(|l| f(&l.text)).next();
     let all_refs: Vec<&Line> = all.iter().collect();
@@ -686,6 +701,13 @@ mod tests {
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Nadia Benali"));
         let p = prepare("Curriculum\nVitae\nnadia.benali@example.fr\n");
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name, None);
+    }
+
+    #[test]
+    fn name_below_a_sidebar_read_first() {
+        let text = "CONTACT\n06 11 22 33 44\nmarc.olier@example.fr\n\nCOMPÉTENCES\n• Soudure\n• Lecture de plans\n\nOLIER Marc\nChaudronnier\n\nEXPÉRIENCES\n2019 - 2023\nChaudronnier – Atelier du Port\n";
+        let cv = crate::parse::parse_text(text);
+        assert_eq!(cv.identity.full_name.as_deref(), Some("Marc Olier"));
     }
 
     #[test]
