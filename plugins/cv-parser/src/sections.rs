@@ -40,6 +40,8 @@ const PHRASES: &[(&str, Kind)] = &[
     ("historique professionnel", Kind::Experience),
     ("savoir faire", Kind::Skills),
     ("savoir etre", Kind::Skills),
+    ("savoir etre et savoir faire", Kind::Skills),
+    ("savoir faire et savoir etre", Kind::Skills),
     ("soft skills", Kind::Skills),
     ("hard skills", Kind::Skills),
     ("centres d interet", Kind::Interests),
