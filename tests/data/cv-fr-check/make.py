@@ -748,13 +748,374 @@ def truth_line(p):
     )
 
 
+# ---------------------------------------------------------------- round 2
+# Eight more people, written after round 1 had been scored and fixed, before looking at what
+# the parser makes of them: a fresh held-out check of the fixes (truth-round2.jsonl).
+ROUND2 = [
+    dict(
+        id="13-riou-morgane", fmt="docx", layout="docx-whole-page-table-sidebar",
+        shown_name="Morgane RIOU", name="Morgane Riou", headline="Agente de restauration scolaire",
+        email="morgane.riou@example.fr", phone="06 20 41 63 85", phone_e164="+33620416385",
+        address=["3 rue des Écoles", "29490 Guipavas"], city="Guipavas",
+        exp_heading="Mon parcours",
+        experiences=[
+            X("Agente de restauration scolaire", "Commune de Guipavas", "2019", "2023", "2019 – 2023", place="Guipavas"),
+            X("Commis de cuisine", "Restaurant Le Vauban", "2016-03", "2019-08", "03/2016 – 08/2019", place="Brest"),
+            X("Employée polyvalente", "Supermarché Coop Atlantique", "2014", "2016", "2014 – 2016", place="Plougastel"),
+        ],
+        edu_heading="Formation",
+        education=[E("CAP Cuisine", "Lycée hôtelier de Dinard", "2014")],
+        skills_heading="Atouts", skills=["Normes HACCP", "Travail en équipe", "Préparation froide"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=["Pâtisserie"],
+    ),
+    dict(
+        id="14-cadiou-erwan", fmt="pdf", layout="pdf-timeline-date-column",
+        shown_name="Erwan CADIOU", name="Erwan Cadiou", headline="Agent de maîtrise – bâtiments communaux",
+        email="erwan.cadiou@exemple.org", phone="07 11 58 32 64", phone_e164="+33711583264",
+        address=["Kerbrat", "29260 Lesneven"], city="Lesneven",
+        exp_heading="Expériences professionnelles",
+        experiences=[
+            X("Agent de maîtrise bâtiments", "Ville de Landerneau", "2022-09", "present", "depuis septembre 2022",
+              bullets=["Encadrement de 6 agents techniques", "Suivi des contrôles réglementaires"]),
+            X("Électricien", "SARL Élec Abers", "2012-01", "2022-08", "01/2012 – 08/2022",
+              bullets=["Installations électriques tertiaires"]),
+            X("Électricien intérimaire", "Agence Intérim Ouest", "2010", "2011", "2010 – 2011"),
+        ],
+        edu_heading="Formation",
+        education=[E("Bac professionnel Électrotechnique", "Lycée Saint-Joseph", "2010")],
+        skills_heading="Compétences", skills=["Habilitation électrique BR", "Encadrement", "Lecture de plans"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=["Rugby"],
+    ),
+    dict(
+        id="15-quere-maelle", fmt="odt", layout="odt-table-page-header",
+        shown_name="Maëlle Quéré", name="Maëlle Quéré", headline="Auxiliaire de puériculture",
+        email="maelle.quere@example.org", phone="06 54 87 21 09", phone_e164="+33654872109",
+        address=["15 rue Victor Hugo", "29100 Douarnenez"], city="Douarnenez",
+        exp_heading="EMPLOIS OCCUPÉS",
+        experiences=[
+            X("Auxiliaire de puériculture", "Crèche municipale Les Lutins", "2017", "present", "2017 – aujourd'hui",
+              place="Douarnenez"),
+            X("Assistante maternelle agréée", "Particulier employeur", "2012", "2017", "2012 – 2017", place="Pouldergat"),
+            X("Agente de service hospitalier", "Hôpital local de Douarnenez", "2009-10", "2012-06", "oct. 2009 – juin 2012",
+              place="Douarnenez"),
+        ],
+        edu_heading="FORMATION",
+        education=[E("Diplôme d'État d'auxiliaire de puériculture", "IFAP de Quimper", "2017")],
+        skills_heading="COMPÉTENCES", skills=["Soins d'hygiène", "Éveil du jeune enfant", "Protocoles sanitaires"],
+        languages_heading="LANGUES", languages=["Anglais"],
+        interests=["Chant choral"],
+    ),
+    dict(
+        id="16-le-roux-gwenaelle", fmt="txt", layout="txt-form-header-chez",
+        shown_name="LE ROUX", first_name="Gwenaëlle", name="Gwenaëlle Le Roux", headline="Aide à domicile",
+        email="gwen.leroux@example.fr", phone="06 77 40 12 58", phone_e164="+33677401258",
+        address=["6 rue de la Gare", "29260 Lesneven"], city="Lesneven",
+        exp_heading="EXPERIENCES :",
+        experiences=[
+            X("Aide à domicile", "ADMR du Pays de Lesneven", "2015-01", "2019-03", "De janvier 2015 à mars 2019"),
+            X("Auxiliaire de vie sociale", "Centre communal d'action sociale de Brest", "2019-04", "present",
+              "Depuis avril 2019"),
+            X("Agente d'entretien", "Collège Saint-François", "2011", "2014", "De 2011 à 2014"),
+        ],
+        edu_heading="FORMATIONS :",
+        education=[E("Diplôme d'État d'accompagnant éducatif et social", "GRETA de Bretagne occidentale", "2019")],
+        skills_heading="COMPETENCES :", skills=["Aide à la toilette", "Préparation des repas", "Écoute"],
+        languages_heading="LANGUES :", languages=["Breton"],
+        interests=["Marche nordique"],
+    ),
+    dict(
+        id="17-kerleroux-thomas", fmt="md", layout="md-cv-title-bold-pipe",
+        shown_name="Thomas Kerleroux", name="Thomas Kerleroux", headline="Chargé de mission développement économique",
+        email="thomas.kerleroux@exemple.fr", phone="+33 7 68 90 12 34", phone_e164="+33768901234",
+        address=["40 quai de l'Odet", "29000 Quimper"], city="Quimper",
+        exp_heading="Expérience professionnelle",
+        experiences=[
+            X("Chargé de mission développement économique", "Quimper Cornouaille Développement", "2020", "2023",
+              "2020-2023"),
+            X("Chef de projet", "Agence Armor Conseil", "2017-06", "2020-02", "juin 2017 – févr. 2020"),
+            X("Chargé d'études", "Chambre de commerce et d'industrie de Brest", "2015", "2017", "2015 – 2017",
+              note="CDD"),
+        ],
+        edu_heading="Formation",
+        education=[E("Master Aménagement du territoire", "Université Rennes 2", "2015")],
+        skills_heading="Compétences", skills=["Montage de projets", "Animation de réseaux", "SIG (QGIS)"],
+        languages_heading="Langues", languages=["Anglais", "Espagnol"],
+        interests=["Voile"],
+    ),
+    dict(
+        id="18-abgrall-chloe", fmt="pdf", layout="pdf-employer-caps-first",
+        shown_name="Chloé Abgrall", name="Chloé Abgrall", headline="Jeune diplômée en contrôle de gestion",
+        email="chloe.abgrall@example.org", phone="06 02 35 68 91", phone_e164="+33602356891",
+        address=["12 rue Jean Moulin", "29200 Brest"], city="Brest",
+        exp_heading="EXPÉRIENCES",
+        experiences=[
+            X("Stagiaire contrôle de gestion", "CONSEIL DÉPARTEMENTAL DU FINISTÈRE", "2023-02", "2023-07",
+              "Février – juillet 2023", place="Quimper",
+              bullets=["Tableaux de bord des dépenses sociales", "Analyse des coûts des EHPAD"]),
+            X("Assistante comptable en alternance", "CABINET LE BRIS EXPERTISE", "2021-09", "2022-08",
+              "Sept. 2021 – août 2022", place="Brest"),
+            X("Hôtesse de caisse", "HYPERMARCHÉ DU PONANT", "2019-07", "2019-08", "Été 2019 (juillet – août)",
+              place="Brest"),
+        ],
+        edu_heading="FORMATION",
+        education=[E("Master Contrôle de gestion et audit", "IAE de Bretagne occidentale", "2023")],
+        skills_heading="COMPÉTENCES", skills=["Excel (TCD)", "Power BI", "Analyse des coûts"],
+        languages_heading="LANGUES", languages=["Anglais", "Italien"],
+        interests=["Danse"],
+    ),
+    dict(
+        id="19-le-gall-claire", fmt="docx", layout="docx-bullet-entries-civility",
+        shown_name="Madame Claire LE GALL", name="Claire Le Gall", headline="Secrétaire médicale",
+        email="claire.legall@exemple.org", phone="+33 (0)6 41 25 86 73", phone_e164="+33641258673",
+        address=["9 place de la Mairie", "29800 Plabennec"], city="Plabennec",
+        exp_heading="Expériences professionnelles",
+        experiences=[
+            X("Secrétaire médicale", "Centre de santé municipal", "2021", "present", "2021 – présent", place="Brest"),
+            X("Auxiliaire de puériculture", "Crèche Les Petits Mousses", "2017", "2021", "2017-2021", place="Brest"),
+            X("Vendeuse", "Boulangerie Le Fournil", "2015", "2017", "2015-2017", place="Plabennec"),
+        ],
+        edu_heading="Formation",
+        education=[E("Titre professionnel Secrétaire assistante médico-administrative", "AFPA de Brest", "2021")],
+        skills_heading="Compétences", skills=["Terminologie médicale", "Gestion des rendez-vous", "Logiciel Doctolib"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=["Lecture"],
+    ),
+    dict(
+        id="20-bozec-yannick", fmt="txt", layout="txt-cp1252-tab-columns",
+        shown_name="Yannick BOZEC", name="Yannick Bozec", headline="Agent de maîtrise voirie",
+        email="yannick.bozec@example.fr", phone="06.86.13.57.24", phone_e164="+33686135724",
+        address=["Lieu-dit Penhoat", "29410 Pleyber-Christ"], city="Pleyber-Christ",
+        exp_heading="Emplois occupés",
+        experiences=[
+            X("Agent de maîtrise", "Morlaix Communauté", "2016", "present", "2016 - ce jour", place="Morlaix"),
+            X("Chef d'équipe voirie", "Ville de Morlaix", "2008", "2016", "2008 - 2016", place="Morlaix"),
+            X("Conducteur d'engins", "Entreprise Le Saout TP", "2001", "2008", "2001 - 2008", place="Carhaix"),
+        ],
+        edu_heading="Formation",
+        education=[E("CAP Conducteur d'engins de travaux publics", "CFA du BTP de Quimper", "2001")],
+        skills_heading="Savoir-faire", skills=["CACES engins de chantier", "Signalisation de chantier", "Encadrement"],
+        languages_heading="Langues", languages=[],
+        interests=["Pêche en mer"],
+    ),
+]
+
+
+def make2_pdf(p, path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    W, H = A4
+    c = canvas.Canvas(path, pagesize=A4)
+
+    def txt(x, y, s, font="Helvetica", size=10):
+        c.setFont(font, size)
+        c.drawString(x, y, s)
+
+    L, R = 50, W - 50
+    if p["layout"] == "pdf-timeline-date-column":
+        c.setFont("Helvetica-Bold", 20)
+        c.drawCentredString(W / 2, H - 60, p["shown_name"])
+        c.setFont("Helvetica", 10)
+        c.drawCentredString(W / 2, H - 78, p["headline"])
+        c.drawCentredString(W / 2, H - 92, f"{p['address'][0]} – {p['address'][1]}  •  {p['phone']}  •  {p['email']}")
+        y = H - 130
+        txt(L, y, p["exp_heading"], "Helvetica-Bold", 13); c.line(L, y - 4, R, y - 4); y -= 24
+        for x in p["experiences"]:
+            txt(L, y, x["dates"], "Helvetica", 9)
+            txt(L + 130, y, x["title"], "Helvetica-Bold", 10.5); y -= 13
+            txt(L + 130, y, x["org"], "Helvetica-Oblique", 10); y -= 13
+            for b in x["bullets"]:
+                txt(L + 138, y, "- " + b, size=9.5); y -= 12
+            y -= 10
+        y -= 6
+        txt(L, y, p["edu_heading"], "Helvetica-Bold", 13); c.line(L, y - 4, R, y - 4); y -= 24
+        for e in p["education"]:
+            txt(L, y, e["end"], size=9); txt(L + 130, y, e["degree"], "Helvetica-Bold", 10.5); y -= 13
+            txt(L + 130, y, e["institution"], "Helvetica-Oblique", 10); y -= 20
+        txt(L, y, p["skills_heading"], "Helvetica-Bold", 13); c.line(L, y - 4, R, y - 4); y -= 24
+        txt(L, y, ", ".join(p["skills"]), size=10); y -= 30
+        txt(L, y, p["languages_heading"], "Helvetica-Bold", 13); c.line(L, y - 4, R, y - 4); y -= 24
+        txt(L, y, "Anglais : notions", size=10)
+    else:  # pdf-employer-caps-first
+        txt(L, H - 60, p["shown_name"], "Helvetica-Bold", 22)
+        txt(L, H - 80, p["headline"], "Helvetica", 12)
+        c.setFont("Helvetica", 9)
+        for i, line in enumerate([p["phone"], p["email"], ", ".join(p["address"])]):
+            c.drawRightString(R, H - 56 - 12 * i, line)
+        y = H - 130
+        txt(L, y, p["exp_heading"], "Helvetica-Bold", 13); y -= 22
+        for x in p["experiences"]:
+            txt(L, y, f"{x['org']} — {x['place']}", "Helvetica-Bold", 10); y -= 13
+            txt(L, y, x["title"], "Helvetica", 10); y -= 13
+            txt(L, y, x["dates"], "Helvetica-Oblique", 9); y -= 13
+            for b in x["bullets"]:
+                txt(L + 10, y, "› " + b, size=9.5); y -= 12
+            y -= 12
+        txt(L, y, p["edu_heading"], "Helvetica-Bold", 13); y -= 20
+        for e in p["education"]:
+            txt(L, y, f"{e['degree']} – {e['institution']} – {e['end']}", size=10); y -= 20
+        txt(L, y, p["skills_heading"], "Helvetica-Bold", 13); y -= 20
+        for s in p["skills"]:
+            txt(L, y, "› " + s, size=10); y -= 13
+        y -= 10
+        txt(L, y, p["languages_heading"], "Helvetica-Bold", 13); y -= 20
+        txt(L, y, "Anglais (B2) ; Italien (A2)", size=10)
+    c.showPage()
+    c.save()
+
+
+def make2_docx(p, path):
+    from docx import Document
+    from docx.shared import Pt
+
+    d = Document()
+    if p["layout"] == "docx-whole-page-table-sidebar":
+        t = d.add_table(rows=1, cols=2)
+        left, right = t.rows[0].cells
+        left.paragraphs[0].add_run("Coordonnées").bold = True
+        for line in p["address"] + [p["phone"], p["email"]]:
+            left.add_paragraph(line)
+        left.add_paragraph().add_run(p["skills_heading"]).bold = True
+        for s in p["skills"]:
+            left.add_paragraph(s)
+        left.add_paragraph().add_run(p["languages_heading"]).bold = True
+        left.add_paragraph("Anglais : scolaire")
+        r = right.paragraphs[0].add_run(p["shown_name"]); r.bold = True; r.font.size = Pt(20)
+        right.add_paragraph(p["headline"])
+        right.add_paragraph().add_run(p["exp_heading"]).bold = True
+        for x in p["experiences"]:
+            q = right.add_paragraph()
+            q.add_run(f"{x['title']} — {x['org']}, {x['place']}").bold = True
+            q.add_run(f" ({x['dates']})")
+        right.add_paragraph().add_run(p["edu_heading"]).bold = True
+        for e in p["education"]:
+            right.add_paragraph(f"{e['degree']}, {e['institution']} ({e['end']})")
+    else:  # docx-bullet-entries-civility
+        d.add_paragraph().add_run(p["shown_name"]).bold = True
+        d.add_paragraph(p["headline"])
+        d.add_paragraph(f"{p['address'][0]}, {p['address'][1]}")
+        d.add_paragraph(f"Tél. {p['phone']} – {p['email']}")
+        d.add_heading(p["exp_heading"], level=1)
+        for x in p["experiences"]:
+            d.add_paragraph(f"{x['dates']} : {x['title']}, {x['org']}, {x['place']}", style="List Bullet")
+        d.add_heading(p["edu_heading"], level=1)
+        for e in p["education"]:
+            d.add_paragraph(f"{e['end']} : {e['degree']}, {e['institution']}", style="List Bullet")
+        d.add_heading(p["skills_heading"], level=1)
+        for s in p["skills"]:
+            d.add_paragraph(s, style="List Bullet")
+        d.add_heading(p["languages_heading"], level=1)
+        d.add_paragraph("Anglais : bon niveau")
+    d.save(path)
+
+
+def make2_odt(p, path):
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Footer, Header, MasterPage, PageLayout, PageLayoutProperties, Style, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P, Span
+
+    doc = OpenDocumentText()
+    bold = Style(name="B", family="text"); bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    pl = PageLayout(name="PL"); pl.addElement(PageLayoutProperties(margin="2cm"))
+    doc.automaticstyles.addElement(pl)
+    mp = MasterPage(name="Standard", pagelayoutname=pl)
+    hd = Header()
+    hd.addElement(P(text=p["shown_name"]))
+    hd.addElement(P(text=f"{p['address'][0]}, {p['address'][1]} – {p['phone']} – {p['email']}"))
+    mp.addElement(hd)
+    doc.masterstyles.addElement(mp)
+    t = doc.text
+    t.addElement(P(text=p["headline"]))
+    t.addElement(H(outlinelevel=1, text=p["exp_heading"]))
+    tb = Table(name="Emplois")
+    tb.addElement(TableColumn(numbercolumnsrepeated=3))
+    for x in p["experiences"]:
+        row = TableRow()
+        for v in (x["dates"], x["title"], f"{x['org']} ({x['place']})"):
+            cell = TableCell(); cell.addElement(P(text=v)); row.addElement(cell)
+        tb.addElement(row)
+    t.addElement(tb)
+    t.addElement(H(outlinelevel=1, text=p["edu_heading"]))
+    for e in p["education"]:
+        t.addElement(P(text=f"{e['end']} – {e['degree']} – {e['institution']}"))
+    t.addElement(H(outlinelevel=1, text=p["skills_heading"]))
+    for s in p["skills"]:
+        t.addElement(P(text="– " + s))
+    t.addElement(H(outlinelevel=1, text=p["languages_heading"]))
+    t.addElement(P(text="Anglais : lu, écrit"))
+    doc.save(path)
+
+
+def text2_lines(p):
+    out = []
+    lay = p["layout"]
+    if lay == "txt-form-header-chez":
+        out += ["CURRICULUM VITAE", "", f"Nom : {p['shown_name']}", f"Prénom : {p['first_name']}",
+                f"Adresse : {p['address'][0]}, {p['address'][1]}", f"Téléphone : {p['phone']}",
+                f"Courriel : {p['email']}", "", ""]
+        out += [p["exp_heading"], ""]
+        order = [p["experiences"][i] for i in (1, 0, 2)]
+        for x in order:
+            out += [f"{x['dates']} : {x['title']} chez {x['org']}"]
+        out += ["", p["edu_heading"], ""]
+        for e in p["education"]:
+            out += [f"{e['end']} : {e['degree']} ({e['institution']})"]
+        out += ["", p["skills_heading"], ""]
+        out += ["- " + s for s in p["skills"]]
+        out += ["", p["languages_heading"], "", "Breton : courant", "", "LOISIRS :", "", ", ".join(p["interests"])]
+    elif lay == "txt-cp1252-tab-columns":
+        out += [p["shown_name"], p["headline"], p["address"][0], p["address"][1], p["phone"], p["email"], ""]
+        out += [p["exp_heading"].upper(), ""]
+        for x in p["experiences"]:
+            out += [f"{x['dates']}\t{x['title']}\t{x['org']}\t{x['place']}"]
+        out += ["", p["edu_heading"].upper(), ""]
+        for e in p["education"]:
+            out += [f"{e['end']}\t{e['degree']}\t{e['institution']}"]
+        out += ["", p["skills_heading"].upper(), ""]
+        out += ["\t" + s for s in p["skills"]]
+        out += ["", "LOISIRS", "", "\t" + ", ".join(p["interests"])]
+    elif lay == "md-cv-title-bold-pipe":
+        out += ["# Curriculum vitae", "", f"## {p['name']}", "", f"*{p['headline']}*", "",
+                f"{p['address'][0]}, {p['address'][1]} · {p['phone']} · {p['email']}", ""]
+        out += [f"## {p['exp_heading']}", ""]
+        for x in p["experiences"]:
+            note = f" ({x['note']})" if x["note"] else ""
+            out += [f"**{x['title']}**{note} | {x['org']} | {x['dates']}", ""]
+        out += [f"## {p['edu_heading']}", ""]
+        for e in p["education"]:
+            out += [f"**{e['degree']}** | {e['institution']} | {e['end']}", ""]
+        out += [f"## {p['skills_heading']}", "", ", ".join(p["skills"]), "",
+                f"## {p['languages_heading']}", "", "Anglais (C1), espagnol (B1)"]
+    return out
+
+
+def make2_text(p, path):
+    lines = text2_lines(p)
+    if p["layout"] == "txt-cp1252-tab-columns":
+        with open(path, "wb") as f:
+            f.write(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+
 def main():
     makers = dict(pdf=make_pdf, docx=make_docx, odt=make_odt, txt=make_text, md=make_text)
     with open(os.path.join(HERE, "truth.jsonl"), "w", encoding="utf-8") as f:
         for p in PEOPLE:
             makers[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
             f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
-    print(f"wrote {len(PEOPLE)} CVs and truth.jsonl in {HERE}")
+    makers2 = dict(pdf=make2_pdf, docx=make2_docx, odt=make2_odt, txt=make2_text, md=make2_text)
+    with open(os.path.join(HERE, "truth-round2.jsonl"), "w", encoding="utf-8") as f:
+        for p in ROUND2:
+            makers2[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
+            f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
+    print(f"wrote {len(PEOPLE)} + {len(ROUND2)} CVs, truth.jsonl and truth-round2.jsonl in {HERE}")
 
 
 if __name__ == "__main__":
