@@ -535,7 +535,18 @@ pub fn looks_like_location(field: &str) -> bool {
         .rsplit_once(' ')
         .is_some_and(|(_, last)| matches!(last, "france" | "belgique" | "suisse" | "uk" | "usa" | "canada"));
     postcode
-        || PLACES.iter().any(|p| folded == *p || no_digits == *p || folded.starts_with(&format!("{p} ")))
+        || PLACES.iter().any(|p| {
+            // "Paris 15e", "Rennes Cedex", "Lyon centre" are places; "Quimper Cornouaille
+            // Développement" or "Brest Métropole" name an employer after its town.
+            folded == *p
+                || no_digits == *p
+                || folded.strip_prefix(&format!("{p} ")).is_some_and(|rest| {
+                    rest.split(' ').all(|w| {
+                        w.chars().any(|c| c.is_ascii_digit())
+                            || matches!(w, "cedex" | "centre" | "nord" | "sud" | "est" | "ouest" | "la" | "defense")
+                    })
+                })
+        })
         || (with_country && words.len() <= 3)
 }
 
@@ -588,6 +599,18 @@ mod tests {
         assert_eq!(entries[0].header, ["Animateur – Maison de quartier (Caen)"]);
         assert_eq!(entries[0].range.unwrap().start.unwrap().year, 2015);
         assert_eq!(entries[1].header, ["Vendeur – Librairie du Port"]);
+    }
+
+    #[test]
+    fn a_town_opening_an_employer_name_is_not_a_place() {
+        assert!(looks_like_location("Rennes Cedex"));
+        assert!(looks_like_location("Lyon 3e"));
+        assert!(looks_like_location("Brest"));
+        assert!(!looks_like_location("Brest Cornouaille Habitat"));
+        let cv = crate::parse::parse_text(
+            "Léo Marrec\n\nExpériences\n\n**Chargé de mission** | Brest Cornouaille Habitat | 2019-2022\n",
+        );
+        assert_eq!(cv.profile.experiences[0].organisation.as_deref(), Some("Brest Cornouaille Habitat"));
     }
 
     #[test]
