@@ -290,8 +290,21 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     };
     let near: Vec<&Line> = header.iter().chain(contact.iter()).collect();
 
-    // Name: a labelled line first, then the first name-like field of the header.
-    for line in &near {
+    // Name: a form first ("Prénom : Léa" and "Nom : LE ROUX" on lines of their own: the "Nom"
+    // line alone is the surname), then a labelled line, then the first name-like field of the
+    // header.
+    {
+        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
+        let first = value(&["prenom", "prenoms", "first name", "given name"]);
+        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
+        if let (Some(first), Some(last)) = (first, last) {
+            let joined = format!("{first} {last}");
+            if looks_like_name(&joined) {
+                id.full_name = Some(natural_name(&joined));
+            }
+        }
+    }
+    for line in near.iter().filter(|_| id.full_name.is_none()) {
         if let Some(v) =
             labelled(&line.text, &["nom", "name", "nom prenom", "nom et prenom", "prenom nom", "full name"])
         {
@@ -313,18 +326,6 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
         }
     }
 
-    if id.full_name.is_none() {
-        // A form: "Prénom : Léa" and "Nom : FOURNIER" on lines of their own.
-        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
-        let first = value(&["prenom", "prenoms", "first name", "given name"]);
-        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
-        if let (Some(first), Some(last)) = (first, last) {
-            let joined = format!("{first} {last}");
-            if looks_like_name(&joined) {
-                id.full_name = Some(natural_name(&joined));
-            }
-        }
-    }
     if id.full_name.is_none() {
         id.full_name = name_on_two_lines(header);
     }
@@ -693,6 +694,11 @@ mod tests {
     fn name_in_a_form() {
         let p = prepare("Prénom : Léa\nNom : FOURNIER\nEmail : lea.fournier@example.fr\n");
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Léa Fournier"));
+        // A surname of two words is not the whole name when the form gives the first name too.
+        let p = prepare("Nom : LE BRAS\nPrénom : Yves\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Yves Le Bras"));
+        let p = prepare("Nom : Yves Le Bras\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Yves Le Bras"));
     }
 
     #[test]
