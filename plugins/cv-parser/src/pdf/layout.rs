@@ -469,6 +469,9 @@ fn starts_with_bullet(text: &str) -> bool {
                 | '-'
                 | '*'
                 | '·'
+                | '›'
+                | '»'
+                | '▶'
         ) || ('\u{E000}'..='\u{F8FF}').contains(&c)
     })
 }
