@@ -262,12 +262,24 @@ impl Flattener {
         let Some(t) = self.tables.last_mut() else { return };
         let cells: Vec<Vec<String>> = std::mem::take(&mut t.row).into_iter().filter(|c| !c.is_empty()).collect();
         let mut lines: Vec<String> = Vec::new();
-        let first: Vec<&str> = cells.iter().filter_map(|c| c.first().map(String::as_str)).collect();
-        if !first.is_empty() {
-            lines.push(first.join("    "));
-        }
-        for c in &cells {
-            lines.extend(c.iter().skip(1).cloned());
+        // A row whose cells hold whole page columns (a Word template laid out as a table: the
+        // sidebar with contact and skills in one cell, the experiences in the other) is read
+        // cell after cell; a row of an entries table has its first lines side by side.
+        let longest = cells.iter().map(Vec::len).max().unwrap_or(0);
+        let total: usize = cells.iter().map(Vec::len).sum();
+        if cells.len() >= 2 && longest >= 8 && total >= 12 {
+            for c in &cells {
+                lines.extend(c.iter().cloned());
+                lines.push(String::new());
+            }
+        } else {
+            let first: Vec<&str> = cells.iter().filter_map(|c| c.first().map(String::as_str)).collect();
+            if !first.is_empty() {
+                lines.push(first.join("    "));
+            }
+            for c in &cells {
+                lines.extend(c.iter().skip(1).cloned());
+            }
         }
         // A nested table's row goes into the enclosing cell.
         if self.tables.len() > 1 {
@@ -505,6 +517,34 @@ mod tests {
         );
         assert_eq!(out.warnings.len(), 1);
         assert!(out.warnings[0].message.contains("python expert"));
+    }
+
+    #[test]
+    fn docx_layout_table_is_read_cell_after_cell() {
+        let cell = |lines: &[&str]| {
+            let ps: String = lines.iter().map(|l| format!("<w:p><w:r><w:t>{l}</w:t></w:r></w:p>")).collect();
+            format!("<w:tc>{ps}</w:tc>")
+        };
+        let left = cell(&[
+            "Contact",
+            "1 rue A",
+            "29000 Quimper",
+            "06 00 00 00 00",
+            "a@example.fr",
+            "Atouts",
+            "Accueil",
+            "Langues",
+            "Anglais",
+        ]);
+        let right = cell(&["Jeanne LAY", "Mon parcours", "Agente — Mairie (2019 – 2023)", "Formation", "CAP (2014)"]);
+        let doc = format!(
+            r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr>{left}{right}</w:tr></w:tbl></w:body></w:document>"#
+        );
+        let out = extract(&zip_of(&[("word/document.xml", doc.as_bytes())])).unwrap();
+        let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines[0], "Contact");
+        assert_eq!(lines[9], "Jeanne LAY");
+        assert_eq!(lines.len(), 14);
     }
 
     #[test]
