@@ -1104,6 +1104,295 @@ def make2_text(p, path):
 
 
 
+# ---------------------------------------------------------------- round 3
+# Six more people, written after round 2 had been scored and fixed, again before looking at
+# what the parser makes of them (truth-round3.jsonl).
+ROUND3 = [
+    dict(
+        id="21-jezequel-anne", fmt="pdf", layout="pdf-two-pages-dates-right-comma",
+        shown_name="Anne JÉZÉQUEL", name="Anne Jézéquel", headline="Gestionnaire des marchés publics",
+        email="anne.jezequel@exemple.fr", phone="06 31 74 25 80", phone_e164="+33631742580",
+        address=["21 rue de Paris", "29250 Saint-Pol-de-Léon"], city="Saint-Pol-de-Léon",
+        exp_heading="EXPÉRIENCES PROFESSIONNELLES",
+        experiences=[
+            X("Gestionnaire marchés publics", "Communauté de communes du Haut-Léon", "2020", "2024", "2020 – 2024",
+              bullets=["Rédaction des pièces administratives des consultations", "Analyse des offres",
+                       "Suivi de l'exécution financière des marchés", "Veille juridique"]),
+            X("Assistante juridique", "Étude de Maître Rolland", "2015", "2020", "2015 – 2020",
+              bullets=["Rédaction d'actes courants", "Gestion des dossiers de succession",
+                       "Accueil de la clientèle", "Archivage"]),
+            X("Secrétaire", "Lycée professionnel de l'Aber", "2011", "2015", "2011 – 2015",
+              bullets=["Accueil", "Courrier", "Inscriptions des élèves", "Gestion des stages",
+                       "Organisation des conseils de classe", "Commandes de fournitures"]),
+            X("Employée de bureau", "Transports Le Duff", "2008", "2011", "2008 – 2011",
+              bullets=["Facturation", "Standard téléphonique"]),
+        ],
+        edu_heading="FORMATION",
+        education=[E("Licence Droit public", "Université de Bretagne occidentale", "2008")],
+        skills_heading="COMPÉTENCES", skills=["Code de la commande publique", "Plateforme de dématérialisation", "Rédaction juridique"],
+        languages_heading="LANGUES", languages=["Anglais"],
+        interests=["Randonnée"],
+    ),
+    dict(
+        id="22-talec-sandrine", fmt="docx", layout="docx-table-header-row-footer-contact",
+        shown_name="Mme Sandrine TALEC", name="Sandrine Talec", headline="Adjointe administrative – état civil",
+        email="sandrine.talec@example.org", phone="07 23 56 89 14", phone_e164="+33723568914",
+        address=["5 venelle du Four", "29830 Ploudalmézeau"], city="Ploudalmézeau",
+        exp_heading="Expériences professionnelles",
+        experiences=[
+            X("Adjointe administrative", "Mairie de Ploudalmézeau", "2016-09", "present", "Depuis sept. 2016",
+              bullets=["État civil, élections, cimetière", "Accueil du public"]),
+            X("Agente d'accueil", "Communauté de communes du Pays d'Iroise", "2012", "2016", "2012 à 2016",
+              bullets=["Standard et accueil physique"]),
+            X("Caissière", "Supermarché Les Abers", "2008", "2012", "2008 à 2012"),
+        ],
+        edu_heading="Formation",
+        education=[E("BTS Assistant de manager", "Lycée de l'Iroise", "2008")],
+        skills_heading="Compétences", skills=["Logiciel Mélodie", "Rédaction d'actes d'état civil", "Accueil"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=["Théâtre"],
+    ),
+    dict(
+        id="23-moal-herve", fmt="odt", layout="odt-form-fields",
+        shown_name="Hervé MOAL", name="Hervé Moal", headline="Technicien informatique",
+        email="herve.moal@example.fr", phone="06 48 15 92 37", phone_e164="+33648159237",
+        address=["18 rue de Kerzu", "29290 Saint-Renan"], city="Saint-Renan",
+        exp_heading="EXPÉRIENCE PROFESSIONNELLE",
+        experiences=[
+            X("Technicien informatique", "Syndicat mixte numérique du Léon", "2019-09", "2023-08",
+              "du 01/09/2019 au 31/08/2023"),
+            X("Assistant informatique", "Centre hospitalier de Landerneau", "2015-03", "2019-06",
+              "du 02/03/2015 au 30/06/2019"),
+        ],
+        edu_heading="FORMATION",
+        education=[E("BTS Systèmes numériques", "Lycée Vauban", "2014")],
+        skills_heading="COMPÉTENCES", skills=["Windows 11", "Linux", "Téléphonie IP"],
+        languages_heading="LANGUES", languages=["Anglais"],
+        interests=["Informatique libre"],
+    ),
+    dict(
+        id="24-jaouen-marc", fmt="txt", layout="txt-caps-title-a-la",
+        shown_name="Marc JAOUEN", name="Marc Jaouen", headline="52 ans – permis B",
+        email="marc.jaouen@example.org", phone="06 90 27 14 63", phone_e164="+33690271463",
+        address=["7 rue du Port", "29830 Portsall"], city="Portsall",
+        exp_heading="EXPÉRIENCE",
+        experiences=[
+            X("SECRÉTAIRE ADMINISTRATIF", "Mairie de Ploudalmézeau", "2016", "2020", "2016-2020"),
+            X("AGENT DE DÉVELOPPEMENT", "Office de tourisme du Pays des Abers", "2010", "2016", "2010-2016"),
+            X("COMMERCIAL", "Crédit Côtier de l'Iroise", "1995", "2010", "1995-2010"),
+        ],
+        edu_heading="FORMATION",
+        education=[E("BTS Action commerciale", "Lycée de l'Harteloire", "1994")],
+        skills_heading="COMPÉTENCES", skills=["Accueil", "Gestion administrative", "Comptabilité"],
+        languages_heading="LANGUES", languages=["Anglais", "Breton"],
+        interests=["Voile"],
+    ),
+    dict(
+        id="25-guivarch-pierre", fmt="md", layout="md-bullets-dot-gaps",
+        shown_name="Pierre Guivarc'h", name="Pierre Guivarc'h", headline="Agent technique polyvalent",
+        email="pierre.guivarch@exemple.org", phone="07 36 84 12 95", phone_e164="+33736841295",
+        address=["2 rue de Kerhuel", "29280 Plouzané"], city="Plouzané",
+        exp_heading="Expériences",
+        gap2=[("2017–2018", "Congé parental"), ("2016", "Recherche d'emploi")],
+        experiences=[
+            X("Agent technique polyvalent", "Commune de Plouzané", "2019", "2022", "2019–2022"),
+            X("Magasinier", "Brico Iroise", "2012", "2015", "2012–2015"),
+            X("Manutentionnaire", "Port de commerce de Brest", "2010", "2012", "2010–2012"),
+        ],
+        edu_heading="Formation",
+        education=[E("CAP Maintenance des bâtiments de collectivités", "Lycée Dupuy de Lôme", "2010")],
+        skills_heading="Compétences", skills=["Petite maçonnerie", "Plomberie", "Peinture"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=["Bricolage"],
+    ),
+    dict(
+        id="26-nedelec-julie", fmt="pdf", layout="pdf-sidebar-right-pipes",
+        shown_name="Julie Nédélec", name="Julie Nédélec", headline="Assistante de prévention",
+        email="julie.nedelec@example.fr", phone="06 57 93 02 46", phone_e164="+33657930246",
+        address=["30 rue de Siam", "29200 Brest"], city="Brest",
+        exp_heading="Expériences",
+        experiences=[
+            X("Assistante de prévention", "Service départemental d'incendie et de secours du Finistère", "2021",
+              "2023", "2021 - 2023"),
+            X("Chargée de sécurité", "Entreprise Navale Services", "2018", "2021", "2018 - 2021"),
+            X("Opératrice logistique", "Plateforme Ouest Logistique", "2015", "2018", "2015 - 2018"),
+        ],
+        edu_heading="Formation",
+        education=[E("Licence professionnelle Santé et sécurité au travail", "IUT de Brest", "2018")],
+        skills_heading="Compétences", skills=["Document unique", "Analyse des accidents", "Formation SST"],
+        languages_heading="Langues", languages=["Anglais", "Espagnol"],
+        interests=["Natation"],
+    ),
+]
+
+
+def make3_pdf(p, path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    W, H = A4
+    c = canvas.Canvas(path, pagesize=A4)
+
+    def txt(x, y, s, font="Helvetica", size=10):
+        c.setFont(font, size)
+        c.drawString(x, y, s)
+
+    L, R = 50, W - 50
+    if p["layout"] == "pdf-two-pages-dates-right-comma":
+        def footer(n):
+            c.setFont("Helvetica", 8)
+            c.drawCentredString(W / 2, 30, f"{p['name']} – CV – page {n}/2")
+        txt(L, H - 60, p["shown_name"], "Helvetica-Bold", 18)
+        txt(L, H - 78, p["headline"], "Helvetica", 11)
+        txt(L, H - 94, f"{', '.join(p['address'])} | {p['phone']} | {p['email']}", size=9)
+        y = H - 130
+        txt(L, y, p["exp_heading"], "Helvetica-Bold", 12); y -= 22
+        for k, x in enumerate(p["experiences"]):
+            if k == 3:
+                footer(1); c.showPage(); y = H - 60
+            txt(L, y, f"{x['title']}, {x['org']}", "Helvetica-Bold", 10)
+            c.setFont("Helvetica", 10); c.drawRightString(R, y, x["dates"]); y -= 14
+            for b in x["bullets"]:
+                txt(L + 10, y, "• " + b, size=9.5); y -= 12.5
+            y -= 60 if k < 2 else 12
+        txt(L, y, p["edu_heading"], "Helvetica-Bold", 12); y -= 20
+        for e in p["education"]:
+            txt(L, y, f"{e['degree']}, {e['institution']}", size=10); c.drawRightString(R, y, e["end"]); y -= 24
+        txt(L, y, p["skills_heading"], "Helvetica-Bold", 12); y -= 20
+        txt(L, y, " – ".join(p["skills"]), size=10); y -= 24
+        txt(L, y, p["languages_heading"], "Helvetica-Bold", 12); y -= 20
+        txt(L, y, "Anglais : B1", size=10)
+        footer(2)
+    else:  # pdf-sidebar-right-pipes
+        c.setFillColorRGB(0.93, 0.93, 0.93); c.rect(W - 190, 0, 190, H - 110, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        txt(L, H - 60, p["shown_name"], "Helvetica-Bold", 24)
+        txt(L, H - 82, p["headline"], "Helvetica", 12)
+        sx, y = W - 175, H - 140
+        txt(sx, y, "Contact", "Helvetica-Bold", 11); y -= 16
+        for line in p["address"] + [p["phone"], p["email"]]:
+            txt(sx, y, line, size=8.5); y -= 12
+        y -= 14
+        txt(sx, y, p["skills_heading"], "Helvetica-Bold", 11); y -= 16
+        for s_ in p["skills"]:
+            txt(sx, y, s_, size=8.5); y -= 12
+        y -= 14
+        txt(sx, y, p["languages_heading"], "Helvetica-Bold", 11); y -= 16
+        for s_ in ["Anglais (B2)", "Espagnol (A2)"]:
+            txt(sx, y, s_, size=8.5); y -= 12
+        y = H - 140
+        txt(L, y, p["exp_heading"], "Helvetica-Bold", 13); y -= 20
+        for x in p["experiences"]:
+            txt(L, y, f"{x['dates']} | {x['title']}", "Helvetica-Bold", 9.5); y -= 12
+            txt(L, y, x["org"], "Helvetica", 9); y -= 20
+        y -= 6
+        txt(L, y, p["edu_heading"], "Helvetica-Bold", 13); y -= 20
+        for e in p["education"]:
+            txt(L, y, f"{e['end']} | {e['degree']}", "Helvetica-Bold", 9.5); y -= 12
+            txt(L, y, e["institution"], size=9); y -= 20
+    c.showPage()
+    c.save()
+
+
+def make3_docx(p, path):
+    from docx import Document
+
+    d = Document()
+    sec = d.sections[0]
+    ft = sec.footer.paragraphs[0]
+    ft.text = f"{p['address'][0]}, {p['address'][1]} – {p['phone']} – {p['email']}"
+    d.add_paragraph(p["shown_name"], style="Title")
+    d.add_paragraph(p["headline"])
+    d.add_heading(p["exp_heading"], level=1)
+    t = d.add_table(rows=1, cols=3)
+    t.style = "Table Grid"
+    for cell, h in zip(t.rows[0].cells, ["Dates", "Employeur", "Poste et missions"]):
+        cell.paragraphs[0].add_run(h).bold = True
+    for x in p["experiences"]:
+        cells = t.add_row().cells
+        cells[0].text = x["dates"]
+        cells[1].text = x["org"]
+        cells[2].paragraphs[0].add_run(x["title"]).bold = True
+        for b in x["bullets"]:
+            cells[2].add_paragraph(b, style="List Bullet")
+    d.add_heading(p["edu_heading"], level=1)
+    for e in p["education"]:
+        d.add_paragraph(f"{e['degree']} – {e['institution']} – {e['end']}")
+    d.add_heading(p["skills_heading"], level=1)
+    d.add_paragraph(", ".join(p["skills"]))
+    d.add_heading(p["languages_heading"], level=1)
+    d.add_paragraph("Anglais : intermédiaire")
+    d.save(path)
+
+
+def make3_odt(p, path):
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    doc = OpenDocumentText()
+    t = doc.text
+    t.addElement(P(text=p["shown_name"]))
+    t.addElement(P(text=p["headline"]))
+    t.addElement(P(text=f"Adresse : {p['address'][0]}, {p['address'][1]}"))
+    t.addElement(P(text=f"Tél. : {p['phone']}"))
+    t.addElement(P(text=f"Courriel : {p['email']}"))
+    t.addElement(H(outlinelevel=1, text=p["exp_heading"]))
+    for x in p["experiences"]:
+        t.addElement(P(text=f"Poste : {x['title']}"))
+        t.addElement(P(text=f"Employeur : {x['org']}"))
+        t.addElement(P(text=f"Période : {x['dates']}"))
+        t.addElement(P(text=""))
+    t.addElement(H(outlinelevel=1, text=p["edu_heading"]))
+    for e in p["education"]:
+        t.addElement(P(text=f"{e['end']} – {e['degree']}, {e['institution']}"))
+    t.addElement(H(outlinelevel=1, text=p["skills_heading"]))
+    t.addElement(P(text=", ".join(p["skills"])))
+    t.addElement(H(outlinelevel=1, text=p["languages_heading"]))
+    t.addElement(P(text="Anglais : notions"))
+    doc.save(path)
+
+
+def text3_lines(p):
+    out = []
+    if p["layout"] == "txt-caps-title-a-la":
+        out += [f"{p['shown_name']} — {p['headline']}", f"{p['address'][0]}, {p['address'][1]}",
+                f"{p['phone']} / {p['email']}", "", p["exp_heading"], ""]
+        for x in p["experiences"]:
+            prep = "au" if x["org"].startswith("Crédit") else ("à la" if x["org"].startswith("Mairie") else "à l'")
+            org = x["org"]
+            if prep == "à l'":
+                out += [f"{x['title']} à l'{org} ({x['dates']})"]
+            else:
+                out += [f"{x['title']} {prep} {org} ({x['dates']})"]
+        out += ["", p["edu_heading"], ""]
+        for e in p["education"]:
+            out += [f"{e['degree']}, {e['institution']} ({e['end']})"]
+        out += ["", p["skills_heading"], "", ", ".join(p["skills"]), "",
+                p["languages_heading"], "", "Anglais (notions), breton (courant)"]
+    else:  # md-bullets-dot-gaps
+        out += [f"# {p['shown_name']}", "", p["headline"], "",
+                f"{p['address'][0]}, {p['address'][1]}  ", f"{p['phone']}  ", p["email"], ""]
+        out += [f"## {p['exp_heading']}", ""]
+        x0 = p["experiences"][0]
+        out += [f"- {x0['dates']} · **{x0['title']}**, {x0['org']}"]
+        for dates, what in p["gap2"]:
+            out += [f"- {dates} · {what}"]
+        for x in p["experiences"][1:]:
+            out += [f"- {x['dates']} · **{x['title']}**, {x['org']}"]
+        out += ["", f"## {p['edu_heading']}", ""]
+        for e in p["education"]:
+            out += [f"- {e['end']} · {e['degree']}, {e['institution']}"]
+        out += ["", f"## {p['skills_heading']}", ""] + ["- " + s_ for s_ in p["skills"]]
+        out += ["", f"## {p['languages_heading']}", "", "Anglais : scolaire"]
+    return out
+
+
+def make3_text(p, path):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(text3_lines(p)) + "\n")
+
+
+
 def main():
     makers = dict(pdf=make_pdf, docx=make_docx, odt=make_odt, txt=make_text, md=make_text)
     with open(os.path.join(HERE, "truth.jsonl"), "w", encoding="utf-8") as f:
@@ -1115,7 +1404,13 @@ def main():
         for p in ROUND2:
             makers2[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
             f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
-    print(f"wrote {len(PEOPLE)} + {len(ROUND2)} CVs, truth.jsonl and truth-round2.jsonl in {HERE}")
+    makers3 = dict(pdf=make3_pdf, docx=make3_docx, odt=make3_odt, txt=make3_text, md=make3_text)
+    with open(os.path.join(HERE, "truth-round3.jsonl"), "w", encoding="utf-8") as f:
+        for p in ROUND3:
+            makers3[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
+            f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
+    n = len(PEOPLE) + len(ROUND2) + len(ROUND3)
+    print(f"wrote {n} CVs, truth.jsonl, truth-round2.jsonl and truth-round3.jsonl in {HERE}")
 
 
 if __name__ == "__main__":
