@@ -195,7 +195,23 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
 /// ("Période | Poste | Employeur", "Dates    Fonction    Établissement").
 fn column_labels(text: &str) -> bool {
     let fields = segments(text);
-    fields.len() >= 2 && fields.iter().all(|f| !f.contains(':') && form_label(&format!("{f}: x")).is_some())
+    // "Poste et missions", "Missions principales": a label with what the column adds.
+    let label = |f: &str| {
+        let folded = fold(f);
+        let mut words = folded.split(' ');
+        let first = words.next().unwrap_or("");
+        let extra = |w: &str| {
+            matches!(
+                w,
+                "et" | "missions" | "mission" | "principales" | "activites" | "taches" | "realisations" | "description"
+            )
+        };
+        !f.contains(':')
+            && (form_label(&format!("{f}: x")).is_some()
+                || (form_label(&format!("{first}: x")).is_some() && words.all(extra))
+                || folded.split(' ').all(extra))
+    };
+    fields.len() >= 2 && fields.iter().all(|f| label(f))
 }
 
 /// The period of a line: real dates, or the placeholders a CV template left ("year–year").
@@ -323,7 +339,13 @@ fn split_at_employer(text: &str) -> Vec<String> {
         let word = fold(first);
         let word = word.split(' ').next().unwrap_or("");
         let employer = crate::experience::ORG_STEMS.iter().any(|s| word == *s || (s.len() >= 6 && word.starts_with(s)));
-        if !head.is_empty() && first.starts_with(char::is_uppercase) && employer {
+        // "COMMERCIAL au Crédit Côtier": a title set in capitals ends where the employer's name,
+        // in ordinary case, begins.
+        let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).collect::<Vec<_>>();
+        let caps_title = letters(head).len() >= 3
+            && letters(head).iter().all(|c| c.is_uppercase())
+            && letters(rest).iter().any(|c| c.is_lowercase());
+        if !head.is_empty() && first.starts_with(char::is_uppercase) && (employer || caps_title) {
             return vec![head.to_string(), rest.to_string()];
         }
     }
@@ -577,6 +599,8 @@ mod tests {
         assert_eq!(segments("Aide à domicile"), ["Aide à domicile"]);
         assert_eq!(segments("Chargée de mission au service culture"), ["Chargée de mission au service culture"]);
         assert_eq!(segments("Agent au Pays basque"), ["Agent au Pays basque"]);
+        assert_eq!(segments("VENDEUR au Comptoir des Mers"), ["VENDEUR", "Comptoir des Mers"]);
+        assert_eq!(segments("AGENT AU PAYS BASQUE"), ["AGENT AU PAYS BASQUE"]);
     }
 
     #[test]
@@ -620,6 +644,8 @@ mod tests {
         assert_eq!(entries.len(), 1, "{entries:#?}");
         assert_eq!(entries[0].header, ["Magasinier | Entrepôt Nord"]);
         assert!(column_labels("Dates    Poste    Employeur"));
+        assert!(column_labels("Dates    Employeur    Poste et missions"));
+        assert!(!column_labels("2019    Mairie    Agent et missions"));
         assert!(!column_labels("Poste : Magasinier | Entrepôt Nord"));
     }
 
