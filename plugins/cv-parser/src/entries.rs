@@ -77,9 +77,13 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             continue;
         }
         let dated = period(text);
-        let next_is_date_line = lines
-            .get(i + 1)
-            .is_some_and(|n| !n.bullet && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
+        // A dated line right under this one (a blank line between them parts two entries: this
+        // line then ends the entry above, "2021 - 2023 | Assistante" / "SDIS du Finistère").
+        let next_is_date_line = lines.get(i + 1).is_some_and(|n| {
+            !n.bullet
+                && !(n.blank_before && !line.blank_before)
+                && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1)
+        });
         if line.bullet {
             // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
             // not open an entry; a bullet that starts or ends with its period may.
@@ -635,6 +639,14 @@ mod tests {
             "Léo Marrec\n\nExpériences\n\n**Chargé de mission** | Brest Cornouaille Habitat | 2019-2022\n",
         );
         assert_eq!(cv.profile.experiences[0].organisation.as_deref(), Some("Brest Cornouaille Habitat"));
+    }
+
+    #[test]
+    fn a_line_before_a_blank_ends_its_entry() {
+        let text = "2021 - 2023 | Assistante de prévention\nService départemental d'incendie\n\n2018 - 2021 | Chargée de sécurité\nNavale Services\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Assistante de prévention", "Service départemental d'incendie"]);
     }
 
     #[test]
