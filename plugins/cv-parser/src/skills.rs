@@ -111,6 +111,12 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
                 vec![label]
             }
             Some((_, value)) => split_items(&value),
+            // "Paie – Carrières – Absences": two dashes or more between items (one dash may put a
+            // level after a skill: "Excel – expert").
+            None if [" – ", " - ", " — "].iter().any(|d| text.matches(d).count() >= 2) => {
+                let d = [" – ", " - ", " — "].into_iter().find(|d| text.matches(d).count() >= 2).unwrap_or(" – ");
+                text.split(d).flat_map(split_items).collect()
+            }
             // A long line is a sentence, unless list marks split it ("Paie · Carrières · ...").
             None if text.split_whitespace().count() > 10 && !text.contains(['•', '·', '|', '▪', ';']) => {
                 vec![text.trim_end_matches('.').to_string()]
@@ -223,6 +229,14 @@ mod tests {
         assert_eq!(
             crate::sections::classify_heading("SAVOIR-ÊTRE ET SAVOIR-FAIRE"),
             Some(crate::sections::Kind::Skills)
+        );
+        let p =
+            prepare("Code de l'urbanisme – Logiciel Cart@DS – Instruction des permis de construire\nExcel – expert\n");
+        let (skills, _, _) = parse(&p.lines);
+        let labels: Vec<&str> = skills.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Code de l'urbanisme", "Logiciel Cart@DS", "Instruction des permis de construire", "Excel"]
         );
     }
 
