@@ -434,7 +434,11 @@ fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32, same
             && j + 1 == prev.len()
             && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0)
             && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
-        if !(lower || connector || full) {
+        // ... and only a line that reads as a header or a long text: in a column of short items
+        // ("Analyse des accidents" / "Formation SST") each line is an item of its own.
+        let long_field = [" — ", " – ", " - ", ", ", " | "].iter().any(|sep| p.text.contains(sep))
+            || p.text.split_whitespace().count() >= 5;
+        if !(lower || connector || (full && long_field)) {
             return None;
         }
         join_wrapped(&mut joined[j].text, &n.text);
@@ -632,6 +636,16 @@ mod tests {
                 "Agent administratif"
             ]
         );
+    }
+
+    #[test]
+    fn short_items_of_a_narrow_column_stay_apart() {
+        let segs = vec![
+            seg(400.0, 470.0, 700.0, "Document unique"),
+            seg(400.0, 490.0, 688.0, "Analyse des accidents"),
+            seg(400.0, 455.0, 676.0, "Formation SST"),
+        ];
+        assert_eq!(texts(segs), ["Document unique", "Analyse des accidents", "Formation SST"]);
     }
 
     #[test]
