@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Held-out French CV check set for the CV parser (12 fictional people, one format each).
+"""Held-out French CV check set for the CV parser: 26 fictional people, one format each, in three
+rounds (PEOPLE → truth.jsonl, ROUND2 → truth-round2.jsonl, ROUND3 → truth-round3.jsonl), each
+written before the parser read it. README.md has the figures.
 
 Written independently of tests/data/cv-fr/generate.py and with different tools, so that the
 parser meets layouts it was not tuned on:
@@ -21,6 +23,7 @@ The outputs are committed; CI does not run this script. Re-running it rewrites t
 (PDF/DOCX/ODT bytes may differ by timestamps, the text does not).
 Score:  CARGO_TARGET_DIR=/work/parser-target cargo run -p vivier-cv-parser --release \
             --example eval_corpus -- tests/data/cv-fr-check/truth.jsonl --details
+        (and truth-round2.jsonl, truth-round3.jsonl)
 """
 import json
 import os
