@@ -136,10 +136,29 @@ pub fn split_date(line: &str) -> Option<Dated> {
         }
     }
     let (a, b, _) = best?;
-    let date_text = &line[ws[a].start..ws[b].end];
-    let mut range = parse_range(date_text)?;
+    let mut date_end = ws[b].end;
+    let mut range = parse_range(&line[ws[a].start..date_end])?;
+    // "2019 (juillet – août)", "Été 2019 (juillet – août)": the months of a one-year period in
+    // brackets after its year.
+    let one_year = range.start.is_some_and(|s| range.end.is_none_or(|e| e.year == s.year)) && !range.current;
+    if let (true, Some(inner)) = (one_year, line[date_end..].trim_start().strip_prefix('(')) {
+        if let Some(close) = inner.find(')') {
+            let months = &inner[..close];
+            let toks: Vec<Tok> = words(months).iter().map(|w| w.tok).collect();
+            let year = range.start.map(|s| s.year).unwrap_or_default();
+            if toks.contains(&Tok::Month) && toks.iter().all(|t| matches!(t, Tok::Month | Tok::Link)) {
+                if let Some(r) =
+                    parse_range(&format!("{months} {year}")).filter(|r| r.start.is_some_and(|s| s.month.is_some()))
+                {
+                    range = r;
+                    date_end = line.len() - inner.len() + close + 1;
+                }
+            }
+        }
+    }
+    let date_text = &line[ws[a].start..date_end];
     // "Février 2016 –" with nothing after the dash: a period left open, still running.
-    let tail = line[ws[b].end..].trim();
+    let tail = line[date_end..].trim();
     if !tail.is_empty()
         && tail.chars().all(|c| matches!(c, '-' | '–' | '—' | '‑' | '‐'))
         && range.end == range.start
@@ -150,9 +169,9 @@ pub fn split_date(line: &str) -> Option<Dated> {
     }
     let mut before =
         line[..ws[a].start].trim_end_matches(|c: char| c.is_whitespace() || "-–—:|,;(/[•·".contains(c)).to_string();
-    let after = line[ws[b].end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
+    let after = line[date_end..].trim_start_matches(|c: char| c.is_whitespace() || "-–—‑‐:|,;)/.]•·".contains(c));
     // "Stagiaire (6 mois, 2012)": the bracket the date closed still holds words; close it there.
-    if before.matches('(').count() > before.matches(')').count() && line[ws[b].end..].trim_start().starts_with(')') {
+    if before.matches('(').count() > before.matches(')').count() && line[date_end..].trim_start().starts_with(')') {
         before.push(')');
     }
     let residual = match (before.trim().is_empty(), after.trim().is_empty()) {
@@ -314,6 +333,9 @@ mod tests {
             ("Jan 2020 – Present", d(2020, Some(1)), None, true, ""),
             ("01/09/2010 au 31/08/2012", d(2010, Some(9)), d(2012, Some(8)), false, ""),
             ("Stage (juin 2021)", d(2021, Some(6)), d(2021, Some(6)), false, "Stage"),
+            ("Été 2019 (juillet – août) : Animateur", d(2019, Some(7)), d(2019, Some(8)), false, "Animateur"),
+            ("Vendeur, 2018 (mars-mai)", d(2018, Some(3)), d(2018, Some(5)), false, "Vendeur"),
+            ("2016 (6 mois) Agent", d(2016, None), d(2016, None), false, "(6 mois) Agent"),
             ("Since 2022 Data analyst", d(2022, None), None, true, "Data analyst"),
             ("2018 – présent", d(2018, None), None, true, ""),
             ("Février 2016 - Décembre 2017", d(2016, Some(2)), d(2017, Some(12)), false, ""),

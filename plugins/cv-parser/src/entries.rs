@@ -2,7 +2,7 @@
 //! and header lines into fields ("Assistante RH — Mairie de Lyon, Lyon").
 
 use crate::datespan::{looks_dated, placeholder_period, split_date, Dated};
-use crate::experience::org_score;
+use crate::experience::{org_score, title_score};
 use crate::input::Line;
 use vivier_sdk::dates::DateRange;
 use vivier_sdk::text::fold;
@@ -72,10 +72,18 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     };
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
+        if !line.bullet && column_labels(text) {
+            // The header row of a table ("Période | Poste | Employeur") names the columns.
+            continue;
+        }
         let dated = period(text);
-        let next_is_date_line = lines
-            .get(i + 1)
-            .is_some_and(|n| !n.bullet && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1));
+        // A dated line right under this one (a blank line between them parts two entries: this
+        // line then ends the entry above, "2021 - 2023 | Assistante" / "SDIS du Finistère").
+        let next_is_date_line = lines.get(i + 1).is_some_and(|n| {
+            !n.bullet
+                && !(n.blank_before && !line.blank_before)
+                && period(&n.text).is_some_and(|d| segments(&d.residual).len() <= 1)
+        });
         if line.bullet {
             // A date inside a sentence ("paper accepted at NeurIPS 2022 (spotlight)") does
             // not open an entry; a bullet that starts or ends with its period may.
@@ -138,11 +146,29 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
                     || (primary(text) && c.header.iter().any(|h| primary(h)))
                     || c.header.len() >= 3
             }
+            // "2017-2020" on a line of its own, then "Monitrice-éducatrice – Association": a
+            // period alone opens its entry and the line after it is that entry's header, even
+            // when the next entry's period follows at once.
+            Some(c) if c.header.is_empty() && c.description.is_empty() => false,
             Some(c) => {
+                // "Ouvrier paysagiste" / "Jardins de l'Ellé | Mellac | 2012 – 2017" then
+                // "Saisonnier" / "Camping Les Embruns | Clohars | 2011": when the entry so far has
+                // a line above its dated line and the next dated line names no job, the line
+                // between them is the next entry's title.
+                let heads_next = c.header.len() >= 2
+                    && lines.get(i + 1).is_some_and(|n| {
+                        !n.bullet
+                            && period(&n.text).is_some_and(|d| {
+                                !d.residual.is_empty() && segments(&d.residual).iter().all(|f| title_score(f) <= 0)
+                            })
+                    });
                 if prose_like(text) && !next_is_date_line {
                     false
                 } else {
-                    line.blank_before || next_is_date_line || (primary(text) && c.header.iter().any(|h| primary(h)))
+                    line.blank_before
+                        || next_is_date_line
+                        || heads_next
+                        || (primary(text) && c.header.iter().any(|h| primary(h)))
                 }
             }
         };
@@ -167,6 +193,29 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     }
     flush(&mut cur, &mut out, &mut truncated);
     (out, truncated)
+}
+
+/// The header row of a table of entries: two fields or more, each one a bare form label
+/// ("Période | Poste | Employeur", "Dates    Fonction    Établissement").
+fn column_labels(text: &str) -> bool {
+    let fields = segments(text);
+    // "Poste et missions", "Missions principales": a label with what the column adds.
+    let label = |f: &str| {
+        let folded = fold(f);
+        let mut words = folded.split(' ');
+        let first = words.next().unwrap_or("");
+        let extra = |w: &str| {
+            matches!(
+                w,
+                "et" | "missions" | "mission" | "principales" | "activites" | "taches" | "realisations" | "description"
+            )
+        };
+        !f.contains(':')
+            && (form_label(&format!("{f}: x")).is_some()
+                || (form_label(&format!("{first}: x")).is_some() && words.all(extra))
+                || folded.split(' ').all(extra))
+    };
+    fields.len() >= 2 && fields.iter().all(|f| label(f))
 }
 
 /// The period of a line: real dates, or the placeholders a CV template left ("year–year").
@@ -294,7 +343,13 @@ fn split_at_employer(text: &str) -> Vec<String> {
         let word = fold(first);
         let word = word.split(' ').next().unwrap_or("");
         let employer = crate::experience::ORG_STEMS.iter().any(|s| word == *s || (s.len() >= 6 && word.starts_with(s)));
-        if !head.is_empty() && first.starts_with(char::is_uppercase) && employer {
+        // "COMMERCIAL au Crédit Côtier": a title set in capitals ends where the employer's name,
+        // in ordinary case, begins.
+        let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).collect::<Vec<_>>();
+        let caps_title = letters(head).len() >= 3
+            && letters(head).iter().all(|c| c.is_uppercase())
+            && letters(rest).iter().any(|c| c.is_lowercase());
+        if !head.is_empty() && first.starts_with(char::is_uppercase) && (employer || caps_title) {
             return vec![head.to_string(), rest.to_string()];
         }
     }
@@ -506,7 +561,18 @@ pub fn looks_like_location(field: &str) -> bool {
         .rsplit_once(' ')
         .is_some_and(|(_, last)| matches!(last, "france" | "belgique" | "suisse" | "uk" | "usa" | "canada"));
     postcode
-        || PLACES.iter().any(|p| folded == *p || no_digits == *p || folded.starts_with(&format!("{p} ")))
+        || PLACES.iter().any(|p| {
+            // "Paris 15e", "Rennes Cedex", "Lyon centre" are places; "Quimper Cornouaille
+            // Développement" or "Brest Métropole" name an employer after its town.
+            folded == *p
+                || no_digits == *p
+                || folded.strip_prefix(&format!("{p} ")).is_some_and(|rest| {
+                    rest.split(' ').all(|w| {
+                        w.chars().any(|c| c.is_ascii_digit())
+                            || matches!(w, "cedex" | "centre" | "nord" | "sud" | "est" | "ouest" | "la" | "defense")
+                    })
+                })
+        })
         || (with_country && words.len() <= 3)
 }
 
@@ -537,6 +603,8 @@ mod tests {
         assert_eq!(segments("Aide à domicile"), ["Aide à domicile"]);
         assert_eq!(segments("Chargée de mission au service culture"), ["Chargée de mission au service culture"]);
         assert_eq!(segments("Agent au Pays basque"), ["Agent au Pays basque"]);
+        assert_eq!(segments("VENDEUR au Comptoir des Mers"), ["VENDEUR", "Comptoir des Mers"]);
+        assert_eq!(segments("AGENT AU PAYS BASQUE"), ["AGENT AU PAYS BASQUE"]);
     }
 
     #[test]
@@ -548,5 +616,57 @@ mod tests {
         assert_eq!(entries[1].header, ["Gestionnaire – CCAS"]);
         assert_eq!(entries[1].description, ["Accueil du public."]);
         assert_eq!(entries[2].header, ["Vendeuse, Boutique"]);
+    }
+
+    #[test]
+    fn a_period_alone_heads_the_entry_below_it() {
+        // Dates first, and the next period right after the header.
+        let text = "2015-2019\nAnimateur – Maison de quartier (Caen)\n\n2014\nVendeur – Librairie du Port\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Animateur – Maison de quartier (Caen)"]);
+        assert_eq!(entries[0].range.unwrap().start.unwrap().year, 2015);
+        assert_eq!(entries[1].header, ["Vendeur – Librairie du Port"]);
+    }
+
+    #[test]
+    fn a_town_opening_an_employer_name_is_not_a_place() {
+        assert!(looks_like_location("Rennes Cedex"));
+        assert!(looks_like_location("Lyon 3e"));
+        assert!(looks_like_location("Brest"));
+        assert!(!looks_like_location("Brest Cornouaille Habitat"));
+        let cv = crate::parse::parse_text(
+            "Léo Marrec\n\nExpériences\n\n**Chargé de mission** | Brest Cornouaille Habitat | 2019-2022\n",
+        );
+        assert_eq!(cv.profile.experiences[0].organisation.as_deref(), Some("Brest Cornouaille Habitat"));
+    }
+
+    #[test]
+    fn a_line_before_a_blank_ends_its_entry() {
+        let text = "2021 - 2023 | Assistante de prévention\nService départemental d'incendie\n\n2018 - 2021 | Chargée de sécurité\nNavale Services\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Assistante de prévention", "Service départemental d'incendie"]);
+    }
+
+    #[test]
+    fn a_table_header_row_is_not_an_entry() {
+        let text = "Période | Fonction | Établissement\n2016 – 2020 | Magasinier | Entrepôt Nord\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 1, "{entries:#?}");
+        assert_eq!(entries[0].header, ["Magasinier | Entrepôt Nord"]);
+        assert!(column_labels("Dates    Poste    Employeur"));
+        assert!(column_labels("Dates    Employeur    Poste et missions"));
+        assert!(!column_labels("2019    Mairie    Agent et missions"));
+        assert!(!column_labels("Poste : Magasinier | Entrepôt Nord"));
+    }
+
+    #[test]
+    fn a_title_line_between_two_dated_employer_lines_opens_the_next_entry() {
+        let text =
+            "Magasinier\nEntrepôt Nord | Lille | 2016 – 2020\nSaisonnier\nFerme des Prés | Arras | Juin – août 2015\n";
+        let (entries, _) = segment(&prepare(text).lines, &|_| false);
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[1].header[0], "Saisonnier");
     }
 }

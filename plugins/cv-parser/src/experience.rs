@@ -400,7 +400,7 @@ fn job_word(w: &str) -> bool {
     job > 0 && job >= org
 }
 
-fn title_score(field: &str) -> i32 {
+pub(crate) fn title_score(field: &str) -> i32 {
     let f = fold(field);
     let first = f.split(' ').next().unwrap_or("");
     let mut s = f.split(' ').filter(|w| job_word(w)).count() as i32;

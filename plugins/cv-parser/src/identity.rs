@@ -290,8 +290,21 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     };
     let near: Vec<&Line> = header.iter().chain(contact.iter()).collect();
 
-    // Name: a labelled line first, then the first name-like field of the header.
-    for line in &near {
+    // Name: a form first ("Prénom : Léa" and "Nom : LE ROUX" on lines of their own: the "Nom"
+    // line alone is the surname), then a labelled line, then the first name-like field of the
+    // header.
+    {
+        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
+        let first = value(&["prenom", "prenoms", "first name", "given name"]);
+        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
+        if let (Some(first), Some(last)) = (first, last) {
+            let joined = format!("{first} {last}");
+            if looks_like_name(&joined) {
+                id.full_name = Some(natural_name(&joined));
+            }
+        }
+    }
+    for line in near.iter().filter(|_| id.full_name.is_none()) {
         if let Some(v) =
             labelled(&line.text, &["nom", "name", "nom prenom", "nom et prenom", "prenom nom", "full name"])
         {
@@ -314,19 +327,22 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
     }
 
     if id.full_name.is_none() {
-        // A form: "Prénom : Léa" and "Nom : FOURNIER" on lines of their own.
-        let value = |labels: &[&str]| near.iter().find_map(|l| labelled(&l.text, labels));
-        let first = value(&["prenom", "prenoms", "first name", "given name"]);
-        let last = value(&["nom", "nom de famille", "nom d usage", "last name", "surname", "family name"]);
-        if let (Some(first), Some(last)) = (first, last) {
-            let joined = format!("{first} {last}");
-            if looks_like_name(&joined) {
-                id.full_name = Some(natural_name(&joined));
-            }
-        }
-    }
-    if id.full_name.is_none() {
         id.full_name = name_on_two_lines(header);
+    }
+    if id.full_name.is_none() && header.iter().all(|l| !looks_like_name(strip_civility(&l.text))) {
+        // A two-column page read sidebar first ("CONTACT", "COMPÉTENCES"... then the main
+        // column): the name opens a block of its own further down, before the main column.
+        id.full_name = all
+            .iter()
+            .take(80)
+            .enumerate()
+            .find(|(i, l)| {
+                (*i == 0 || l.blank_before)
+                    && !l.bullet
+                    && l.md_heading.is_none()
+                    && looks_like_name(strip_civility(&l.text))
+            })
+            .map(|(_, l)| natural_name(strip_civility(&l.text)));
     }
 
     let scan = |lines: &[&Line], f: &dyn Fn(&str) -> Vec<String>| lines.iter().flat_map(|l| f(&l.text)).next();
@@ -678,6 +694,11 @@ mod tests {
     fn name_in_a_form() {
         let p = prepare("Prénom : Léa\nNom : FOURNIER\nEmail : lea.fournier@example.fr\n");
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Léa Fournier"));
+        // A surname of two words is not the whole name when the form gives the first name too.
+        let p = prepare("Nom : LE BRAS\nPrénom : Yves\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Yves Le Bras"));
+        let p = prepare("Nom : Yves Le Bras\n");
+        assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Yves Le Bras"));
     }
 
     #[test]
@@ -686,6 +707,13 @@ mod tests {
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name.as_deref(), Some("Nadia Benali"));
         let p = prepare("Curriculum\nVitae\nnadia.benali@example.fr\n");
         assert_eq!(extract(&p.lines, &[], &p.lines, 0).full_name, None);
+    }
+
+    #[test]
+    fn name_below_a_sidebar_read_first() {
+        let text = "CONTACT\n06 11 22 33 44\nmarc.olier@example.fr\n\nCOMPÉTENCES\n• Soudure\n• Lecture de plans\n\nOLIER Marc\nChaudronnier\n\nEXPÉRIENCES\n2019 - 2023\nChaudronnier – Atelier du Port\n";
+        let cv = crate::parse::parse_text(text);
+        assert_eq!(cv.identity.full_name.as_deref(), Some("Marc Olier"));
     }
 
     #[test]

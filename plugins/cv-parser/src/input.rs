@@ -224,7 +224,7 @@ pub fn strip_bullet(s: &str) -> Option<String> {
     let rest: String = chars.collect();
     const MARKS: &[char] = &[
         '-', '*', '+', '•', '–', '·', '▪', '◦', '○', '➢', '➤', '►', '→', '✓', '✔', '◆', '◇', '■', '□', '❖', '▸', '▹',
-        '»',
+        '»', '›', '✗', '➔', '⇒', '◾', '▶',
     ];
     if MARKS.contains(&first) && rest.starts_with(char::is_whitespace) {
         // "- 2019" is a bullet, "–2019" is not; "--" rules are handled before.
@@ -355,6 +355,13 @@ mod tests {
         let utf16: Vec<u8> =
             [0xFF, 0xFE].into_iter().chain("Été".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16).unwrap().0, "Été");
+    }
+
+    #[test]
+    fn chevrons_and_arrows_are_bullets() {
+        assert_eq!(strip_bullet("› Power BI").as_deref(), Some("Power BI"));
+        assert_eq!(strip_bullet("▶ Accueil").as_deref(), Some("Accueil"));
+        assert_eq!(strip_bullet("›Power BI"), None);
     }
 
     #[test]

@@ -90,6 +90,7 @@ const NAMES: &[&str] = &[
     "picard",
     "flamand",
     "lsf",
+    "langue des signes francaise",
     "langue des signes",
     "english",
     "french",
@@ -255,7 +256,30 @@ pub fn level_of(text: &str) -> Option<String> {
 pub fn parse(lines: &[Line]) -> Vec<Language> {
     let mut out: Vec<Language> = Vec::new();
     for line in lines {
-        for item in split_items(&line.text) {
+        // "Anglais : B2 – Arabe : langue maternelle": a dash before a language name parts two items.
+        let items = split_items(&line.text).into_iter().flat_map(|item| {
+            let mut parts = vec![item];
+            for sep in [" – ", " — ", " - "] {
+                parts = parts
+                    .into_iter()
+                    .flat_map(|p| {
+                        let mut out: Vec<String> = Vec::new();
+                        for piece in p.split(sep) {
+                            match out.last_mut() {
+                                Some(last) if language_prefix(piece).is_none() => {
+                                    last.push_str(sep);
+                                    last.push_str(piece);
+                                }
+                                _ => out.push(piece.to_string()),
+                            }
+                        }
+                        out
+                    })
+                    .collect();
+            }
+            parts
+        });
+        for item in items {
             match language_prefix(&item) {
                 Some((name, rest)) => {
                     let level = level_of(&rest);
@@ -310,6 +334,22 @@ mod tests {
         .iter()
         .map(|(n, l)| (n.to_string(), l.map(str::to_string)))
         .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn several_languages_on_a_dashed_line() {
+        let p =
+            prepare("Portugais : C1 – Wolof : langue maternelle - Italien\nLangue des signes française (niveau 2)\n");
+        let got: Vec<(String, Option<String>)> = parse(&p.lines).into_iter().map(|l| (l.name, l.level)).collect();
+        let want = [
+            ("Portugais", Some("C1")),
+            ("Wolof", Some("langue maternelle")),
+            ("Italien", None),
+            ("Langue des signes française", Some("niveau 2")),
+        ];
+        let want: Vec<(String, Option<String>)> =
+            want.iter().map(|(n, l)| (n.to_string(), l.map(str::to_string))).collect();
         assert_eq!(got, want);
     }
 

@@ -262,12 +262,24 @@ impl Flattener {
         let Some(t) = self.tables.last_mut() else { return };
         let cells: Vec<Vec<String>> = std::mem::take(&mut t.row).into_iter().filter(|c| !c.is_empty()).collect();
         let mut lines: Vec<String> = Vec::new();
-        let first: Vec<&str> = cells.iter().filter_map(|c| c.first().map(String::as_str)).collect();
-        if !first.is_empty() {
-            lines.push(first.join("    "));
-        }
-        for c in &cells {
-            lines.extend(c.iter().skip(1).cloned());
+        // A row whose cells hold whole page columns (a Word template laid out as a table: the
+        // sidebar with contact and skills in one cell, the experiences in the other) is read
+        // cell after cell; a row of an entries table has its first lines side by side.
+        let longest = cells.iter().map(Vec::len).max().unwrap_or(0);
+        let total: usize = cells.iter().map(Vec::len).sum();
+        if cells.len() >= 2 && longest >= 8 && total >= 12 {
+            for c in &cells {
+                lines.extend(c.iter().cloned());
+                lines.push(String::new());
+            }
+        } else {
+            let first: Vec<&str> = cells.iter().filter_map(|c| c.first().map(String::as_str)).collect();
+            if !first.is_empty() {
+                lines.push(first.join("    "));
+            }
+            for c in &cells {
+                lines.extend(c.iter().skip(1).cloned());
+            }
         }
         // A nested table's row goes into the enclosing cell.
         if self.tables.len() > 1 {
@@ -313,6 +325,10 @@ impl Flattener {
                 if style.starts_with("heading") || style.starts_with("titre") || style == "title" {
                     self.heading = true;
                     self.bullet = false;
+                } else if ["listbullet", "listnumber", "listepuces", "listenum"].iter().any(|p| style.starts_with(p)) {
+                    // Word's list styles ("List Bullet", "Liste à puces") number their
+                    // paragraphs from styles.xml, without a numPr of their own.
+                    self.bullet = true;
                 }
             }
             (Kind::Docx, "outlineLvl") => {
@@ -501,6 +517,48 @@ mod tests {
         );
         assert_eq!(out.warnings.len(), 1);
         assert!(out.warnings[0].message.contains("python expert"));
+    }
+
+    #[test]
+    fn docx_layout_table_is_read_cell_after_cell() {
+        let cell = |lines: &[&str]| {
+            let ps: String = lines.iter().map(|l| format!("<w:p><w:r><w:t>{l}</w:t></w:r></w:p>")).collect();
+            format!("<w:tc>{ps}</w:tc>")
+        };
+        let left = cell(&[
+            "Contact",
+            "1 rue A",
+            "29000 Quimper",
+            "06 00 00 00 00",
+            "a@example.fr",
+            "Atouts",
+            "Accueil",
+            "Langues",
+            "Anglais",
+        ]);
+        let right = cell(&["Jeanne LAY", "Mon parcours", "Agente — Mairie (2019 – 2023)", "Formation", "CAP (2014)"]);
+        let doc = format!(
+            r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr>{left}{right}</w:tr></w:tbl></w:body></w:document>"#
+        );
+        let out = extract(&zip_of(&[("word/document.xml", doc.as_bytes())])).unwrap();
+        let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines[0], "Contact");
+        assert_eq!(lines[9], "Jeanne LAY");
+        assert_eq!(lines.len(), 14);
+    }
+
+    #[test]
+    fn docx_list_styles_are_bullets() {
+        // python-docx and Word's "List Bullet" style: the numbering lives in styles.xml.
+        let doc = br#"<w:document xmlns:w="w"><w:body>
+            <w:p><w:r><w:t>Magasinier    2015 - 2019</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="ListBullet"/></w:pPr><w:r><w:t>Gestion des stocks</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="Listepuces"/></w:pPr><w:r><w:t>Inventaires</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Formation</w:t></w:r></w:p>
+            </w:body></w:document>"#;
+        let out = extract(&zip_of(&[("word/document.xml", doc)])).unwrap();
+        let lines: Vec<&str> = out.text.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines, ["Magasinier    2015 - 2019", "- Gestion des stocks", "- Inventaires", "Formation"]);
     }
 
     #[test]

@@ -111,7 +111,14 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
                 vec![label]
             }
             Some((_, value)) => split_items(&value),
-            None if text.split_whitespace().count() > 10 => {
+            // "Paie – Carrières – Absences": two dashes or more between items (one dash may put a
+            // level after a skill: "Excel – expert").
+            None if [" – ", " - ", " — "].iter().any(|d| text.matches(d).count() >= 2) => {
+                let d = [" – ", " - ", " — "].into_iter().find(|d| text.matches(d).count() >= 2).unwrap_or(" – ");
+                text.split(d).flat_map(split_items).collect()
+            }
+            // A long line is a sentence, unless list marks split it ("Paie · Carrières · ...").
+            None if text.split_whitespace().count() > 10 && !text.contains(['•', '·', '|', '▪', ';']) => {
                 vec![text.trim_end_matches('.').to_string()]
             }
             None => split_items(text),
@@ -202,6 +209,35 @@ mod tests {
         );
         assert_eq!(skills[0].evidence, ["Bureautique : Word, Excel (TCD, macros), PowerPoint"]);
         assert_eq!(langs.len(), 1);
+    }
+
+    #[test]
+    fn a_long_line_split_by_list_marks() {
+        let p = prepare("Gestion des marchés publics de travaux · Suivi de chantier · Logiciel Covadis · Métrés\nJe conduis des projets de voirie avec les élus et les services techniques de la commune.\n");
+        let (skills, _, _) = parse(&p.lines);
+        let labels: Vec<&str> = skills.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Gestion des marchés publics de travaux",
+                "Suivi de chantier",
+                "Logiciel Covadis",
+                "Métrés",
+                "Je conduis des projets de voirie avec les élus et les services techniques de la commune"
+            ]
+        );
+        assert_eq!(
+            crate::sections::classify_heading("SAVOIR-ÊTRE ET SAVOIR-FAIRE"),
+            Some(crate::sections::Kind::Skills)
+        );
+        let p =
+            prepare("Code de l'urbanisme – Logiciel Cart@DS – Instruction des permis de construire\nExcel – expert\n");
+        let (skills, _, _) = parse(&p.lines);
+        let labels: Vec<&str> = skills.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Code de l'urbanisme", "Logiciel Cart@DS", "Instruction des permis de construire", "Excel"]
+        );
     }
 
     #[test]

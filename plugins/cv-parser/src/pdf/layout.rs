@@ -112,8 +112,13 @@ fn push_segment(out: &mut Vec<Segment>, mut s: Segment) {
 /// Orders the segments of one page into lines.
 pub fn order(segs: Vec<Segment>) -> Vec<OutLine> {
     let mut out = Vec::new();
-    cut(segs, 0, &mut out);
+    cut(segs, 0, f32::NEG_INFINITY, &mut out);
     out
+}
+
+/// Right edge of a set of segments.
+fn right_edge(segs: &[Segment]) -> f32 {
+    segs.iter().map(|s| s.x1).fold(f32::NEG_INFINITY, f32::max)
 }
 
 fn median_size(segs: &[Segment]) -> f32 {
@@ -122,18 +127,22 @@ fn median_size(segs: &[Segment]) -> f32 {
     sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0)
 }
 
-fn cut(segs: Vec<Segment>, depth: usize, out: &mut Vec<OutLine>) {
+/// `edge` is the right edge of the column being cut: a band cut out of it keeps the width the
+/// typesetter had, so that the widest line of a short band is not taken for a full one.
+fn cut(segs: Vec<Segment>, depth: usize, edge: f32, out: &mut Vec<OutLine>) {
     if segs.len() < 2 || depth > 12 {
-        return leaf(segs, out);
+        return leaf(segs, edge, out);
     }
     if let Some((l, r)) = column_split(&segs) {
-        cut(l, depth + 1, out);
-        cut(r, depth + 1, out);
+        let (el, er) = (right_edge(&l), right_edge(&r));
+        cut(l, depth + 1, el, out);
+        cut(r, depth + 1, er, out);
         return;
     }
+    let edge = edge.max(right_edge(&segs));
     let bands = bands(segs);
     if bands.len() == 1 {
-        return leaf(bands.into_iter().next().unwrap_or_default(), out);
+        return leaf(bands.into_iter().next().unwrap_or_default(), edge, out);
     }
     // Adjacent bands sharing a vertical gutter may be the two columns of one layout, cut in
     // bands where both columns happen to have a gap at the same height: rejoin them.
@@ -154,13 +163,14 @@ fn cut(segs: Vec<Segment>, depth: usize, out: &mut Vec<OutLine>) {
         if members.len() > 1 {
             let all: Vec<Segment> = members.iter().flatten().cloned().collect();
             if let Some((l, r)) = column_split(&all) {
-                cut(l, depth + 1, out);
-                cut(r, depth + 1, out);
+                let (el, er) = (right_edge(&l), right_edge(&r));
+                cut(l, depth + 1, el, out);
+                cut(r, depth + 1, er, out);
                 continue;
             }
         }
         for band in members {
-            cut(band, depth + 1, out);
+            cut(band, depth + 1, edge, out);
         }
     }
 }
@@ -263,8 +273,8 @@ fn bands(mut segs: Vec<Segment>) -> Vec<Vec<Segment>> {
 /// lists: a date printed at the right of a bullet line (the date column of a two-column entry)
 /// goes on its own line before the bullet, so that it stays with the entry's header; and a
 /// bullet's wrapped continuation lines (indented, not bulleted) join it.
-fn leaf(mut segs: Vec<Segment>, out: &mut Vec<OutLine>) {
-    let right_edge = segs.iter().map(|s| s.x1).fold(f32::NEG_INFINITY, f32::max);
+fn leaf(mut segs: Vec<Segment>, edge: f32, out: &mut Vec<OutLine>) {
+    let right_edge = right_edge(&segs).max(edge);
     segs.sort_by(|a, b| b.y.total_cmp(&a.y));
     let mut lines: Vec<Vec<Segment>> = Vec::new();
     for s in segs {
@@ -424,7 +434,11 @@ fn rejoin_wrapped(prev: &[Cell], next: &[Cell], right_edge: f32, size: f32, same
             && j + 1 == prev.len()
             && (p.x1 - p.x0) >= 0.6 * (boundary - p.x0)
             && (n.x1 - n.x0) < 0.8 * (p.x1 - p.x0);
-        if !(lower || connector || full) {
+        // ... and only a line that reads as a header or a long text: in a column of short items
+        // ("Analyse des accidents" / "Formation SST") each line is an item of its own.
+        let long_field = [" — ", " – ", " - ", ", ", " | "].iter().any(|sep| p.text.contains(sep))
+            || p.text.split_whitespace().count() >= 5;
+        if !(lower || connector || (full && long_field)) {
             return None;
         }
         join_wrapped(&mut joined[j].text, &n.text);
@@ -459,6 +473,9 @@ fn starts_with_bullet(text: &str) -> bool {
                 | '-'
                 | '*'
                 | '·'
+                | '›'
+                | '»'
+                | '▶'
         ) || ('\u{E000}'..='\u{F8FF}').contains(&c)
     })
 }
@@ -597,6 +614,38 @@ mod tests {
             sized(150.0, 260.0, 686.0, 9.0, "Lycée Exemple, Rennes"),
         ];
         assert_eq!(texts(segs), ["2018 – 2021    Technicien support (alternance)", "Lycée Exemple, Rennes"]);
+    }
+
+    #[test]
+    fn the_widest_line_of_a_short_band_is_not_full() {
+        // Employer line then title, each entry a band of its own under a page-wide heading: the
+        // employer line is the widest of its band but far from the column's right edge.
+        let segs = vec![
+            seg(50.0, 545.0, 760.0, "Assistante de gestion du service des finances et de la commande publique"),
+            seg(50.0, 300.0, 700.0, "MAIRIE DE LANDIVISIAU — Landivisiau"),
+            seg(50.0, 180.0, 688.0, "Stagiaire finances"),
+            seg(50.0, 300.0, 640.0, "HÔPITAL DU LÉON — Lesneven"),
+            seg(50.0, 180.0, 628.0, "Agent administratif"),
+        ];
+        assert_eq!(
+            texts(segs)[1..],
+            [
+                "MAIRIE DE LANDIVISIAU — Landivisiau",
+                "Stagiaire finances",
+                "HÔPITAL DU LÉON — Lesneven",
+                "Agent administratif"
+            ]
+        );
+    }
+
+    #[test]
+    fn short_items_of_a_narrow_column_stay_apart() {
+        let segs = vec![
+            seg(400.0, 470.0, 700.0, "Document unique"),
+            seg(400.0, 490.0, 688.0, "Analyse des accidents"),
+            seg(400.0, 455.0, 676.0, "Formation SST"),
+        ];
+        assert_eq!(texts(segs), ["Document unique", "Analyse des accidents", "Formation SST"]);
     }
 
     #[test]

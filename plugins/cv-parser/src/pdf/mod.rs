@@ -197,8 +197,10 @@ fn drop_furniture(pages: &mut [(Vec<layout::OutLine>, f32, f32)]) {
                 return true;
             }
             let k = key(&l.text);
-            let page_number =
-                k.split_whitespace().all(|w| matches!(w, "/" | "-" | "–" | "page" | "p." | "of" | "sur" | "|"));
+            // A phone number alone in the top margin ("06 02 35 68 91") has digits only too: a
+            // page number has few.
+            let page_number = l.text.chars().filter(char::is_ascii_digit).count() <= 4
+                && k.split_whitespace().all(|w| matches!(w, "/" | "-" | "–" | "page" | "p." | "of" | "sur" | "|"));
             !(page_number || seen.get(&k).copied().unwrap_or(0) >= 2)
         });
     }
@@ -254,6 +256,15 @@ mod tests {
         let texts: Vec<&str> = pages[0].0.iter().map(|l| l.text.as_str()).collect();
         // "2/3" is not a page number of a two-page document.
         assert_eq!(texts, ["Texte du corps 1/2 d'une page", "2/3"]);
+    }
+
+    #[test]
+    fn a_phone_number_in_the_top_margin_is_not_a_page_number() {
+        let line = |y: f32, text: &str| layout::OutLine { y, size: 10.0, text: text.into(), block_start: false };
+        let mut pages = vec![(vec![line(790.0, "07 12 34 56 78"), line(780.0, "2"), line(400.0, "Corps")], 0.0, 800.0)];
+        drop_furniture(&mut pages);
+        let texts: Vec<&str> = pages[0].0.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["07 12 34 56 78", "Corps"]);
     }
 
     #[test]
