@@ -284,42 +284,66 @@ pub fn find_sequence(tokens: &[Token], needle: &[String]) -> Option<usize> {
 
 /// A short excerpt of `text` around the byte span `start..end`, at most `max_chars` characters,
 /// cut at word boundaries, with "…" where the text was cut, and white space squashed.
+///
+/// Taken for every matching source of every candidate, so only the characters around the match
+/// are looked at one by one: the excerpt lies within 41 characters before the match and
+/// `max_chars` after its start.
 pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String {
     if squashed_chars(text) <= max_chars {
         return vivier_sdk::text::squash_spaces(text);
     }
     let budget = max_chars.saturating_sub(2).max(8);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let first = chars.iter().position(|&(i, _)| i >= start).unwrap_or(0);
-    let last = chars.iter().position(|&(i, _)| i >= end).unwrap_or(chars.len());
+    // Character indices: `first` of the match, `last` past it, `n` in all.
+    let char_count = |upto: usize| text.get(..upto.min(text.len())).map_or(0, |t| t.chars().count());
+    let n = text.chars().count();
+    let first = if start < text.len() && text.is_char_boundary(start) { char_count(start) } else { 0 };
+    let last = if text.is_char_boundary(end.min(text.len())) { char_count(end) } else { n };
+    // The characters from `base` on, enough to cover every index read below.
+    let base = first.saturating_sub(41);
+    let window: Vec<char> = text.chars().skip(base).take(first - base + budget + 2).collect();
+    let at = |ci: usize| window[ci - base];
     // Start a little before the match, on a word boundary.
     let mut from = first.saturating_sub(40);
-    while from > 0 && from < first && !chars[from - 1].1.is_whitespace() {
+    while from > 0 && from < first && !at(from - 1).is_whitespace() {
         from += 1;
     }
-    let mut to = (from + budget).min(chars.len());
+    let mut to = (from + budget).min(n);
     if last > to {
         // A long match: keep its beginning.
         from = first;
-        to = (from + budget).min(chars.len());
+        to = (from + budget).min(n);
     }
     // End on a word boundary when one is near.
-    if to < chars.len() {
+    if to < n {
         let mut cut = to;
-        while cut > from + budget / 2 && !chars[cut].1.is_whitespace() {
+        while cut > from + budget / 2 && !at(cut).is_whitespace() {
             cut -= 1;
         }
         if cut > from + budget / 2 {
             to = cut;
         }
     }
-    let slice: String = chars[from..to].iter().map(|&(_, c)| c).collect();
-    let mut out = String::new();
+    let mut out = String::with_capacity((to - from) * 2 + 8);
     if from > 0 {
         out.push('…');
     }
-    out.push_str(&vivier_sdk::text::squash_spaces(&slice));
-    if to < chars.len() {
+    // The slice with its white space squashed.
+    let mut pending_space = false;
+    let mut wrote = false;
+    for ci in from..to {
+        let c = at(ci);
+        if c.is_whitespace() {
+            pending_space = wrote;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+            wrote = true;
+        }
+    }
+    if to < n {
         out.push('…');
     }
     out
@@ -377,6 +401,71 @@ mod tests {
         assert!(toks[0].stop);
         assert_eq!(&text[toks[3].start..toks[3].end], "paie");
         assert_eq!(significant_stems("Maîtrise des marchés publics"), ["march", "public"]);
+    }
+
+    /// The straightforward version [`excerpt`] must agree with: every character collected.
+    fn excerpt_reference(text: &str, start: usize, end: usize, max_chars: usize) -> String {
+        let squashed = vivier_sdk::text::squash_spaces(text);
+        if squashed.chars().count() <= max_chars {
+            return squashed;
+        }
+        let budget = max_chars.saturating_sub(2).max(8);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let first = chars.iter().position(|&(i, _)| i >= start).unwrap_or(0);
+        let last = chars.iter().position(|&(i, _)| i >= end).unwrap_or(chars.len());
+        let mut from = first.saturating_sub(40);
+        while from > 0 && from < first && !chars[from - 1].1.is_whitespace() {
+            from += 1;
+        }
+        let mut to = (from + budget).min(chars.len());
+        if last > to {
+            from = first;
+            to = (from + budget).min(chars.len());
+        }
+        if to < chars.len() {
+            let mut cut = to;
+            while cut > from + budget / 2 && !chars[cut].1.is_whitespace() {
+                cut -= 1;
+            }
+            if cut > from + budget / 2 {
+                to = cut;
+            }
+        }
+        let slice: String = chars[from..to].iter().map(|&(_, c)| c).collect();
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
+        }
+        out.push_str(&vivier_sdk::text::squash_spaces(&slice));
+        if to < chars.len() {
+            out.push('…');
+        }
+        out
+    }
+
+    #[test]
+    fn excerpt_agrees_with_the_straightforward_version() {
+        let words = ["paie", "carrières", "Évaluation", "  ", "des", "agents\n", "rémunération", "•", "DSN", "é"];
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for round in 0..3000 {
+            let len = next() % 120;
+            let text: Vec<&str> = (0..len).map(|_| words[next() % words.len()]).collect();
+            let text = text.join(if round % 3 == 0 { "  " } else { " " });
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let a = bounds[next() % bounds.len()];
+            let b = bounds[next() % bounds.len()];
+            let (start, end) = (a.min(b), a.max(b));
+            let max = [20, 60, 100, 180][next() % 4];
+            assert_eq!(
+                excerpt(&text, start, end, max),
+                excerpt_reference(&text, start, end, max),
+                "{text:?} {start}..{end} max {max}"
+            );
+        }
     }
 
     #[test]

@@ -553,6 +553,12 @@ impl profile::Tagger for Lexicon<'_> {
     }
 }
 
+/// Whether a source can hold any concept of the posting: a tagged source none of whose words is
+/// in the posting's vocabulary (most items of a long skills list) is skipped without a search.
+fn may_match(source: &Source) -> bool {
+    !source.tokens.is_empty() || source.ids.iter().any(|&id| id != UNKNOWN)
+}
+
 /// Where a concept appears in a source: the byte span of the first matching alternative.
 fn find_concept(concept: &Concept, source: &Source) -> Option<(usize, usize)> {
     if concept.ids.len() == concept.alternatives.len() && !source.spans.is_empty() {
@@ -594,8 +600,10 @@ fn evaluate(
     let mut best: Vec<Option<Hit>> = vec![None; n];
     let mut strong_found = vec![false; n];
     let mut whole: Option<(f32, usize, usize, usize)> = None;
-    for (si, source) in sources.iter().enumerate().filter(|(_, s)| filter(s)) {
-        let hits: Vec<Option<(usize, usize)>> = concepts.iter().map(|c| find_concept(c, source)).collect();
+    let mut hits: Vec<Option<(usize, usize)>> = Vec::with_capacity(n);
+    for (si, source) in sources.iter().enumerate().filter(|(_, s)| filter(s) && may_match(s)) {
+        hits.clear();
+        hits.extend(concepts.iter().map(|c| find_concept(c, source)));
         for (ci, hit) in hits.iter().enumerate() {
             if let Some(span) = hit {
                 strong_found[ci] |= source.strong();

@@ -64,8 +64,15 @@ impl Source {
     }
 }
 
-fn join_non_empty(parts: &[&str], sep: &str) -> String {
-    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(sep)
+fn join_non_empty<'a>(parts: impl IntoIterator<Item = &'a str> + Clone, sep: &str) -> String {
+    let mut out = String::with_capacity(parts.clone().into_iter().map(|p| p.len() + sep.len()).sum());
+    for part in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(sep);
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// The profile's texts in a fixed order: skills first (the usual best evidence), then
@@ -87,30 +94,36 @@ pub fn tagged_sources(profile: &Profile, tagger: &mut dyn Tagger) -> Vec<Source>
 type MakeSource<'a> = dyn FnMut(SourceKind, &'static str, String) -> Option<Source> + 'a;
 
 fn sources_with(profile: &Profile, make: &mut MakeSource<'_>) -> Vec<Source> {
-    let mut out: Vec<Source> = Vec::new();
+    let p = profile;
+    let count = p.skills.len() + p.experiences.len() + p.education.len() + p.certifications.len();
+    let mut out: Vec<Source> =
+        Vec::with_capacity(count + p.languages.len() + p.driving_licences.len() + p.interests.len() + 8);
     let mut push = |kind, label, text: String| {
         if let Some(s) = make(kind, label, text) {
             out.push(s);
         }
     };
     for skill in &profile.skills {
-        let mut parts = vec![skill.label.as_str()];
-        parts.extend(skill.evidence.iter().map(String::as_str));
-        push(SourceKind::Skill, "Compétence", join_non_empty(&parts, " ; "));
+        let parts = std::iter::once(skill.label.as_str()).chain(skill.evidence.iter().map(String::as_str));
+        push(SourceKind::Skill, "Compétence", join_non_empty(parts, " ; "));
     }
     for (i, e) in profile.experiences.iter().enumerate() {
-        push(SourceKind::Experience(i), "Expérience", join_non_empty(&[&e.title, &e.description], " : "));
+        push(
+            SourceKind::Experience(i),
+            "Expérience",
+            join_non_empty([e.title.as_str(), e.description.as_str()], " : "),
+        );
     }
     for (i, e) in profile.education.iter().enumerate() {
         let level = e.level.as_deref().map(|l| format!("({l})")).unwrap_or_default();
-        push(SourceKind::Education(i), "Formation", join_non_empty(&[&e.degree, &level], " "));
+        push(SourceKind::Education(i), "Formation", join_non_empty([e.degree.as_str(), level.as_str()], " "));
     }
     for c in &profile.certifications {
         push(SourceKind::Certification, "Certification", c.name.clone());
     }
     for (i, l) in profile.languages.iter().enumerate() {
         let level = l.level.as_deref().map(|l| format!("({l})")).unwrap_or_default();
-        push(SourceKind::Language(i), "Langue", join_non_empty(&[&l.name, &level], " "));
+        push(SourceKind::Language(i), "Langue", join_non_empty([l.name.as_str(), level.as_str()], " "));
     }
     for licence in &profile.driving_licences {
         let text = licence.trim();
