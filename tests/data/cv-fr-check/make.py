@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Held-out French CV check set for the CV parser: 26 fictional people, one format each, in three
-rounds (PEOPLE → truth.jsonl, ROUND2 → truth-round2.jsonl, ROUND3 → truth-round3.jsonl), each
+"""Held-out French CV check set for the CV parser: 34 fictional people, one format each, in four
+rounds (PEOPLE → truth.jsonl, ROUND2 → truth-round2.jsonl, ROUND3 → truth-round3.jsonl,
+ROUND4 → truth-round4.jsonl), each
 written before the parser read it. README.md has the figures.
 
 Written independently of tests/data/cv-fr/generate.py and with different tools, so that the
@@ -18,12 +19,12 @@ reads in the CV (organisation without the city that follows it, title without a 
 or "(alternance)" note, a "recherche d'emploi" line is not an experience).
 
 Needs:  python3 -m venv /tmp/cvvenv && /tmp/cvvenv/bin/pip install python-docx odfpy reportlab
-Run:    /tmp/cvvenv/bin/python tests/data/cv-fr-check/make.py
+Run:    /tmp/cvvenv/bin/python tests/data/cv-fr-check/make.py [ROUND...]   (all rounds by default)
 The outputs are committed; CI does not run this script. Re-running it rewrites the files
 (PDF/DOCX/ODT bytes may differ by timestamps, the text does not).
 Score:  CARGO_TARGET_DIR=/work/parser-target cargo run -p vivier-cv-parser --release \
             --example eval_corpus -- tests/data/cv-fr-check/truth.jsonl --details
-        (and truth-round2.jsonl, truth-round3.jsonl)
+        (and truth-round2.jsonl, truth-round3.jsonl, truth-round4.jsonl)
 """
 import json
 import os
@@ -31,8 +32,9 @@ import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def X(title, org, start, end, dates, place=None, note=None, bullets=()):
-    return dict(title=title, org=org, start=start, end=end, dates=dates, place=place, note=note, bullets=list(bullets))
+def X(title, org, start, end, dates, place=None, note=None, bullets=(), shown_title=None):
+    return dict(title=title, org=org, start=start, end=end, dates=dates, place=place, note=note, bullets=list(bullets),
+                shown_title=shown_title)
 
 
 def E(degree, institution, end, start=None, text=None):
@@ -1395,26 +1397,433 @@ def make3_text(p, path):
         f.write("\n".join(text3_lines(p)) + "\n")
 
 
+# ---------------------------------------------------------------- round 4
+# Eight more people, written after round 3's fixes, before the parser read them
+# (truth-round4.jsonl): a Europass-like label column, small-caps headings with dates in the left
+# margin, Word heading styles with dates in a right tab, dated training periods mixed with jobs,
+# a whole-page two-column ODT table, "date : employer" lines, ALL CAPS employers with
+# "Du 01/09/2019 au 30/06/2021", bold titles with italic employers; "(H/F)" after a title,
+# acronyms (CCAS, SDIS, EHPAD), interim and replacement contracts, "Depuis 2022",
+# "2019 - 2021 (2 ans)".
+ROUND4 = [
+    dict(
+        id="27-le-floch-morgan", fmt="pdf", layout="pdf-europass-label-column",
+        shown_name="Morgan Le Floch", name="Morgan Le Floch", headline="Informations personnelles",
+        email="morgan.lefloch@example.org", phone="06 84 20 17 55", phone_e164="+33684201755",
+        address=["9 rue Émile Zola", "29600 Morlaix"], city="Morlaix",
+        exp_heading="Expérience professionnelle",
+        experiences=[
+            X("Technicien informatique", "Communauté d'agglomération Morlaix Communauté", "2020-04", "present",
+              "Avril 2020 - à ce jour", place="Morlaix",
+              bullets=["Support aux utilisateurs de 25 communes", "Déploiement de postes de travail"]),
+            X("Technicien de proximité", "Groupe Arvor Informatique", "2016-09", "2020-03",
+              "Septembre 2016 - mars 2020", place="Brest",
+              bullets=["Maintenance du parc de clients professionnels"]),
+        ],
+        edu_heading="Éducation et formation",
+        education=[E("BTS Services informatiques aux organisations", "Lycée Tristan Corbière", "2016", start="2014")],
+        skills_heading="Compétences numériques",
+        skills=["Active Directory", "GLPI", "Réseaux TCP/IP"],
+        languages_heading="Langue(s) étrangère(s)", languages=["Anglais"],
+        interests=[],
+    ),
+    dict(
+        id="28-kervella-ronan", fmt="pdf", layout="pdf-small-caps-dates-margin",
+        shown_name="Ronan Kervella", name="Ronan Kervella", headline="Agent de maîtrise – espaces verts",
+        email="ronan.kervella@exemple.fr", phone="07 45 19 62 08", phone_e164="+33745196208",
+        address=["Lieu-dit Kerbrat", "29860 Plabennec"], city="Plabennec",
+        exp_heading="Expérience",
+        experiences=[
+            X("Chef d'équipe espaces verts", "Ville de Landerneau", "2022", "present", "Depuis 2022",
+              bullets=["Encadrement de six agents", "Plan de gestion différenciée"]),
+            X("Jardinier", "SIVU des Abers", "2019", "2021", "2019 - 2021 (2 ans)",
+              bullets=["Tonte, taille, fleurissement"]),
+            X("Ouvrier paysagiste", "Paysages du Léon", "2014", "2019", "2014 - 2019 (5 ans)"),
+        ],
+        edu_heading="Formation",
+        education=[E("BP Aménagements paysagers", "CFA de Kerliver", "2014")],
+        skills_heading="Compétences", skills=["Gestion différenciée", "CACES R482", "Taille douce"],
+        languages_heading="Langues", languages=["Breton"],
+        interests=[],
+    ),
+    dict(
+        id="29-henaff-solene", fmt="docx", layout="docx-heading-styles-right-tab-hf",
+        shown_name="Solène Hénaff", name="Solène Hénaff", headline="Animatrice enfance jeunesse",
+        email="solene.henaff@example.fr", phone="06 03 58 71 26", phone_e164="+33603587126",
+        address=["4 rue des Écoles", "29470 Plougastel-Daoulas"], city="Plougastel-Daoulas",
+        exp_heading="Expériences professionnelles",
+        experiences=[
+            X("Directrice adjointe d'accueil de loisirs", "Ville de Plougastel-Daoulas", "2021-09", "present",
+              "sept. 2021 – aujourd'hui", shown_title="Directrice adjointe d'accueil de loisirs",
+              bullets=["Projet pédagogique", "Encadrement de douze animateurs"]),
+            X("Animateur périscolaire", "Ligue de l'enseignement du Finistère", "2018-09", "2021-07",
+              "sept. 2018 – juil. 2021", shown_title="Animateur périscolaire (H/F)",
+              bullets=["Temps d'activités périscolaires"]),
+            X("Agente d'animation", "CCAS de Brest", "2017-01", "2018-06", "janv. 2017 – juin 2018",
+              note="CDD de remplacement", shown_title="Agente d'animation"),
+        ],
+        edu_heading="Formation",
+        education=[E("BPJEPS Loisirs tous publics", "CREPS de Bretagne", "2018"),
+                   E("BAFD", "UFCV", "2020")],
+        skills_heading="Compétences", skills=["Projet pédagogique", "Réglementation des accueils collectifs de mineurs"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=[],
+    ),
+    dict(
+        id="30-cloarec-yvonne", fmt="docx", layout="docx-chronological-training-interim",
+        shown_name="Yvonne CLOAREC", name="Yvonne Cloarec", headline="Agente de service hospitalier",
+        email="yvonne.cloarec@exemple.org", phone="06 29 44 80 13", phone_e164="+33629448013",
+        address=["12 rue de Kerfeunteun", "29000 Quimper"], city="Quimper",
+        exp_heading="Parcours",
+        experiences=[
+            X("Préparatrice de commandes", "Entrepôts Le Floch", "2012-03", "2014-08", "Mars 2012 – août 2014",
+              note="intérim"),
+            X("Agente d'entretien", "EHPAD Ker Héol", "2016-02", "2016-09", "Février – septembre 2016",
+              note="CDD de remplacement"),
+            X("Agente de service hospitalier", "Centre hospitalier de Cornouaille", "2016-10", "present",
+              "Depuis octobre 2016"),
+        ],
+        trainings=[("Sept. 2014 – juin 2015", "Formation : Titre professionnel Agent de propreté et d'hygiène, AFPA de Quimper"),
+                   ("2015 – 2016", "Formation : CAP Assistant technique en milieux familial et collectif, GRETA Ouest Cornouaille")],
+        edu_heading="Diplômes",
+        education=[E("CAP Assistant technique en milieux familial et collectif", "GRETA Ouest Cornouaille", "2016")],
+        skills_heading="Compétences", skills=["Bionettoyage", "Protocoles d'hygiène", "Service des repas"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=[],
+    ),
+    dict(
+        id="31-gourvil-loic", fmt="odt", layout="odt-two-column-page-table",
+        shown_name="Loïc Gourvil", name="Loïc Gourvil", headline="Sapeur-pompier professionnel",
+        email="loic.gourvil@example.org", phone="06 92 15 37 40", phone_e164="+33692153740",
+        address=["3 place de la Liberté", "29200 Brest"], city="Brest",
+        exp_heading="Expériences",
+        experiences=[
+            X("Sergent", "SDIS 29", "2022", "present", "Depuis 2022", place="Brest"),
+            X("Caporal-chef", "SDIS 56", "2015", "2022", "2015 - 2022 (7 ans)", place="Vannes"),
+            X("Agent de sécurité incendie", "Sécuritas Ouest", "2012", "2015", "2012 - 2015 (3 ans)", place="Lorient"),
+        ],
+        edu_heading="Formation",
+        education=[E("Formation initiale de sapeur-pompier professionnel", "ENSOSP", "2015")],
+        skills_heading="Compétences", skills=["Secours à personne", "Incendie", "Permis C"],
+        languages_heading="Langues", languages=["Anglais"],
+        interests=[],
+    ),
+    dict(
+        id="32-derrien-mathilde", fmt="odt", layout="odt-date-colon-employer",
+        shown_name="Mathilde Derrien", name="Mathilde Derrien", headline="Gestionnaire carrière et paie",
+        email="mathilde.derrien@exemple.fr", phone="07 12 66 34 91", phone_e164="+33712663491",
+        address=["18 rue Jean Moulin", "22000 Saint-Brieuc"], city="Saint-Brieuc",
+        exp_heading="Expériences professionnelles",
+        experiences=[
+            X("Gestionnaire carrière et paie", "Centre de gestion des Côtes-d'Armor", "2019-03", "present",
+              "Mars 2019 – aujourd'hui", bullets=["Paie de 40 collectivités affiliées", "Avancements et promotions"]),
+            X("Adjointe administrative", "CCAS de Saint-Brieuc", "2016-01", "2019-02", "Janvier 2016 – février 2019",
+              bullets=["Dossiers d'aide sociale légale"]),
+            X("Secrétaire", "Mairie de Plérin", "2014-06", "2015-12", "Juin 2014 – décembre 2015",
+              note="CDD de remplacement"),
+        ],
+        edu_heading="Formation",
+        education=[E("Licence professionnelle Gestion de la paie", "Université Rennes 2", "2014")],
+        skills_heading="Compétences", skills=["Statut de la fonction publique territoriale", "Logiciel Ciril"],
+        languages_heading="Langues", languages=["Espagnol"],
+        interests=[],
+    ),
+    dict(
+        id="33-le-meur-gaelle", fmt="txt", layout="txt-du-au-caps-employer",
+        shown_name="LE MEUR Gaëlle", name="Gaëlle Le Meur", headline="Aide-soignante",
+        email="gaelle.lemeur@example.fr", phone="06 70 81 92 03", phone_e164="+33670819203",
+        address=["7 rue du Port", "29900 Concarneau"], city="Concarneau",
+        exp_heading="EXPÉRIENCES",
+        experiences=[
+            X("Aide-soignante de nuit", "EHPAD Ker Héol", "2021-07", "present", "Depuis le 01/07/2021",
+              place="Concarneau", bullets=["Soins d'hygiène et de confort", "Surveillance des résidents"]),
+            X("Aide-soignante", "Centre hospitalier de Cornouaille", "2019-09", "2021-06",
+              "Du 01/09/2019 au 30/06/2021", place="Quimper"),
+            X("Agente de service", "Clinique Saint-Michel", "2017-03", "2019-08", "Du 15/03/2017 au 31/08/2019",
+              place="Quimper", note="intérim"),
+        ],
+        edu_heading="FORMATION",
+        education=[E("Diplôme d'État d'aide-soignant", "IFAS de Quimper", "2019")],
+        skills_heading="COMPÉTENCES", skills=["Soins d'hygiène", "Transmissions ciblées", "Manutention des patients"],
+        languages_heading="LANGUES", languages=["Anglais"],
+        interests=[],
+    ),
+    dict(
+        id="34-pennec-baptiste", fmt="md", layout="md-bold-title-italic-employer",
+        shown_name="Baptiste Pennec", name="Baptiste Pennec", headline="Chargé de communication",
+        email="baptiste.pennec@exemple.org", phone="06 56 23 48 17", phone_e164="+33656234817",
+        address=["25 quai de la Douane", "29200 Brest"], city="Brest",
+        exp_heading="Expérience professionnelle",
+        experiences=[
+            X("Chargé de communication", "Brest métropole", "2021", "present", "Depuis 2021", place="Brest",
+              bullets=["Magazine métropolitain", "Réseaux sociaux"]),
+            X("Rédacteur web", "Agence Ouest Médias", "2018", "2021", "2018 - 2021 (3 ans)", place="Rennes",
+              bullets=["Contenus pour des collectivités"]),
+            X("Assistant de communication", "Office de tourisme de Crozon", "2016", "2018", "2016 - 2018",
+              place="Crozon", note="alternance"),
+        ],
+        edu_heading="Formation",
+        education=[E("Master Information et communication", "Université Rennes 2", "2018")],
+        skills_heading="Compétences", skills=["PAO", "Rédaction web", "Relations presse"],
+        languages_heading="Langues", languages=["Anglais", "Espagnol"],
+        interests=[],
+    ),
+]
 
-def main():
-    makers = dict(pdf=make_pdf, docx=make_docx, odt=make_odt, txt=make_text, md=make_text)
-    with open(os.path.join(HERE, "truth.jsonl"), "w", encoding="utf-8") as f:
-        for p in PEOPLE:
-            makers[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
-            f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
-    makers2 = dict(pdf=make2_pdf, docx=make2_docx, odt=make2_odt, txt=make2_text, md=make2_text)
-    with open(os.path.join(HERE, "truth-round2.jsonl"), "w", encoding="utf-8") as f:
-        for p in ROUND2:
-            makers2[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
-            f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
-    makers3 = dict(pdf=make3_pdf, docx=make3_docx, odt=make3_odt, txt=make3_text, md=make3_text)
-    with open(os.path.join(HERE, "truth-round3.jsonl"), "w", encoding="utf-8") as f:
-        for p in ROUND3:
-            makers3[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
-            f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
-    n = len(PEOPLE) + len(ROUND2) + len(ROUND3)
-    print(f"wrote {n} CVs, truth.jsonl, truth-round2.jsonl and truth-round3.jsonl in {HERE}")
+
+def _title(x):
+    return x.get("shown_title") or x["title"]
+
+
+def make4_pdf(p, path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    W, H = A4
+    c = canvas.Canvas(path, pagesize=A4)
+
+    def txt(x, y, s, font="Helvetica", size=10):
+        c.setFont(font, size)
+        c.drawString(x, y, s)
+
+    def rtxt(x, y, s, font="Helvetica", size=9):
+        c.setFont(font, size)
+        c.drawRightString(x, y, s)
+
+    if p["layout"] == "pdf-europass-label-column":
+        LX, VX = 190, 205  # labels right-aligned at LX, values from VX
+        c.setFont("Helvetica-Bold", 14); c.drawString(50, H - 50, "Curriculum vitæ")
+        y = H - 90
+        rtxt(LX, y, p["headline"], "Helvetica-Bold", 11); y -= 20
+        for lab, val in [("Nom(s) / Prénom(s)", p["shown_name"]), ("Adresse(s)", ", ".join(p["address"])),
+                         ("Téléphone(s)", p["phone"]), ("Courrier électronique", p["email"]),
+                         ("Nationalité", "Française")]:
+            rtxt(LX, y, lab); txt(VX, y, val, size=10); y -= 15
+        y -= 15
+        rtxt(LX, y, p["exp_heading"], "Helvetica-Bold", 11); y -= 20
+        for x in p["experiences"]:
+            rows = [("Dates", x["dates"]), ("Fonction ou poste occupé", x["title"]),
+                    ("Principales activités et responsabilités", "; ".join(x["bullets"])),
+                    ("Nom et adresse de l'employeur", f"{x['org']}, {x['place']}")]
+            for lab, val in rows:
+                rtxt(LX, y, lab); txt(VX, y, val, size=10); y -= 15
+            y -= 12
+        rtxt(LX, y, p["edu_heading"], "Helvetica-Bold", 11); y -= 20
+        for e in p["education"]:
+            for lab, val in [("Dates", f"{e['start']} - {e['end']}"), ("Intitulé du certificat ou diplôme délivré", e["degree"]),
+                             ("Nom et type de l'établissement", e["institution"])]:
+                rtxt(LX, y, lab); txt(VX, y, val, size=10); y -= 15
+            y -= 12
+        rtxt(LX, y, "Aptitudes et compétences personnelles", "Helvetica-Bold", 11); y -= 20
+        rtxt(LX, y, "Langue(s) maternelle(s)"); txt(VX, y, "Français", size=10); y -= 15
+        rtxt(LX, y, p["languages_heading"]); txt(VX, y, "Anglais : B1", size=10); y -= 15
+        rtxt(LX, y, p["skills_heading"]); txt(VX, y, ", ".join(p["skills"]), size=10); y -= 15
+    else:  # pdf-small-caps-dates-margin
+        def small_caps(x, y, s, size=12):
+            # first letter of each word full size, the rest as smaller capitals
+            for word in s.split(" "):
+                c.setFont("Helvetica-Bold", size); c.drawString(x, y, word[0].upper())
+                x += c.stringWidth(word[0].upper(), "Helvetica-Bold", size)
+                rest = word[1:].upper()
+                c.setFont("Helvetica-Bold", size * 0.78); c.drawString(x, y, rest)
+                x += c.stringWidth(rest, "Helvetica-Bold", size * 0.78) + size * 0.3
+        ML, BX = 50, 160
+        small_caps(BX, H - 60, p["name"], 20)
+        txt(BX, H - 80, p["headline"], size=11)
+        txt(BX, H - 96, f"{p['address'][0]} – {p['address'][1]}", size=9)
+        txt(BX, H - 108, f"{p['phone']} – {p['email']}", size=9)
+        y = H - 145
+        small_caps(BX, y, p["exp_heading"]); y -= 22
+        for x in p["experiences"]:
+            txt(ML, y, x["dates"], "Helvetica-Oblique", 8.5)
+            txt(BX, y, x["title"], "Helvetica-Bold", 10); y -= 13
+            txt(BX, y, x["org"], size=10); y -= 13
+            for b in x["bullets"]:
+                txt(BX + 8, y, "– " + b, size=9); y -= 12
+            y -= 10
+        small_caps(BX, y, p["edu_heading"]); y -= 22
+        for e in p["education"]:
+            txt(ML, y, e["end"], "Helvetica-Oblique", 8.5)
+            txt(BX, y, e["degree"], "Helvetica-Bold", 10); y -= 13
+            txt(BX, y, e["institution"], size=10); y -= 22
+        small_caps(BX, y, p["skills_heading"]); y -= 22
+        txt(BX, y, " · ".join(p["skills"]), size=10); y -= 24
+        small_caps(BX, y, p["languages_heading"]); y -= 22
+        txt(BX, y, "Breton : courant", size=10)
+    c.showPage()
+    c.save()
+
+
+def make4_docx(p, path):
+    from docx import Document
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Cm
+
+    d = Document()
+    d.add_heading(p["shown_name"], level=0)
+    d.add_paragraph(p["headline"])
+    d.add_paragraph(f"{p['address'][0]}, {p['address'][1]}")
+    d.add_paragraph(f"{p['phone']} – {p['email']}")
+    d.add_heading(p["exp_heading"], level=1)
+    if p["layout"] == "docx-heading-styles-right-tab-hf":
+        for x in p["experiences"]:
+            h = d.add_heading(level=2)
+            h.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
+            h.add_run(_title(x))
+            h.add_run("\t" + x["dates"])
+            org = x["org"] + (f" – {x['note']}" if x["note"] else "")
+            d.add_paragraph(org).runs[0].italic = True
+            for b in x["bullets"]:
+                d.add_paragraph(b, style="List Bullet")
+    else:  # docx-chronological-training-interim: oldest first, training periods between jobs
+        x1, x2, x3 = p["experiences"]
+        t1, t2 = p["trainings"]
+        items = [(x1["dates"], f"{x1['title']} – {x1['org']} (intérim)"), t1, t2,
+                 (x2["dates"], f"{x2['title']} – {x2['org']} (CDD de remplacement)"),
+                 (x3["dates"], f"{x3['title']} – {x3['org']}")]
+        for dates, what in items:
+            para = d.add_paragraph()
+            para.paragraph_format.tab_stops.add_tab_stop(Cm(5))
+            para.add_run(dates).bold = True
+            para.add_run("\t" + what)
+    d.add_heading(p["edu_heading"], level=1)
+    for e in p["education"]:
+        d.add_paragraph(f"{e['end']}\t{e['degree']} – {e['institution']}")
+    d.add_heading(p["skills_heading"], level=1)
+    for s_ in p["skills"]:
+        d.add_paragraph(s_, style="List Bullet")
+    d.add_heading(p["languages_heading"], level=1)
+    d.add_paragraph(f"{p['languages'][0]} : niveau scolaire")
+    d.save(path)
+
+
+def make4_odt(p, path):
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P, Span
+
+    doc = OpenDocumentText()
+    bold = Style(name="Gras", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    t = doc.text
+
+    def bp(s):
+        para = P()
+        para.addElement(Span(stylename=bold, text=s))
+        return para
+
+    if p["layout"] == "odt-two-column-page-table":
+        tab = Table(name="Page")
+        tab.addElement(TableColumn(numbercolumnsrepeated=2))
+        row = TableRow()
+        left, right = TableCell(), TableCell()
+        left.addElement(bp(p["shown_name"]))
+        left.addElement(P(text=p["headline"]))
+        for line in p["address"] + [p["phone"], p["email"]]:
+            left.addElement(P(text=line))
+        left.addElement(P(text=""))
+        left.addElement(bp(p["skills_heading"]))
+        for s_ in p["skills"]:
+            left.addElement(P(text=s_))
+        left.addElement(P(text=""))
+        left.addElement(bp(p["languages_heading"]))
+        left.addElement(P(text="Anglais : intermédiaire"))
+        right.addElement(bp(p["exp_heading"].upper()))
+        for x in p["experiences"]:
+            right.addElement(P(text=x["dates"]))
+            right.addElement(bp(x["title"]))
+            right.addElement(P(text=f"{x['org']} – {x['place']}"))
+            right.addElement(P(text=""))
+        right.addElement(bp(p["edu_heading"].upper()))
+        for e in p["education"]:
+            right.addElement(P(text=f"{e['end']} – {e['degree']}, {e['institution']}"))
+        row.addElement(left); row.addElement(right)
+        tab.addElement(row)
+        t.addElement(tab)
+    else:  # odt-date-colon-employer
+        t.addElement(H(outlinelevel=1, text=p["shown_name"]))
+        t.addElement(P(text=p["headline"]))
+        t.addElement(P(text=f"{p['address'][0]} – {p['address'][1]} – {p['phone']} – {p['email']}"))
+        t.addElement(H(outlinelevel=2, text=p["exp_heading"]))
+        for x in p["experiences"]:
+            t.addElement(bp(f"{x['dates']} : {x['org']}"))
+            title = x["title"] + (f" ({x['note']})" if x["note"] else "")
+            t.addElement(P(text=title))
+            for b in x["bullets"]:
+                t.addElement(P(text="- " + b))
+        t.addElement(H(outlinelevel=2, text=p["edu_heading"]))
+        for e in p["education"]:
+            t.addElement(P(text=f"{e['end']} : {e['degree']}, {e['institution']}"))
+        t.addElement(H(outlinelevel=2, text=p["skills_heading"]))
+        t.addElement(P(text=" ; ".join(p["skills"])))
+        t.addElement(H(outlinelevel=2, text=p["languages_heading"]))
+        t.addElement(P(text="Espagnol : B2"))
+    doc.save(path)
+
+
+def text4_lines(p):
+    out = []
+    if p["layout"] == "txt-du-au-caps-employer":
+        out += [p["shown_name"], p["headline"], p["address"][0], p["address"][1], f"Tél : {p['phone']}",
+                f"Mail : {p['email']}", "", p["exp_heading"], ""]
+        for x in p["experiences"]:
+            out += [x["dates"], f"{x['org'].upper()} - {x['place'].upper()}",
+                    x["title"] + (f" (mission d'{x['note']})" if x["note"] else "")]
+            out += ["  * " + b for b in x["bullets"]]
+            out += [""]
+        out += [p["edu_heading"], ""]
+        for e in p["education"]:
+            out += [f"{e['end']} : {e['degree']} - {e['institution'].upper()}"]
+        out += ["", p["skills_heading"], ""] + ["  * " + s_ for s_ in p["skills"]]
+        out += ["", p["languages_heading"], "", "Anglais : notions"]
+    else:  # md-bold-title-italic-employer
+        out += [f"# {p['shown_name']}", "", f"**{p['headline']}**", "",
+                f"{p['address'][0]}, {p['address'][1]} · {p['phone']} · {p['email']}", ""]
+        out += [f"## {p['exp_heading']}", ""]
+        for x in p["experiences"]:
+            org = f"*{x['org']}*, {x['place']}" + (f" ({x['note']})" if x["note"] else "")
+            out += [f"**{x['title']}** — {org}  ", x["dates"], ""]
+            out += ["- " + b for b in x["bullets"]]
+            if x["bullets"]:
+                out += [""]
+        out += [f"## {p['edu_heading']}", ""]
+        for e in p["education"]:
+            out += [f"**{e['degree']}** — *{e['institution']}*, {e['end']}", ""]
+        out += [f"## {p['skills_heading']}", "", ", ".join(p["skills"]), ""]
+        out += [f"## {p['languages_heading']}", "", "Anglais (C1), espagnol (B1)"]
+    return out
+
+
+def make4_text(p, path):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(text4_lines(p)) + "\n")
+
+
+
+def main(rounds=(1, 2, 3, 4)):
+    """Writes the given rounds (all by default; `make.py 4` writes round 4 only)."""
+    def write(truth_name, people, makers):
+        with open(os.path.join(HERE, truth_name), "w", encoding="utf-8") as f:
+            for p in people:
+                makers[p["fmt"]](p, os.path.join(HERE, f"{p['id']}.{p['fmt']}"))
+                f.write(json.dumps(truth_line(p), ensure_ascii=False) + "\n")
+
+    if 1 in rounds:
+        write("truth.jsonl", PEOPLE, dict(pdf=make_pdf, docx=make_docx, odt=make_odt, txt=make_text, md=make_text))
+    if 2 in rounds:
+        write("truth-round2.jsonl", ROUND2,
+              dict(pdf=make2_pdf, docx=make2_docx, odt=make2_odt, txt=make2_text, md=make2_text))
+    if 3 in rounds:
+        write("truth-round3.jsonl", ROUND3,
+              dict(pdf=make3_pdf, docx=make3_docx, odt=make3_odt, txt=make3_text, md=make3_text))
+    if 4 in rounds:
+        write("truth-round4.jsonl", ROUND4,
+              dict(pdf=make4_pdf, docx=make4_docx, odt=make4_odt, txt=make4_text, md=make4_text))
+    print(f"wrote rounds {sorted(rounds)} in {HERE}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(tuple(int(a) for a in sys.argv[1:]) or (1, 2, 3, 4))
