@@ -315,6 +315,11 @@ const CONTRACT: &[&str] = &[
     "mi temps",
     "contrat de professionnalisation",
     "contractuel",
+    "mission d interim",
+    "mission interim",
+    "contrat d interim",
+    "remplacement",
+    "cdd de remplacement",
 ];
 
 /// Dated lines that are not jobs: job search, leave, availability.
@@ -374,6 +379,13 @@ fn is_contract(field: &str) -> bool {
 /// Whether an entry describes a gap in employment rather than a job.
 pub fn is_gap(entry: &RawEntry) -> bool {
     let head = fold(&entry.header.join(" "));
+    // A dated training period among the jobs ("2015 – 2016  Formation : CAP …, GRETA") is
+    // not a job; "Formateur", "Responsable formation" are.
+    if head.starts_with("formation ")
+        && entry.header.iter().any(|h| fold(h.split(':').next().unwrap_or("")) == "formation")
+    {
+        return true;
+    }
     let head = format!(" {head} ");
     // "Stagiaire en recherche et développement" is a job: a field that starts with a job
     // word is never a gap.
@@ -917,6 +929,16 @@ mod tests {
         assert_eq!(x[0].location.as_deref(), Some("Nantes, France & Montréal, QC"));
         let x = exps("2019 - 2021 : Data analyst at Exemple Conseil\n");
         assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Data analyst", Some("Exemple Conseil")));
+    }
+
+    #[test]
+    fn training_periods_and_interim_notes() {
+        // A dated "Formation :" line among the jobs is not a job; a contract note in brackets
+        // ("(mission d'intérim)") is not part of the title.
+        let x = exps("2014 – 2015\tFormation : BTS Assistant de gestion, CNED\n2015 – 2017\tMagasinier – Entrepôts Exemple (intérim)\n\nDu 01/03/2018 au 30/06/2019\nCLINIQUE EXEMPLE - RENNES\nAgent de service (mission d'intérim)\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Magasinier", Some("Entrepôts Exemple")));
+        assert_eq!(x[1].title, "Agent de service");
     }
 
     #[test]

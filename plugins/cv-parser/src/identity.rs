@@ -397,6 +397,27 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
         }
     }
 
+    // A contact block read away from the top (a right-hand block beside the name, read after
+    // the body): the postal address on a line next to the candidate's e-mail.
+    if id.postal_code.is_none() && id.city.is_none() {
+        if let Some(at) = id.email.as_deref().and_then(|e| all.iter().position(|l| l.text.contains(e))) {
+            let around = all.iter().skip(at.saturating_sub(2)).take(5);
+            'found: for line in around {
+                for field in header_fields(&line.text) {
+                    if let Some((postcode, city)) = postcode_city(&field) {
+                        let has_street = !field.trim().starts_with(postcode.as_str());
+                        id.postal_code = Some(postcode);
+                        id.city = Some(city);
+                        if has_street {
+                            id.address = Some(field.trim().to_string());
+                        }
+                        break 'found;
+                    }
+                }
+            }
+        }
+    }
+
     // Links: the header's, and profile links anywhere.
     for line in all {
         let in_near = near.iter().any(|n| std::ptr::eq(*n, line));
@@ -688,6 +709,16 @@ mod tests {
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
         assert_eq!(id.links, ["linkedin.com/in/camille-durand-example"]);
         assert_eq!(id.birth_date.as_deref(), Some("Née le 3 mars 1990"));
+    }
+
+    #[test]
+    fn address_beside_the_email_read_last() {
+        // A contact block read after the body: the address next to the e-mail still counts.
+        let text = "Camille Durand\nChargée de mission\n\nEXPÉRIENCE\n\nChargée de mission, Exemple Conseil, 2019 - 2021\n\n06 00 00 00 01\ncamille.durand@example.fr\n12 rue des Lilas, 69003 Lyon\n";
+        let p = prepare(text);
+        let id = extract(&p.lines[..2], &[], &p.lines, 0);
+        assert_eq!(id.city.as_deref(), Some("Lyon"));
+        assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
     }
 
     #[test]

@@ -63,6 +63,9 @@ impl Font {
             if let Ok(enc) = dict.get_font_encoding(doc) {
                 font.simple = (0u16..256).map(|c| simple_text(&enc, c as u8)).collect();
             }
+            if font.widths.is_empty() {
+                font.fill_helvetica_widths(dict);
+            }
         }
         if let Some(Object::Stream(s)) = deref(doc, dict.get(b"ToUnicode").ok()) {
             if let Ok(data) = s.get_plain_content_with_limit(MAX_CMAP_BYTES) {
@@ -116,6 +119,73 @@ impl Font {
             })
             .collect()
     }
+}
+
+impl Font {
+    /// Helvetica (Arial) without /Widths: each code's width from the face's AFM metrics, so
+    /// that a capital set larger than the letters after it ("R" + "ONAN" in small capitals)
+    /// is not read as a word of its own, as the 500 average would place it.
+    fn fill_helvetica_widths(&mut self, dict: &Dictionary) {
+        let Ok(name) = dict.get(b"BaseFont").and_then(Object::as_name) else { return };
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let name = name.rsplit('+').next().unwrap_or("").to_string();
+        if !(name.starts_with("helvetica") || name.starts_with("arial")) {
+            return;
+        }
+        let bold = name.contains("bold") || name.contains("black");
+        for (code, text) in self.simple.iter().enumerate() {
+            let mut chars = text.as_deref().unwrap_or("").chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                if let Some(w) = helvetica_width(c, bold) {
+                    self.widths.insert(code as u32, w);
+                }
+            }
+        }
+    }
+}
+
+/// Advance width of a character in Helvetica or Helvetica-Bold (AFM units); accented letters
+/// take their base letter's width.
+pub(crate) fn helvetica_width(c: char, bold: bool) -> Option<f32> {
+    const REGULAR: [u16; 95] = [
+        278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+        556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+        556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+        556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
+        500, 500, 500, 334, 260, 334, 584,
+    ];
+    const BOLD: [u16; 95] = [
+        278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+        556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722,
+        611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556,
+        611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778,
+        556, 556, 500, 389, 280, 389, 584,
+    ];
+    let base = match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' | 'í' | 'ì' => 'i',
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
+        'ù' | 'û' | 'ü' | 'ú' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ÿ' => 'y',
+        'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => 'A',
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'Î' | 'Ï' | 'Í' | 'Ì' => 'I',
+        'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => 'O',
+        'Ù' | 'Û' | 'Ü' | 'Ú' => 'U',
+        'Ç' => 'C',
+        'Ñ' => 'N',
+        '\u{2019}' | '\u{2018}' => return Some(if bold { 278.0 } else { 222.0 }),
+        '\u{2013}' => return Some(556.0),
+        '\u{2014}' => return Some(1000.0),
+        '\u{2022}' => return Some(350.0),
+        '\u{00A0}' => ' ',
+        c => c,
+    };
+    let i = (base as u32).checked_sub(32).filter(|&i| i < 95)? as usize;
+    Some(if bold { BOLD[i] } else { REGULAR[i] } as f32)
 }
 
 fn simple_text(enc: &Encoding, byte: u8) -> Option<String> {
@@ -268,6 +338,15 @@ fn utf16(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn helvetica_metrics() {
+        // A capital is wider than the 500 average: "R" at 20 pt is 14.4 pt, not 10.
+        assert_eq!(super::helvetica_width('R', true), Some(722.0));
+        assert_eq!(super::helvetica_width('i', false), Some(222.0));
+        assert_eq!(super::helvetica_width('É', false), super::helvetica_width('E', false));
+        assert_eq!(super::helvetica_width('中', false), None);
+    }
+
     use super::*;
 
     #[test]
