@@ -137,6 +137,9 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
             None => true,
             Some(_) if line.md_heading.is_some() => true,
             // "Réalisations :" before a list introduces the list: still the description.
+            // "Nom et adresse de l'employeur    X" after "Principales activités    ...": a form
+            // line naming what the entry still lacks belongs to it.
+            Some(c) if c.in_description && form_fills(c, text) => false,
             Some(c) if c.in_description => {
                 let intro = text.ends_with(':') && lines.get(i + 1).is_some_and(|n| n.bullet);
                 !intro && (!prose_like(text) || line.blank_before || next_is_date_line)
@@ -178,7 +181,7 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
         let e = cur.get_or_insert_with(RawEntry::default);
         // The lines of a form ("Poste : ...", "Employeur : ...") are all header lines.
         let form = form_label(text).is_some_and(|(role, v)| role != Role::Period || v.is_empty());
-        let header_phase = !e.in_description
+        let header_phase = (!e.in_description || form_fills(e, text))
             && (e.range.is_none() || (e.segment_count() < 2 && !prose_like(text)) || form)
             && e.header.len() < if form { 6 } else { 4 };
         if header_phase && !prose_like(text) {
@@ -193,6 +196,17 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
     }
     flush(&mut cur, &mut out, &mut truncated);
     (out, truncated)
+}
+
+/// Whether a form line ("Employeur : X") names a title or employer the entry has no form line
+/// for yet.
+fn form_fills(e: &RawEntry, text: &str) -> bool {
+    match form_label(text) {
+        Some((role @ (Role::Title | Role::Employer), _)) => {
+            !e.header.iter().any(|h| form_label(h).is_some_and(|(r, _)| r == role))
+        }
+        _ => false,
+    }
 }
 
 /// The header row of a table of entries: two fields or more, each one a bare form label
@@ -236,14 +250,20 @@ pub enum Role {
 /// were read ("Période") → period.
 pub fn form_label(field: &str) -> Option<(Role, String)> {
     let (label, value) = field.split_once(':').unwrap_or((field, ""));
-    let role = match fold(label).as_str() {
-        "poste" | "poste occupe" | "fonction" | "fonctions" | "intitule" | "intitule du poste" | "emploi occupe"
-        | "job title" | "position" | "role" => Role::Title,
-        "employeur" | "entreprise" | "societe" | "structure" | "organisme" | "etablissement" | "collectivite"
-        | "administration" | "employer" | "company" | "organisation" | "organization" => Role::Employer,
-        "lieu" | "localisation" | "location" => Role::Place,
-        "periode" | "dates" | "date" | "duree" | "period" => Role::Period,
-        _ => return None,
+    let role = match label_role(label) {
+        Some(role) => role,
+        // A label column set apart by a gap, as Europass lays it out
+        // ("Fonction ou poste occupé    Technicien", "Nom et adresse de l'employeur    X").
+        None if !field.contains(':') => {
+            let (label, value) = crate::identity::split_label_column(field)?;
+            // Only a label of several words: "Employeur    Ville" is a template's two columns.
+            if fold(label).split(' ').count() < 3 {
+                return None;
+            }
+            let role = label_role(label)?;
+            return (!value.is_empty()).then(|| (role, value.to_string()));
+        }
+        None => return None,
     };
     let value = value.trim();
     match role {
@@ -251,6 +271,39 @@ pub fn form_label(field: &str) -> Option<(Role, String)> {
         _ if value.is_empty() => None,
         _ => Some((role, value.to_string())),
     }
+}
+
+fn label_role(label: &str) -> Option<Role> {
+    Some(match fold(label).as_str() {
+        "poste"
+        | "poste occupe"
+        | "fonction"
+        | "fonctions"
+        | "intitule"
+        | "intitule du poste"
+        | "emploi occupe"
+        | "fonction ou poste occupe"
+        | "job title"
+        | "position"
+        | "role" => Role::Title,
+        "employeur"
+        | "entreprise"
+        | "societe"
+        | "structure"
+        | "organisme"
+        | "etablissement"
+        | "collectivite"
+        | "nom et adresse de l employeur"
+        | "nom de l employeur"
+        | "administration"
+        | "employer"
+        | "company"
+        | "organisation"
+        | "organization" => Role::Employer,
+        "lieu" | "localisation" | "location" => Role::Place,
+        "periode" | "dates" | "date" | "duree" | "period" => Role::Period,
+        _ => return None,
+    })
 }
 
 /// Splits a header text into fields on the usual separators: " — ", " | ", " - ", " @ ",

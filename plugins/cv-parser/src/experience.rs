@@ -496,6 +496,14 @@ fn build(mut e: RawEntry) -> Option<Experience> {
         // An undated line without description is not an experience we can stand behind.
         return None;
     }
+    // A label column ("Fonction ou poste occupé    Technicien") reads as "label: value".
+    for h in e.header.iter_mut() {
+        if !h.contains(':') && form_label(h).is_some() {
+            if let Some((label, value)) = crate::identity::split_label_column(h) {
+                *h = format!("{label}: {value}");
+            }
+        }
+    }
     let mut fields: Vec<String> = e.header.iter().flat_map(|h| segments(h)).collect();
     // Fields of a form ("Poste : Assistante", "Employeur : Mairie de Brest") say what they are.
     let mut labelled: Vec<(Role, String)> = Vec::new();
@@ -929,6 +937,20 @@ mod tests {
         assert_eq!(x[0].location.as_deref(), Some("Nantes, France & Montréal, QC"));
         let x = exps("2019 - 2021 : Data analyst at Exemple Conseil\n");
         assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Data analyst", Some("Exemple Conseil")));
+    }
+
+    #[test]
+    fn europass_label_column() {
+        let x = exps("Dates    Mars 2018 - à ce jour\nFonction ou poste occupé    Gestionnaire paie\nPrincipales activités et responsabilités    Paie de 300 agents; déclarations sociales\nNom et adresse de l'employeur    Exemple Services, Rennes\n\nDates    2015 - 2018\nFonction ou poste occupé    Assistant RH\nNom et adresse de l'employeur    Mairie d'Exempleville\n");
+        assert_eq!(x.len(), 2, "{x:#?}");
+        assert_eq!(
+            (x[0].title.as_str(), x[0].organisation.as_deref()),
+            ("Gestionnaire paie", Some("Exemple Services"))
+        );
+        assert_eq!(
+            (x[1].title.as_str(), x[1].organisation.as_deref()),
+            ("Assistant RH", Some("Mairie d'Exempleville"))
+        );
     }
 
     #[test]

@@ -260,9 +260,17 @@ fn strip_civility(text: &str) -> &str {
 
 /// The labelled value of a line ("Nom : Dupont") when the label folds to one of `labels`.
 fn labelled<'a>(text: &'a str, labels: &[&str]) -> Option<&'a str> {
-    let (label, value) = text.split_once(':')?;
+    // "Nom : Le Floch", or a label column set apart by a gap ("Nom(s) / Prénom(s)    Le Floch").
+    let (label, value) = text.split_once(':').or_else(|| split_label_column(text))?;
     let f = fold(label);
     labels.contains(&f.as_str()).then_some(value.trim()).filter(|v| !v.is_empty())
+}
+
+/// "Label    value": the text before the first column gap (two spaces or more, or a tab).
+pub(crate) fn split_label_column(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let at = text.find("  ").into_iter().chain(text.find('\t')).min()?;
+    Some((&text[..at], text[at..].trim()))
 }
 
 /// Splits a header line on separators used between contact items.
@@ -305,9 +313,10 @@ pub fn extract(header: &[Line], contact: &[Line], all: &[Line], images: usize) -
         }
     }
     for line in near.iter().filter(|_| id.full_name.is_none()) {
-        if let Some(v) =
-            labelled(&line.text, &["nom", "name", "nom prenom", "nom et prenom", "prenom nom", "full name"])
-        {
+        if let Some(v) = labelled(
+            &line.text,
+            &["nom", "name", "nom prenom", "nom et prenom", "prenom nom", "full name", "nom s prenom s"],
+        ) {
             if looks_like_name(strip_civility(v)) || v.split_whitespace().count() >= 2 {
                 id.full_name = Some(natural_name(strip_civility(v)));
                 break;
@@ -719,6 +728,16 @@ mod tests {
         let id = extract(&p.lines[..2], &[], &p.lines, 0);
         assert_eq!(id.city.as_deref(), Some("Lyon"));
         assert_eq!(id.address.as_deref(), Some("12 rue des Lilas, 69003 Lyon"));
+    }
+
+    #[test]
+    fn europass_label_column() {
+        let p = prepare(
+            "Curriculum vitæ\n\nNom(s) / Prénom(s)    Le Floch Morgane\nAdresse(s)    3 rue Exemple, 29600 Morlaix\n",
+        );
+        let id = extract(&p.lines, &[], &p.lines, 0);
+        assert_eq!(id.full_name.as_deref(), Some("Le Floch Morgane"));
+        assert_eq!(id.city.as_deref(), Some("Morlaix"));
     }
 
     #[test]
