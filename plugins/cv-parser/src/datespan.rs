@@ -87,6 +87,23 @@ fn gap_ok(gap: &str) -> bool {
 }
 
 /// Finds the date expression of a line. `None` when the line holds no readable period.
+/// "2 ans", "6 mois", "1 an et 3 mois", "18 months": a length of time and nothing else.
+fn is_duration_text(text: &str) -> bool {
+    let f = fold(text);
+    let ws: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+    let unit = |w: &str| {
+        matches!(
+            w,
+            "an" | "ans" | "mois" | "semaine" | "semaines" | "jour" | "jours" | "year" | "years" | "month" | "months"
+        )
+    };
+    ws.iter().any(|w| unit(w))
+        && ws.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && ws.iter().all(|w| {
+            unit(w) || w.chars().all(|c| c.is_ascii_digit()) || matches!(*w, "et" | "and" | "environ" | "soit" | "1er")
+        })
+}
+
 pub fn split_date(line: &str) -> Option<Dated> {
     let ws = words(line);
     // Runs of date words; keep the one with the most years (the first on a tie).
@@ -154,6 +171,13 @@ pub fn split_date(line: &str) -> Option<Dated> {
                     date_end = line.len() - inner.len() + close + 1;
                 }
             }
+        }
+    }
+    // "2019 - 2021 (2 ans)", "2011 (6 mois)": how long the period lasted, in brackets after it,
+    // belongs to the dates.
+    if let Some(inner) = line[date_end..].trim_start().strip_prefix('(') {
+        if let Some(close) = inner.find(')').filter(|&c| is_duration_text(&inner[..c])) {
+            date_end = line.len() - inner.len() + close + 1;
         }
     }
     let date_text = &line[ws[a].start..date_end];
@@ -286,6 +310,19 @@ pub fn looks_dated(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn duration_after_the_period() {
+        // "(2 ans)" after the dates is part of them, not a field of the header.
+        let d = super::split_date("2019 - 2021 (2 ans)    Jardinier").unwrap();
+        assert_eq!(d.residual, "Jardinier");
+        assert_eq!(d.date_text, "2019 - 2021 (2 ans)");
+        let d = super::split_date("Agent technique, 2015 - 2016 (1 an et 3 mois), Exemple Services").unwrap();
+        assert_eq!(d.residual, "Agent technique | Exemple Services");
+        // Not a duration: kept.
+        let d = super::split_date("2019 - 2021 (CDD)    Jardinier").unwrap();
+        assert!(d.residual.contains("(CDD)"));
+    }
+
     use super::*;
     use vivier_sdk::dates::PartialDate;
 
@@ -335,7 +372,7 @@ mod tests {
             ("Stage (juin 2021)", d(2021, Some(6)), d(2021, Some(6)), false, "Stage"),
             ("Été 2019 (juillet – août) : Animateur", d(2019, Some(7)), d(2019, Some(8)), false, "Animateur"),
             ("Vendeur, 2018 (mars-mai)", d(2018, Some(3)), d(2018, Some(5)), false, "Vendeur"),
-            ("2016 (6 mois) Agent", d(2016, None), d(2016, None), false, "(6 mois) Agent"),
+            ("2016 (6 mois) Agent", d(2016, None), d(2016, None), false, "Agent"),
             ("Since 2022 Data analyst", d(2022, None), None, true, "Data analyst"),
             ("2018 – présent", d(2018, None), None, true, ""),
             ("Février 2016 - Décembre 2017", d(2016, Some(2)), d(2017, Some(12)), false, ""),
