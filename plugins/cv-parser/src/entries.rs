@@ -19,6 +19,8 @@ pub struct RawEntry {
     /// Header lines that look dated but whose period could not be read.
     pub unparsed: Vec<String>,
     in_description: bool,
+    /// Opened by a period on a line of its own: its header lines follow the dates.
+    date_first: bool,
 }
 
 impl RawEntry {
@@ -126,6 +128,7 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
                 flush(&mut cur, &mut out, &mut truncated);
             }
             let e = cur.get_or_insert_with(RawEntry::default);
+            e.date_first = !attach && d.residual.is_empty();
             e.range = Some(d.range);
             if !d.residual.is_empty() {
                 e.header.push(d.residual);
@@ -165,7 +168,12 @@ pub fn segment(lines: &[Line], primary: &dyn Fn(&str) -> bool) -> (Vec<RawEntry>
                                 !d.residual.is_empty() && segments(&d.residual).iter().all(|f| title_score(f) <= 0)
                             })
                     });
+                // "2015 - 2022" / "Caporal-chef" / "SDIS 56 – Vannes" / "2012 - 2015": in an entry
+                // opened by its dates, the employer line above the next dates is still this one's.
+                let dates_first_room = c.date_first && c.header.len() < 2 && !line.blank_before;
                 if prose_like(text) && !next_is_date_line {
+                    false
+                } else if dates_first_room {
                     false
                 } else {
                     line.blank_before

@@ -940,6 +940,18 @@ mod tests {
     }
 
     #[test]
+    fn dates_first_without_blank_lines() {
+        let x = exps("Depuis 2022\nSergent\nSDIS 29 – Brest\n2015 - 2022 (7 ans)\nCaporal-chef\nSDIS 56 – Vannes\n2012 - 2015\nAgent de sécurité\nExemple Sécurité – Lorient\n");
+        assert_eq!(x.len(), 3, "{x:#?}");
+        assert_eq!((x[0].title.as_str(), x[0].organisation.as_deref()), ("Sergent", Some("SDIS 29")));
+        assert_eq!((x[1].title.as_str(), x[1].organisation.as_deref()), ("Caporal-chef", Some("SDIS 56")));
+        assert_eq!(
+            (x[2].title.as_str(), x[2].organisation.as_deref()),
+            ("Agent de sécurité", Some("Exemple Sécurité"))
+        );
+    }
+
+    #[test]
     fn europass_label_column() {
         let x = exps("Dates    Mars 2018 - à ce jour\nFonction ou poste occupé    Gestionnaire paie\nPrincipales activités et responsabilités    Paie de 300 agents; déclarations sociales\nNom et adresse de l'employeur    Exemple Services, Rennes\n\nDates    2015 - 2018\nFonction ou poste occupé    Assistant RH\nNom et adresse de l'employeur    Mairie d'Exempleville\n");
         assert_eq!(x.len(), 2, "{x:#?}");
