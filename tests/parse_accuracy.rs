@@ -1,6 +1,6 @@
 //! The bundled CV parser, run sandboxed by `vivier eval parse` as an evaluator runs it, keeps
 //! the accuracy on the French CVs of the repository: the development set
-//! (tests/data/cv-fr) and the three rounds of the check set written later with other tools and
+//! (tests/data/cv-fr) and the four rounds of the check set written later with other tools and
 //! layouts (tests/data/cv-fr-check, scored before the fixes they led to; see its README). All
 //! five formats are in both. A regression guard: a rule that helps one layout and breaks
 //! another fails here.
@@ -34,6 +34,7 @@ fn french_cvs_in_five_formats_meet_the_target_on_identity_and_experiences() {
         "tests/data/cv-fr-check/truth.jsonl",
         "tests/data/cv-fr-check/truth-round2.jsonl",
         "tests/data/cv-fr-check/truth-round3.jsonl",
+        "tests/data/cv-fr-check/truth-round4.jsonl",
     ] {
         let o = vivier(dir.path(), &["eval", "parse", "--json", "--truth", &repo(truth)]);
         assert!(o.status.success(), "{truth}: {}", stderr(&o));
