@@ -2,7 +2,7 @@
 //!
 //! The plan keeps symbolic `batch` and `sequence` dimensions, so one optimisation serves every
 //! batch shape. Texts are tokenised (truncated at the model's token limit), sorted by length and
-//! run in padded batches; each vector is pooled under the attention mask and L2-normalised.
+//! run in small padded batches; each vector is pooled under the attention mask and L2-normalised.
 
 use super::onnx_fold::fold_dequantize_linear;
 use super::store::{ModelManifest, ModelStore, ModelStoreError, Pooling};
@@ -14,8 +14,13 @@ use tract_onnx::prelude::tract_linalg::multithread::{multithread_tract_scope, Ex
 use tract_onnx::prelude::{tract_ndarray, Framework, InferenceModelExt, IntoRunnable, IntoTValue};
 use tract_onnx::prelude::{TValue, TVec, Tensor, TypedRunnableModel};
 
-/// Texts run together in one padded batch.
+/// At most this many texts run together in one padded batch.
 pub const BATCH: usize = 32;
+/// At most this many tokens (texts × longest text) in one batch, unless one text alone has more.
+/// Large batches are slower per text in tract: 32 texts of 256 tokens took 8.3 s as one batch and
+/// 5.4 s one by one on one thread; 32 texts of 20 tokens were fastest 12 at a time
+/// (`cargo bench --bench inference`, 2026-12-07, AVX-512 VM).
+pub const BATCH_TOKENS: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Input {
@@ -185,7 +190,8 @@ impl Embedder {
         Ok(out)
     }
 
-    /// Embeds the texts `rows` (sorted by length) in padded batches, into `out` at their index.
+    /// Embeds the texts `rows` (sorted by length) in padded batches of at most [`BATCH`] texts and
+    /// [`BATCH_TOKENS`] tokens, into `out` at their index.
     fn embed_rows(
         &self,
         rows: &[usize],
@@ -193,11 +199,19 @@ impl Embedder {
         executor: &Executor,
         out: &mut [Vec<f32>],
     ) -> Result<(), String> {
-        for chunk in rows.chunks(BATCH) {
+        let mut start = 0;
+        while start < rows.len() {
+            let mut end = start + 1;
+            // Rows are sorted by length: the row added last is the batch's longest.
+            while end < rows.len() && end - start < BATCH && (end + 1 - start) * ids[rows[end]].len() <= BATCH_TOKENS {
+                end += 1;
+            }
+            let chunk = &rows[start..end];
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
             for (&i, vector) in chunk.iter().zip(self.run_batch(&batch, executor)?) {
                 out[i] = vector;
             }
+            start = end;
         }
         Ok(())
     }
