@@ -139,6 +139,11 @@ const SUFFIXES: &[&str] = &[
     "elle", "euse", "able", "ible", "ien", "eur", "ite", "ive", "if", "el", "ee", "er", "e",
 ];
 
+/// Common words whose stem would meet an unrelated family: "mise en forme" is not "formation"
+/// ("formation", "formateur", "former" all give "form").
+const HOMOGRAPHS: &[(&str, &str)] =
+    &[("forme", "forme"), ("formes", "forme"), ("format", "format"), ("formats", "format")];
+
 /// Light French stemming: plural `s`/`x`, `-aux` → `-al`, `-ique` → `-ic` and common derivational
 /// suffixes, so that "comptable"/"comptabilité", "animateur"/"animation",
 /// "technicien"/"technique" and "sociaux"/"sociale" meet. Short words, codes and words with
@@ -147,6 +152,9 @@ pub fn stem(folded: &str) -> String {
     let mut s = folded.to_owned();
     if s.chars().count() <= 3 || s.chars().any(|c| c.is_ascii_digit()) {
         return s;
+    }
+    if let Some(&(_, kept)) = HOMOGRAPHS.iter().find(|(word, _)| *word == folded) {
+        return kept.to_owned();
     }
     if s.ends_with("aux") {
         s.truncate(s.len() - 3);
@@ -391,6 +399,14 @@ mod tests {
         assert_eq!(stem("publique"), stem("public"));
         assert_eq!(stem("rh"), "rh");
         assert_eq!(stem("m57"), "m57");
+    }
+
+    #[test]
+    fn a_layout_word_does_not_meet_training() {
+        assert_eq!(stem("formateur"), stem("formations"));
+        assert_ne!(stem("forme"), stem("formation"));
+        assert_ne!(stem("formes"), stem("formateur"));
+        assert_ne!(stem("format"), stem("formation"));
     }
 
     #[test]
