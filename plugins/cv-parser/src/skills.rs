@@ -71,6 +71,14 @@ pub fn label_value(text: &str) -> Option<(String, String)> {
     Some((label.to_string(), value.to_string()))
 }
 
+/// "HACCP, plan de maîtrise sanitaire, allergènes, élaboration des menus, …": four items or more,
+/// nearly all of a few words, rather than a sentence with a comma or two.
+fn is_comma_list(text: &str) -> bool {
+    let items = split_outside_parens(text, ',');
+    let short = items.iter().filter(|i| i.split_whitespace().count() <= 5).count();
+    items.len() >= 4 && short * 10 >= items.len() * 8
+}
+
 fn is_level(text: &str) -> bool {
     let f = fold(text);
     LEVELS.contains(&f.as_str())
@@ -117,8 +125,12 @@ pub fn parse(lines: &[Line]) -> (Vec<Skill>, Vec<Line>, bool) {
                 let d = [" – ", " - ", " — "].into_iter().find(|d| text.matches(d).count() >= 2).unwrap_or(" – ");
                 text.split(d).flat_map(split_items).collect()
             }
-            // A long line is a sentence, unless list marks split it ("Paie · Carrières · ...").
-            None if text.split_whitespace().count() > 10 && !text.contains(['•', '·', '|', '▪', ';']) => {
+            // A long line is a sentence, unless list marks split it ("Paie · Carrières · ...") or
+            // it is a run of short comma-separated items.
+            None if text.split_whitespace().count() > 10
+                && !text.contains(['•', '·', '|', '▪', ';'])
+                && !is_comma_list(text) =>
+            {
                 vec![text.trim_end_matches('.').to_string()]
             }
             None => split_items(text),
@@ -237,6 +249,26 @@ mod tests {
         assert_eq!(
             labels,
             ["Code de l'urbanisme", "Logiciel Cart@DS", "Instruction des permis de construire", "Excel"]
+        );
+    }
+
+    #[test]
+    fn a_long_comma_list_is_items_and_a_long_sentence_stays_whole() {
+        let p = prepare("- HACCP, plan de maîtrise sanitaire, allergènes, élaboration des menus, restauration collective, loi EGalim, approvisionnement local\n- Accueil du public et des familles, puis orientation vers les services compétents du Département\n");
+        let (skills, _, _) = parse(&p.lines);
+        let labels: Vec<&str> = skills.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "HACCP",
+                "plan de maîtrise sanitaire",
+                "allergènes",
+                "élaboration des menus",
+                "restauration collective",
+                "loi EGalim",
+                "approvisionnement local",
+                "Accueil du public et des familles, puis orientation vers les services compétents du Département"
+            ]
         );
     }
 
