@@ -21,16 +21,22 @@ pub struct Chunk {
     pub label: &'static str,
     pub text: String,
     pub strength: f32,
+    /// The experience (index in the profile) the chunk comes from.
+    pub experience: Option<usize>,
 }
 
 fn push(out: &mut Vec<Chunk>, label: &'static str, text: &str, strength: f32) {
+    push_from(out, label, text, strength, None);
+}
+
+fn push_from(out: &mut Vec<Chunk>, label: &'static str, text: &str, strength: f32, experience: Option<usize>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().filter(|c| c.is_alphanumeric()).count() < 3 || out.len() >= MAX_CHUNKS {
         return;
     }
     let text = truncate(&text, MAX_CHUNK_CHARS);
     if !out.iter().any(|c| c.text == text) {
-        out.push(Chunk { label, text, strength });
+        out.push(Chunk { label, text, strength, experience });
     }
 }
 
@@ -39,15 +45,15 @@ fn push(out: &mut Vec<Chunk>, label: &'static str, text: &str, strength: f32) {
 /// interests.
 pub fn chunks(profile: &Profile) -> Vec<Chunk> {
     let mut out = Vec::new();
-    for e in &profile.experiences {
+    for (i, e) in profile.experiences.iter().enumerate() {
         let whole = if e.description.trim().is_empty() {
             e.title.clone()
         } else {
             format!("{} : {}", e.title.trim(), e.description.trim())
         };
-        push(&mut out, "Expérience", &whole, 1.0);
+        push_from(&mut out, "Expérience", &whole, 1.0, Some(i));
     }
-    for e in &profile.experiences {
+    for (i, e) in profile.experiences.iter().enumerate() {
         let lines: Vec<&str> = e
             .description
             .lines()
@@ -56,7 +62,7 @@ pub fn chunks(profile: &Profile) -> Vec<Chunk> {
             .collect();
         if lines.len() >= 2 {
             for line in lines {
-                push(&mut out, "Expérience", &format!("{} : {line}", e.title.trim()), 1.0);
+                push_from(&mut out, "Expérience", &format!("{} : {line}", e.title.trim()), 1.0, Some(i));
             }
         }
     }

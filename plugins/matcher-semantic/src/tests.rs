@@ -1,7 +1,7 @@
 //! Behaviour tests with a fake embedder: bags of stems where a few test words share a
 //! dimension, standing in for a multilingual model (no model weights in unit tests).
 
-use crate::engine::{assess, Embedder, Settings};
+use crate::engine::{assess, role_text, Embedder, Settings};
 use vivier_matcher_lexical::analysis::significant_stems;
 use vivier_sdk::skills_matcher::*;
 
@@ -147,6 +147,32 @@ fn stuffed_list_does_not_beat_a_described_experience() {
     .unwrap();
     assert!(out[1].score > out[0].score, "{} vs {}", out[1].score, out[0].score);
     assert!(out[0].requirements.iter().all(|r| r.status != RequirementStatus::Met), "{:?}", out[0]);
+}
+
+#[test]
+fn a_sentence_of_an_unrelated_job_proves_less_than_in_a_job_of_the_trade() {
+    let mut posting = posting();
+    posting.description =
+        "Puéricultrice de PMI — Service : PMI.\nMissions :\n- Visites à domicile auprès des jeunes familles".into();
+    assert_eq!(role_text(&posting), "Puéricultrice de PMI : Visites à domicile auprès des jeunes familles");
+    // The same sentence, in a job of the trade and in an accountant's job.
+    let job = |title: &str, other: &str| {
+        let mut p = profile();
+        p.experiences = vec![experience(title, &format!("{other}\nHome visits to families"))];
+        p
+    };
+    let cands = [
+        candidate("trade", job("Puéricultrice", "Consultations de nourrissons en PMI"), Some(60)),
+        candidate("unrelated", job("Comptable", "Saisie des factures fournisseurs"), Some(60)),
+    ];
+    let out = assess(&posting, &cands, &settings(), &mut Fake::default(), &mut Vec::new()).unwrap();
+    let visits = |i: usize| out[i].requirements[0].contribution;
+    assert!(visits(0) > visits(1), "{} vs {}", visits(0), visits(1));
+    assert!(visits(1) > 0.0, "an unrelated job is discounted, not ignored");
+    // role-floor 1 turns the role fit off: the same sentence then proves the same.
+    let off = Settings { role_floor: 1.0, ..settings() };
+    let out = assess(&posting, &cands, &off, &mut Fake::default(), &mut Vec::new()).unwrap();
+    assert_eq!(out[0].requirements[0].contribution, out[1].requirements[0].contribution);
 }
 
 #[test]
