@@ -130,11 +130,13 @@ fn keyword_stuffing_cvs_are_never_in_a_top_three() {
         eprintln!("semantic matcher skipped: {}", stderr(&probe));
     }
     for matcher in matchers {
-        // The development set, then the check set written later (tests/data/ranking-check).
+        // The development set, then the two check sets written later (tests/data/ranking-check*).
         let dev = ["cv03-liste-de-competences", "cv20-liste-finances-social"];
         stuffing_outside_top_three(dir.path(), matcher, "", &dev);
         let check = ["cv17-liste-competences-departement", "cv18-mots-cles-candidature"];
         stuffing_outside_top_three(dir.path(), matcher, "../ranking-check/", &check);
+        let check2 = ["cv19-vendeuse-competences", "cv20-preparateur-commandes-profil"];
+        stuffing_outside_top_three(dir.path(), matcher, "../ranking-check2/", &check2);
     }
 }
 

@@ -6,15 +6,20 @@
 //! embedding model run by the host (`inference` import; the plugin never loads weights). The
 //! similarity is judged against two fixed reference cohorts (ordinary CV passages, ordinary
 //! requirements of many trades; see [`cohort`]), so that a passage counts only when it stands
-//! out from what any CV says, whatever the requirement's wording. The lexical matcher's reading is kept where it is stronger (exact terms, ESCO/ROME synonyms) and
-//! for licences, languages, diplomas and minimum experience. A described experience proves more
-//! than a listed skill, and a long list proves less per item, so keyword stuffing does not pay.
+//! out from what any CV says, whatever the requirement's wording. A passage from a job far from
+//! the posting's role (its title and missions) proves less than the same passage from a job of
+//! the trade (`role-floor`). The lexical matcher's reading is kept where it is stronger (exact
+//! terms, ESCO/ROME synonyms) and for licences, languages, diplomas and minimum experience. A
+//! described experience proves more than a listed skill, and a long list proves less per item, so
+//! keyword stuffing does not pay.
 //!
 //! Settings (all optional, through the `config` import): `model` (default
 //! `multilingual-e5-small`), `relevance-floor` / `relevance-ceiling` (relevance, in standard
-//! deviations above the cohorts, mapped to credit 0 and 1), `batch-size`, `log-similarities`
-//! ("true": log every best relevance, for `cargo bench --bench calibrate_semantic`), and the
-//! lexical matcher's `partial-threshold`, `reference-date`, `max-evidence`.
+//! deviations above the cohorts, mapped to credit 0 and 1), `role-floor` (share of its credit
+//! a passage of an unrelated job keeps, default 0.8; 1 turns the role fit off), `batch-size`,
+//! `log-similarities` ("true": log every best relevance, for
+//! `cargo bench --bench calibrate_semantic`), and the lexical matcher's `partial-threshold`,
+//! `reference-date`, `max-evidence`.
 //!
 //! Vectors are not cached here (every call is a fresh sandboxed instance with no storage): the
 //! host caches them by digest of model and text, so re-ranking known profiles, and the cohorts
