@@ -213,6 +213,16 @@ mod tests {
         let (_, group) = longest_match(&significant_stems("marchés publics")).unwrap();
         let group = &group;
         assert!(group.contains(&significant_stems("commande publique")));
+        let (len, group) = longest_match(&significant_stems("système intégré de gestion de bibliothèque")).unwrap();
+        assert_eq!(len, 4, "four significant words");
+        assert!(group.contains(&vec!["sigb".to_owned()]));
+    }
+
+    #[test]
+    fn an_abbreviation_with_a_second_common_meaning_has_no_group() {
+        for word in ["CAP", "ERP", "SEM", "CA", "CET"] {
+            assert!(!GROUPS.iter().any(|g| g.contains(&word)), "{word}");
+        }
     }
 
     #[test]
