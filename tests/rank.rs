@@ -137,6 +137,8 @@ fn keyword_stuffing_cvs_are_never_in_a_top_three() {
         stuffing_outside_top_three(dir.path(), matcher, "../ranking-check/", &check);
         let check2 = ["cv19-vendeuse-competences", "cv20-preparateur-commandes-profil"];
         stuffing_outside_top_three(dir.path(), matcher, "../ranking-check2/", &check2);
+        let check3 = ["cv19-vendeur-competences", "cv20-profil-polyvalent"];
+        stuffing_outside_top_three(dir.path(), matcher, "../ranking-check3/", &check3);
     }
 }
 
