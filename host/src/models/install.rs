@@ -26,7 +26,7 @@ impl InstallOutcome {
     }
 }
 
-fn progress(msg: &str) {
+pub(crate) fn progress(msg: &str) {
     eprintln!("[vivier models] {msg}");
 }
 
@@ -47,18 +47,7 @@ pub fn install(store: &ModelStore, id: &str, force: bool) -> Result<InstallOutco
     super::store::check_id(id)?;
     let entry = catalog::find(id).ok_or_else(|| ModelStoreError::UnknownModel(id.to_owned()))?;
     let root = store.root();
-    std::fs::create_dir_all(root).map_err(io(format!("creating {}", root.display())))?;
-    let lock_path = root.join(".install.lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io(format!("opening {}", lock_path.display())))?;
-    if lock.try_lock().is_err() {
-        progress("another install is running; waiting for it");
-        lock.lock().map_err(io(format!("locking {}", lock_path.display())))?;
-    }
+    let _lock = lock_store(store)?;
     // Under the lock: another process may have finished the same install meanwhile.
     if !force {
         if let Ok(m) = store.manifest(id) {
@@ -75,6 +64,25 @@ pub fn install(store: &ModelStore, id: &str, force: bool) -> Result<InstallOutco
     let manifest = result?;
     progress(&format!("model {id} installed in {:.0} s (licence {})", started.elapsed().as_secs_f64(), entry.licence));
     Ok(InstallOutcome::Installed(manifest))
+}
+
+/// Holds the store's install lock until dropped: installs and imports run one at a time, across
+/// processes.
+pub(crate) fn lock_store(store: &ModelStore) -> Result<std::fs::File, ModelStoreError> {
+    let root = store.root();
+    std::fs::create_dir_all(root).map_err(io(format!("creating {}", root.display())))?;
+    let lock_path = root.join(".install.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(format!("opening {}", lock_path.display())))?;
+    if lock.try_lock().is_err() {
+        progress("another install is running; waiting for it");
+        lock.lock().map_err(io(format!("locking {}", lock_path.display())))?;
+    }
+    Ok(lock)
 }
 
 fn install_into(store: &ModelStore, entry: &CatalogEntry, staging: &Path) -> Result<ModelManifest, ModelStoreError> {

