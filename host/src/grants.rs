@@ -8,13 +8,19 @@
 //! # to the granted endpoints only; the plugin never reads it.
 //! api-key-env = "VIVIER_LLM_API_KEY"
 //!
+//! # Local models of the host's model store the plugin may use besides those its manifest names
+//! # (installed with `vivier models install` or `vivier models import`).
+//! models = ["e5-base-local"]
+//!
 //! [config]            # what the plugin reads through the `config` import
 //! base-url = "http://llm.intra.example:8000/v1"
 //! model = "mistral-small"
 //! ```
 //!
-//! A grant counts only for a host the plugin's manifest asks for (`outbound-hosts`): the
-//! manifest asks, the administrator grants.
+//! An outbound grant counts only for a host the plugin's manifest asks for (`outbound-hosts`):
+//! the manifest asks, the administrator grants. A model grant needs no such request: a local
+//! model computes on the host and sends nothing out, so swapping one (a larger model, say) is an
+//! administrator's choice, made without repackaging the plugin.
 
 use crate::manifest::Manifest;
 use crate::outbound::Grant;
@@ -31,6 +37,8 @@ pub struct AdminGrants {
     pub outbound: Vec<String>,
     #[serde(default)]
     pub api_key_env: Option<String>,
+    #[serde(default)]
+    pub models: Vec<String>,
     #[serde(default)]
     pub config: BTreeMap<String, String>,
 }
@@ -56,7 +64,7 @@ impl AdminGrants {
             .map_err(|e| GrantsError::Invalid { path: path.display().to_string(), reason: e.message().to_owned() })
     }
 
-    /// The plugin's grants: settings, models of its manifest, and the outbound endpoints both
+    /// The plugin's grants: settings, models of its manifest and those granted here, and the outbound endpoints both
     /// asked for by the manifest and granted here.
     pub fn to_plugin_grants(&self, manifest: &Manifest) -> Result<PluginGrants, GrantsError> {
         let invalid =
@@ -77,10 +85,43 @@ impl AdminGrants {
                 outbound.push(OutboundGrant { grant, authorization: secret.as_ref().map(|k| format!("Bearer {k}")) });
             }
         }
+        let mut models = manifest.capabilities.models.clone();
+        for model in &self.models {
+            crate::models::store::check_id(model).map_err(|e| invalid(e.to_string()))?;
+            if !models.contains(model) {
+                models.push(model.clone());
+            }
+        }
         Ok(PluginGrants {
             config: std::sync::Arc::new(self.config.clone()),
-            models: manifest.capabilities.models.clone().into(),
+            models: models.into(),
             outbound: outbound.into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(plugin: &str) -> Manifest {
+        let path = format!("{}/../plugins/{plugin}/vivier-plugin.toml", env!("CARGO_MANIFEST_DIR"));
+        Manifest::parse(&std::fs::read_to_string(path).unwrap()).expect("a bundled plugin's manifest")
+    }
+
+    #[test]
+    fn granted_models_are_added_to_those_of_the_manifest() {
+        let grants: AdminGrants = toml::from_str("models = [\"e5-base-local\", \"multilingual-e5-small\"]").unwrap();
+        let got = grants.to_plugin_grants(&manifest("matcher-semantic")).unwrap();
+        assert_eq!(&*got.models, ["multilingual-e5-small".to_owned(), "e5-base-local".to_owned()]);
+        let none = AdminGrants::default().to_plugin_grants(&manifest("matcher-lexical")).unwrap();
+        assert!(none.models.is_empty(), "no model unless the manifest names it or the administrator grants it");
+    }
+
+    #[test]
+    fn a_model_grant_must_be_a_store_id() {
+        let grants: AdminGrants = toml::from_str("models = [\"../../etc\"]").unwrap();
+        let err = grants.to_plugin_grants(&manifest("matcher-lexical")).unwrap_err().to_string();
+        assert!(err.contains("not a valid model id"), "{err}");
     }
 }

@@ -19,8 +19,10 @@ pub enum RegistryError {
     NotFound(String),
     #[error(transparent)]
     Bundle(#[from] BundleError),
-    #[error("plugin {id} {version} was refused: {source}")]
-    Load { id: String, version: String, source: LoadError },
+    // Not a `source` field: the message already carries the cause, and error chains (anyhow's
+    // `{:#}`) would print it twice.
+    #[error("plugin {id} {version} was refused: {cause}")]
+    Load { id: String, version: String, cause: LoadError },
     #[error("plugin {id} implements {actual}, not {expected}")]
     WrongWorld { id: String, expected: World, actual: World },
     #[error("plugin {id} {version} is already installed with a different component (digest {existing}); publish a new version")]
@@ -82,10 +84,10 @@ impl PluginEntry {
 
     /// Loads with these grants.
     pub fn load_with(&self, runtime: &Runtime, grants: PluginGrants) -> Result<LoadedPlugin, RegistryError> {
-        runtime.load(&self.bundle, self.signature.clone(), grants).map_err(|source| RegistryError::Load {
+        runtime.load(&self.bundle, self.signature.clone(), grants).map_err(|cause| RegistryError::Load {
             id: self.id().to_owned(),
             version: self.version().to_owned(),
-            source,
+            cause,
         })
     }
 }

@@ -98,7 +98,7 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     // Every new version of a matcher is probed at install; a failure does not
                     // refuse the install, it blocks activation (see `plugin activate`).
                     if entry.world() == World::SkillsMatcher {
-                        let loaded = entry.load(&ctx.runtime)?;
+                        let loaded = entry.load_granted(&ctx.runtime, &ctx.data_dir)?;
                         let (report, _) =
                             super::probe::probe_and_store(&ctx, &loaded, crate::probe::Options::default())?;
                         eprintln!("{}", report.summary);

@@ -70,7 +70,7 @@ pub(crate) fn gate_activation(ctx: &Session, entry: &PluginEntry, justification:
         Some(row) => row,
         None => {
             eprintln!("no bias probe for {spec} yet: running it now");
-            let loaded = entry.load(&ctx.runtime)?;
+            let loaded = entry.load_granted(&ctx.runtime, &ctx.data_dir)?;
             probe_and_store(ctx, &loaded, probe::Options::default())?.1
         }
     };

@@ -176,9 +176,10 @@ pub(crate) async fn install_bundle(state: &Shared, caller: &Caller, body: &[u8])
 
 /// Runs the bias probe of a matcher on the blocking pool; the row is not stored yet.
 async fn run_probe(state: &Shared, entry: &PluginEntry) -> ApiResult<store::oversight::ProbeRow> {
-    let (rt, e) = (state.runtime.clone(), entry.clone());
+    // With the administrator's grants: the probe measures the configuration that will run.
+    let (rt, e, data_dir) = (state.runtime.clone(), entry.clone(), state.data_dir.clone());
     let report = tokio::task::spawn_blocking(move || {
-        let loaded = e.load(&rt)?;
+        let loaded = e.load_granted(&rt, &data_dir)?;
         Ok::<_, RegistryError>(crate::probe::run(&rt, &loaded, crate::probe::Options::default()))
     })
     .await
