@@ -30,6 +30,16 @@ impl From<&LoadedPlugin> for PluginRef {
     }
 }
 
+/// One model used during a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelUse {
+    pub id: String,
+    /// sha256 over the model's files and the inference engine (see
+    /// [`crate::inference::Inference::fingerprint`]); empty when the backend gives none.
+    pub digest: String,
+    pub texts: u64,
+}
+
 /// The accounting of one call: what an audit record is made of.
 #[derive(Debug, Clone, Serialize)]
 pub struct CallReport {
@@ -41,6 +51,10 @@ pub struct CallReport {
     pub peak_memory_bytes: u64,
     /// Time spent in host inference (`inference.embed`) during the call, included in `wall_us`.
     pub inference_us: u64,
+    /// The host models that computed for this call: which id, which files, how many texts.
+    /// An administrator may grant a plugin another model, so the plugin's digest alone does not
+    /// say what produced a result.
+    pub models: Vec<ModelUse>,
     /// sha256 of the input, so a record proves what was processed without keeping it.
     pub input_digest: String,
     /// sha256 of the canonical JSON of the result (empty when the call failed).
@@ -177,6 +191,7 @@ impl Runtime {
             cpu_us: 0,
             peak_memory_bytes: 0,
             inference_us: 0,
+            models: vec![],
             input_digest,
             output_digest: String::new(),
             output_bytes: 0,
@@ -242,6 +257,15 @@ impl Runtime {
         }
         report.peak_memory_bytes = state.limiter.peak();
         report.inference_us = state.inference_time.as_micros() as u64;
+        report.models = state
+            .models_used
+            .iter()
+            .map(|(id, &texts)| ModelUse {
+                id: id.clone(),
+                digest: state.inference.as_ref().and_then(|b| b.fingerprint(id)).unwrap_or_default(),
+                texts,
+            })
+            .collect();
         let (mut value,) = called?;
         let bytes = serde_json::to_vec(&value).map_err(|e| PluginError::InvalidOutput {
             plugin: id.to_owned(),

@@ -121,6 +121,9 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
         });
         // Reported in the call report; it also counts in the plugin's time limit.
         store.data_mut().inference_time += started.elapsed();
+        if result.is_ok() {
+            *store.data_mut().models_used.entry(model).or_default() += texts.len() as u64;
+        }
         Ok((result,))
     })?;
     Ok(())

@@ -15,7 +15,7 @@ pub mod plugin;
 pub mod sandbox;
 
 pub use cache::{CacheOutcome, ComponentCache};
-pub use call::{CallReport, Invocation, PluginRef};
+pub use call::{CallReport, Invocation, ModelUse, PluginRef};
 pub use error::PluginError;
 pub use limits::{CallLimits, HostCeilings};
 pub use plugin::{LoadError, LoadedPlugin};

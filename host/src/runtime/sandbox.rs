@@ -89,6 +89,8 @@ pub struct CallState {
     pub(crate) inference: Option<Arc<dyn Inference>>,
     /// Time spent in host inference during this call (reported, and counted in the timeout).
     pub(crate) inference_time: std::time::Duration,
+    /// Texts embedded per model during this call.
+    pub(crate) models_used: std::collections::BTreeMap<String, u64>,
     pub(crate) stdout: CappedSink,
     pub(crate) stderr: CappedSink,
     http: wasmtime_wasi_http::WasiHttpCtx,
@@ -114,6 +116,7 @@ impl CallState {
             grants,
             inference,
             inference_time: std::time::Duration::ZERO,
+            models_used: Default::default(),
             stdout,
             stderr,
         }

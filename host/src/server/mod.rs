@@ -71,6 +71,7 @@ pub fn call_payload(trace_id: &str, report: &CallReport) -> serde_json::Value {
         "wall_us": report.wall_us,
         "cpu_us": report.cpu_us,
         "inference_us": report.inference_us,
+        "models": report.models,
         "peak_memory_bytes": report.peak_memory_bytes,
         "outcome": report.outcome,
         "sanitised": report.sanitised.len(),
