@@ -27,6 +27,11 @@ pub trait Embedder {
 pub struct Settings {
     pub lexical: lexical::Settings,
     pub model: String,
+    /// What the model expects before a sought text (a requirement, the role) and before a
+    /// searched one (a CV passage): `query-prefix`, `passage-prefix`. E5 models were trained
+    /// with "query: " and "passage: "; most other models want none.
+    pub query_prefix: String,
+    pub passage_prefix: String,
     /// Relevance at or below which a passage proves nothing (`relevance-floor`). Relevance is
     /// the cosine of requirement and passage in standard deviations above what each gets from
     /// its reference cohort (see [`relevance`] and [`crate::cohort`]).
@@ -52,6 +57,8 @@ impl Default for Settings {
             partial: lexical.partial_threshold,
             lexical,
             model: DEFAULT_MODEL.to_owned(),
+            query_prefix: "query: ".to_owned(),
+            passage_prefix: "passage: ".to_owned(),
             // `cargo bench --bench calibrate_semantic` on the development set, original and
             // reworded postings together: grade-0 p75 1.46, grade-3 median 3.21 on the last run.
             floor: 1.5,
@@ -74,6 +81,16 @@ impl Settings {
         let mut s = Settings { partial: lexical.partial_threshold, lexical, ..Settings::default() };
         if let Some(m) = get("model").filter(|m| !m.trim().is_empty()) {
             s.model = m.trim().to_owned();
+        }
+        // Not trimmed: the space after "query:" is part of the convention.
+        for (key, slot) in [("query-prefix", &mut s.query_prefix), ("passage-prefix", &mut s.passage_prefix)] {
+            if let Some(v) = get(key) {
+                if v.chars().count() <= 32 {
+                    *slot = v;
+                } else {
+                    problems.push(format!("{key} ignoré : plus de 32 caractères"));
+                }
+            }
         }
         let mut unit = |key: &str, slot: &mut f32| {
             if let Some(v) = get(key) {
@@ -267,14 +284,14 @@ pub fn assess(
     if open.is_empty() || candidates.is_empty() {
         return Ok(lexical_out);
     }
-    // E5 convention: "query: " for what is sought, "passage: " for what is searched.
+    let (q, p) = (&settings.query_prefix, &settings.passage_prefix);
     let profile_chunks: Vec<Vec<Chunk>> = candidates.iter().map(|c| chunks(&c.profile)).collect();
-    let mut texts: Vec<String> = open.iter().map(|&i| format!("query: {}", requirements[i].label.trim())).collect();
-    texts.push(format!("query: {}", role_text(posting)));
-    texts.extend(COHORT.iter().map(|c| format!("passage: {c}")));
-    texts.extend(REQUIREMENT_COHORT.iter().map(|c| format!("query: {c}")));
+    let mut texts: Vec<String> = open.iter().map(|&i| format!("{q}{}", requirements[i].label.trim())).collect();
+    texts.push(format!("{q}{}", role_text(posting)));
+    texts.extend(COHORT.iter().map(|c| format!("{p}{c}")));
+    texts.extend(REQUIREMENT_COHORT.iter().map(|c| format!("{q}{c}")));
     for cs in &profile_chunks {
-        texts.extend(cs.iter().map(|c| format!("passage: {}", for_model(&c.text))));
+        texts.extend(cs.iter().map(|c| format!("{p}{}", for_model(&c.text))));
     }
     let vectors = embed_all(embedder, &texts, settings.batch)?;
     let (queries, rest) = vectors.split_at(open.len());

@@ -26,6 +26,7 @@ fn hash(s: &str) -> usize {
 struct Fake {
     calls: usize,
     fail: bool,
+    seen: Vec<String>,
 }
 
 impl Embedder for Fake {
@@ -34,10 +35,14 @@ impl Embedder for Fake {
         if self.fail {
             return Err("modèle multilingual-e5-small absent de cet hôte".into());
         }
+        self.seen.extend(texts.iter().cloned());
         Ok(texts
             .iter()
             .map(|t| {
-                let body = t.strip_prefix("query: ").or_else(|| t.strip_prefix("passage: ")).expect("E5 prefix");
+                let body = ["query: ", "passage: ", "Q| ", "P| "]
+                    .iter()
+                    .find_map(|p| t.strip_prefix(p))
+                    .unwrap_or_else(|| panic!("no known prefix: {t}"));
                 let mut v = vec![0f32; DIM];
                 for s in significant_stems(body) {
                     v[concept(&s).unwrap_or_else(|| hash(&s))] += 1.0;
@@ -242,6 +247,27 @@ fn settings_are_read_and_checked() {
     assert!(problems.iter().any(|p| p.starts_with("similarity-floor ignoré")), "{problems:?}");
     assert_eq!(s.calibrate(s.floor), 0.0);
     assert_eq!(s.calibrate(s.ceiling + 0.05), 1.0);
+}
+
+#[test]
+fn the_models_prefixes_come_from_the_settings() {
+    let (custom, problems) = Settings::from_lookup(|k| match k {
+        "query-prefix" => Some("Q| ".into()),
+        "passage-prefix" => Some("P| ".into()),
+        _ => None,
+    });
+    assert!(problems.is_empty(), "{problems:?}");
+    let cands = [candidate("c1", profile(), Some(100))];
+    let mut e5 = Fake::default();
+    let first = assess(&posting(), &cands, &settings(), &mut e5, &mut Vec::new()).unwrap();
+    assert!(e5.seen.iter().all(|t| t.starts_with("query: ") || t.starts_with("passage: ")));
+    let mut other = Fake::default();
+    let s = Settings { query_prefix: custom.query_prefix, passage_prefix: custom.passage_prefix, ..settings() };
+    let second = assess(&posting(), &cands, &s, &mut other, &mut Vec::new()).unwrap();
+    assert!(other.seen.iter().any(|t| t.starts_with("Q| ")) && other.seen.iter().any(|t| t.starts_with("P| ")));
+    assert!(other.seen.iter().all(|t| t.starts_with("Q| ") || t.starts_with("P| ")), "{:?}", other.seen);
+    // The fake ignores prefixes: same vectors, same reading.
+    assert_eq!(first[0].score, second[0].score);
 }
 
 #[test]
