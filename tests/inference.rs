@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use vivier::bundle::{Bundle, SignatureStatus};
 use vivier::inference::Inference;
 use vivier::model::{Candidate, MatchError, Posting, Profile};
-use vivier::models::{install, Embedder, ModelStore, ModelStoreError, StoreBackend, DEFAULT_MODEL};
+use vivier::models::{import, install, Embedder, ModelStore, ModelStoreError, StoreBackend, DEFAULT_MODEL};
 use vivier::runtime::{LoadError, PluginGrants};
 use vivier::{Runtime, RuntimeConfig};
 
@@ -220,6 +220,11 @@ fn a_sandboxed_plugin_embeds_through_the_host() {
     assert!(assessments[1].score > assessments[0].score, "{assessments:?}");
     assert_eq!(assessments[0].summary, "dimension 384, 384 values");
     assert!(inv.report.inference_us > 0 && inv.report.inference_us <= inv.report.wall_us, "{:?}", inv.report);
+    // The call report (and so the audit record) names the model that computed, with its files' digest.
+    let used = &inv.report.models;
+    assert_eq!(used.len(), 1, "{used:?}");
+    assert_eq!((used[0].id.as_str(), used[0].texts), (DEFAULT_MODEL, 3), "the title and two headlines");
+    assert_eq!(Some(used[0].digest.clone()), backend().fingerprint(DEFAULT_MODEL));
 }
 
 #[test]
@@ -256,4 +261,134 @@ fn a_plugin_needing_an_absent_model_cannot_be_loaded() {
         .load(&probe_bundle(&[DEFAULT_MODEL]), SignatureStatus::Unsigned, grants(&[DEFAULT_MODEL], DEFAULT_MODEL))
         .unwrap_err();
     assert!(err.to_string().contains(&format!("`{DEFAULT_MODEL}`")), "{err}");
+}
+
+// --- models brought by an administrator ---------------------------------------------------
+
+fn staging_left(store: &ModelStore) -> Vec<String> {
+    std::fs::read_dir(store.root())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with(".staging"))
+        .collect()
+}
+
+fn new_model(id: &str, from: &std::path::Path, dimension: u32) -> import::NewModel {
+    import::NewModel {
+        id: id.into(),
+        onnx: from.join("model.onnx"),
+        tokenizer: from.join("tokenizer.json"),
+        dimension,
+        pooling: vivier::models::Pooling::Mean,
+        query_prefix: "query: ".into(),
+        passage_prefix: "passage: ".into(),
+        max_tokens: 512,
+        licence: "MIT".into(),
+        attribution: "intfloat/multilingual-e5-small, copied for a test".into(),
+        description: String::new(),
+    }
+}
+
+#[test]
+fn a_model_folder_from_another_host_is_imported_with_its_digests_checked() {
+    let source = backend().store().model_dir(DEFAULT_MODEL);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path().join("models"));
+    let m = import::import(&store, &import::ImportSource::Folder(source.clone()), false).unwrap();
+    assert_eq!(m.files, backend().store().manifest(DEFAULT_MODEL).unwrap().files);
+    assert_eq!(m.source, backend().store().manifest(DEFAULT_MODEL).unwrap().source, "provenance kept");
+    store.verify(DEFAULT_MODEL).unwrap();
+    assert!(store.model_dir(DEFAULT_MODEL).join("LICENCE.txt").is_file());
+
+    // A damaged copy (same size, one byte changed) is refused and the installed model stays.
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    for name in ["model.toml", "model.onnx"] {
+        std::os::unix::fs::symlink(source.join(name), usb.join(name)).unwrap();
+    }
+    let mut tokenizer = std::fs::read(source.join("tokenizer.json")).unwrap();
+    let last = tokenizer.len() - 2;
+    tokenizer[last] ^= 0x01;
+    std::fs::write(usb.join("tokenizer.json"), tokenizer).unwrap();
+    let err = import::import(&store, &import::ImportSource::Folder(usb), true).unwrap_err();
+    assert!(matches!(err, ModelStoreError::DigestMismatch { .. }), "{err}");
+    assert!(err.to_string().contains("tokenizer.json"), "{err}");
+    store.verify(DEFAULT_MODEL).expect("the installed model is untouched");
+    assert!(staging_left(&store).is_empty(), "{:?}", staging_left(&store));
+
+    // Not a model folder: a clear error.
+    let err = import::import(&store, &import::ImportSource::Folder(tmp.path().join("nowhere")), false).unwrap_err();
+    assert!(err.to_string().contains("model.toml"), "{err}");
+}
+
+#[test]
+fn new_model_files_are_checked_by_running_them_before_they_are_installed() {
+    let source = backend().store().model_dir(DEFAULT_MODEL);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path().join("models"));
+
+    // Declared with the wrong dimension: refused, nothing installed.
+    let err = import::import(&store, &import::ImportSource::Files(new_model("e5-local", &source, 768)), false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("dimension 768") && err.contains("384"), "{err}");
+    assert!(matches!(store.manifest("e5-local"), Err(ModelStoreError::NotInstalled { .. })));
+    assert!(staging_left(&store).is_empty());
+
+    let m = import::import(&store, &import::ImportSource::Files(new_model("e5-local", &source, 384)), false).unwrap();
+    assert_eq!(m.dimension, 384);
+    assert_eq!(m.source.as_ref().unwrap().converter, "none");
+    store.verify("e5-local").unwrap();
+
+    // Installed already: replaced only with force; a broken replacement leaves the model in place.
+    let again = import::import(&store, &import::ImportSource::Files(new_model("e5-local", &source, 384)), false);
+    assert!(again.unwrap_err().to_string().contains("--force"));
+    let mut broken = new_model("e5-local", &source, 384);
+    broken.onnx = source.join("tokenizer.json");
+    let err = import::import(&store, &import::ImportSource::Files(broken), true).unwrap_err();
+    assert!(matches!(err, ModelStoreError::Load { .. }), "{err}");
+    store.verify("e5-local").expect("still the model imported before");
+
+    // A catalogue id keeps its meaning: only the pinned files may be imported under it.
+    let mut other = new_model(DEFAULT_MODEL, &source, 384);
+    other.onnx = source.join("tokenizer.json");
+    let err = import::import(&store, &import::ImportSource::Files(other), false).unwrap_err().to_string();
+    assert!(err.contains("catalogue model"), "{err}");
+}
+
+#[test]
+fn a_model_granted_by_the_administrator_serves_a_plugin_that_asks_for_another() {
+    let source = backend().store().model_dir(DEFAULT_MODEL);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path().join("models"));
+    import::import(&store, &import::ImportSource::Files(new_model("e5-local", &source, 384)), false).unwrap();
+    let rt = Runtime::new(RuntimeConfig::default())
+        .unwrap()
+        .with_inference(Arc::new(StoreBackend::with_threads(store.clone(), 1)));
+    let bundle = probe_bundle(&[]);
+    let data_dir = tmp.path().join("data");
+    std::fs::create_dir_all(data_dir.join("grants")).unwrap();
+    let grants_file = data_dir.join("grants").join("embed-probe.toml");
+
+    // Without the administrator's grant the plugin may not use the model.
+    std::fs::write(&grants_file, "[config]\nmodel = \"e5-local\"\n").unwrap();
+    let granted =
+        vivier::grants::AdminGrants::load(&data_dir, "embed-probe").unwrap().to_plugin_grants(&bundle.manifest);
+    let plugin = rt.load(&bundle, SignatureStatus::Unsigned, granted.unwrap()).unwrap();
+    let inv = rt.assess(&plugin, &posting(), &[candidate("c", "Gestionnaire paie")]);
+    assert!(matches!(inv.result, Ok(Err(MatchError::Internal(ref m))) if m.contains("ModelNotGranted")));
+
+    std::fs::write(&grants_file, "models = [\"e5-local\"]\n[config]\nmodel = \"e5-local\"\n").unwrap();
+    let granted =
+        vivier::grants::AdminGrants::load(&data_dir, "embed-probe").unwrap().to_plugin_grants(&bundle.manifest);
+    let plugin = rt.load(&bundle, SignatureStatus::Unsigned, granted.unwrap()).unwrap();
+    let candidates = [
+        candidate("snow", "Agent d'exploitation des routes, déneigement"),
+        candidate("pay", "Responsable de la rémunération et de la gestion des carrières des agents"),
+    ];
+    let inv = rt.assess(&plugin, &posting(), &candidates);
+    assert_eq!(inv.report.models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["e5-local"]);
+    let assessments = inv.result.unwrap().unwrap();
+    assert_eq!(assessments[0].summary, "dimension 384, 384 values");
+    assert!(assessments[1].score > assessments[0].score, "{assessments:?}");
 }
