@@ -392,3 +392,25 @@ fn a_model_granted_by_the_administrator_serves_a_plugin_that_asks_for_another() 
     assert_eq!(assessments[0].summary, "dimension 384, 384 values");
     assert!(assessments[1].score > assessments[0].score, "{assessments:?}");
 }
+
+#[test]
+fn a_loaded_model_is_reported_by_the_files_it_was_loaded_from() {
+    let source = backend().store().model_dir(DEFAULT_MODEL);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::new(tmp.path());
+    import::import(&store, &import::ImportSource::Files(new_model("e5-local", &source, 384)), false).unwrap();
+    let backend = StoreBackend::with_threads(store.clone(), 1);
+    let before_load = backend.fingerprint("e5-local").expect("an installed model has a fingerprint");
+    backend.embed("e5-local", &["passage: paie".to_owned()]).unwrap();
+    assert_eq!(backend.fingerprint("e5-local").as_ref(), Some(&before_load));
+
+    // The files on disk change under a running host: it keeps serving the model it loaded, and
+    // says so; a fresh backend reads the new files.
+    let path = store.model_dir("e5-local").join("model.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let onnx_digest = &store.manifest("e5-local").unwrap().files[0].sha256;
+    std::fs::write(&path, text.replace(onnx_digest.as_str(), &"0".repeat(64))).unwrap();
+    assert_eq!(backend.fingerprint("e5-local").as_ref(), Some(&before_load));
+    let fresh = StoreBackend::with_threads(store, 1).fingerprint("e5-local").unwrap();
+    assert_ne!(fresh, before_load);
+}

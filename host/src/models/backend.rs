@@ -2,7 +2,7 @@
 //! and then shared by every call of every plugin (thread-safe).
 
 use super::embedder::{default_threads, Embedder};
-use super::store::{ModelStore, ModelStoreError};
+use super::store::{ModelManifest, ModelStore, ModelStoreError};
 use crate::inference::{Inference, InferenceError};
 use sha2::Digest;
 use std::collections::HashMap;
@@ -20,6 +20,15 @@ impl std::fmt::Debug for StoreBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoreBackend").field("store", &self.store.root()).finish_non_exhaustive()
     }
+}
+
+fn fingerprint_of(manifest: &ModelManifest) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(concat!("tract backend ", env!("CARGO_PKG_VERSION")).as_bytes());
+    for f in &manifest.files {
+        h.update(format!("\n{} {}", f.name, f.sha256).as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 fn to_inference_error(id: &str, e: ModelStoreError) -> InferenceError {
@@ -62,8 +71,20 @@ impl StoreBackend {
     }
 }
 
+impl StoreBackend {
+    /// The model if it is loaded; `None` while it loads or before (never waits for a load).
+    fn loaded(&self, id: &str) -> Option<Arc<Embedder>> {
+        let slot = self.slots.lock().unwrap_or_else(|p| p.into_inner()).get(id)?.clone();
+        let loaded = slot.try_lock().ok()?.clone();
+        loaded
+    }
+}
+
 impl Inference for StoreBackend {
     fn dimension(&self, model: &str) -> Result<u32, InferenceError> {
+        if let Some(embedder) = self.loaded(model) {
+            return Ok(embedder.dimension());
+        }
         self.store.manifest(model).map(|m| m.dimension).map_err(|e| to_inference_error(model, e))
     }
 
@@ -78,13 +99,13 @@ impl Inference for StoreBackend {
 
     /// The digests of the model's files as its manifest records them (checked when it loads),
     /// plus this backend's code version: another conversion or engine gives another fingerprint.
+    /// Once the model is loaded, the files it was loaded from, not those the store holds now: a
+    /// model replaced on disk (`vivier models import --force`) serves from memory until restart,
+    /// and call reports and cache keys must name what computed.
     fn fingerprint(&self, model: &str) -> Option<String> {
-        let manifest = self.store.manifest(model).ok()?;
-        let mut h = sha2::Sha256::new();
-        h.update(concat!("tract backend ", env!("CARGO_PKG_VERSION")).as_bytes());
-        for f in &manifest.files {
-            h.update(format!("\n{} {}", f.name, f.sha256).as_bytes());
+        match self.loaded(model) {
+            Some(embedder) => Some(fingerprint_of(embedder.manifest())),
+            None => self.store.manifest(model).ok().map(|m| fingerprint_of(&m)),
         }
-        Some(hex::encode(h.finalize()))
     }
 }
