@@ -64,8 +64,8 @@ impl AdminGrants {
             .map_err(|e| GrantsError::Invalid { path: path.display().to_string(), reason: e.message().to_owned() })
     }
 
-    /// The plugin's grants: settings, models of its manifest and those granted here, and the outbound endpoints both
-    /// asked for by the manifest and granted here.
+    /// The plugin's grants: settings, the models of its manifest and those granted here, and the
+    /// outbound endpoints both asked for by the manifest and granted here.
     pub fn to_plugin_grants(&self, manifest: &Manifest) -> Result<PluginGrants, GrantsError> {
         let invalid =
             |reason: String| GrantsError::Invalid { path: format!("grants of {}", manifest.plugin.id), reason };

@@ -16,14 +16,10 @@ use super::catalog;
 use super::embedder::Embedder;
 use super::install::{lock_store, progress};
 use super::store::{
-    check_id, file_sha256, io, parse_manifest, write_manifest_in, ModelFile, ModelManifest, ModelProvenance,
-    ModelStore, ModelStoreError, Pooling, MANIFEST_FILE,
+    check_id, file_sha256, io, licence_note, now_secs, parse_manifest, ModelFile, ModelManifest, ModelProvenance,
+    ModelStore, ModelStoreError, Pooling, LICENCE_FILE, MANIFEST_FILE,
 };
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Licence notes travel with a model folder but are not part of its digests.
-const LICENCE_FILE: &str = "LICENCE.txt";
 
 /// A model described by the administrator: its files and the conventions to use it with.
 #[derive(Debug, Clone)]
@@ -84,7 +80,7 @@ pub fn import(store: &ModelStore, source: &ImportSource, force: bool) -> Result<
     .and_then(|manifest| {
         check_catalogue_digests(&manifest)?;
         probe(&staging, &manifest)?;
-        put_in_place(store, &staging, &manifest)?;
+        store.put_in_place(&staging, &manifest)?;
         Ok(manifest)
     });
     let _ = std::fs::remove_dir_all(&staging);
@@ -117,7 +113,7 @@ fn stage_folder(dir: &Path, mut manifest: ModelManifest, staging: &Path) -> Resu
     if dir.join(LICENCE_FILE).is_file() {
         std::fs::copy(dir.join(LICENCE_FILE), staging.join(LICENCE_FILE)).map_err(io("copying the licence note"))?;
     }
-    manifest.installed_at = now();
+    manifest.installed_at = now_secs();
     Ok(manifest)
 }
 
@@ -132,7 +128,7 @@ fn stage_files(spec: &NewModel, staging: &Path) -> Result<ModelManifest, ModelSt
     let onnx = copy_in(&spec.onnx, staging, "model.onnx")?;
     let tokenizer = copy_in(&spec.tokenizer, staging, "tokenizer.json")?;
     let attribution = if spec.attribution.trim().is_empty() { spec.licence.clone() } else { spec.attribution.clone() };
-    std::fs::write(staging.join(LICENCE_FILE), format!("{attribution}\n\nLicence: {}\n", spec.licence))
+    std::fs::write(staging.join(LICENCE_FILE), licence_note(&attribution, &spec.licence))
         .map_err(io("writing the licence note"))?;
     Ok(ModelManifest {
         id: id.clone(),
@@ -159,7 +155,7 @@ fn stage_files(spec: &NewModel, staging: &Path) -> Result<ModelManifest, ModelSt
             converter: "none".into(),
         }),
         files: vec![onnx, tokenizer],
-        installed_at: now(),
+        installed_at: now_secs(),
     })
 }
 
@@ -212,23 +208,4 @@ fn probe(staging: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError
         return Err(fail(id, "the model gives the same vector for unrelated texts: it cannot be used"));
     }
     Ok(())
-}
-
-/// Replaces the model folder with the staged one: `model.toml` is written last, so a reader
-/// sees the old model, no model, or the new one whole.
-fn put_in_place(store: &ModelStore, staging: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
-    let dir = store.model_dir(&manifest.id);
-    let _ = std::fs::remove_file(dir.join(MANIFEST_FILE));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
-    for entry in std::fs::read_dir(staging).map_err(io(format!("reading {}", staging.display())))? {
-        let entry = entry.map_err(io(format!("reading {}", staging.display())))?;
-        std::fs::rename(entry.path(), dir.join(entry.file_name()))
-            .map_err(io(format!("moving {} into place", entry.file_name().to_string_lossy())))?;
-    }
-    write_manifest_in(&dir, manifest)
-}
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -7,10 +7,13 @@
 //! absent. A file lock serialises installs between processes (tests run in parallel).
 
 use super::catalog::{self, CatalogEntry};
-use super::store::{check_file_digest, io, ModelFile, ModelManifest, ModelProvenance, ModelStore, ModelStoreError};
+use super::store::{
+    check_file_digest, io, licence_note, now_secs, ModelFile, ModelManifest, ModelProvenance, ModelStore,
+    ModelStoreError, LICENCE_FILE,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 #[derive(Debug)]
 pub enum InstallOutcome {
@@ -136,13 +139,7 @@ fn install_into(store: &ModelStore, entry: &CatalogEntry, staging: &Path) -> Res
     }
     progress("converted files sha256 ok");
 
-    let dir = store.model_dir(id);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
-    for f in &files {
-        std::fs::rename(out.join(&f.name), dir.join(&f.name)).map_err(io(format!("moving {} into place", f.name)))?;
-    }
-    std::fs::write(dir.join("LICENCE.txt"), format!("{}\n\nLicence: {}\n", entry.attribution, entry.licence))
+    std::fs::write(out.join(LICENCE_FILE), licence_note(entry.attribution, entry.licence))
         .map_err(io("writing the licence note"))?;
     let manifest = ModelManifest {
         id: id.to_owned(),
@@ -165,9 +162,9 @@ fn install_into(store: &ModelStore, entry: &CatalogEntry, staging: &Path) -> Res
             sha256: src.member_sha256.to_owned(),
             converter: format!("scripts/models/{}", converter.name),
         }),
-        installed_at: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        installed_at: now_secs(),
     };
-    store.write_manifest(&manifest)?;
+    store.put_in_place(&out, &manifest)?;
     Ok(manifest)
 }
 

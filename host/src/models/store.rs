@@ -247,14 +247,38 @@ impl ModelStore {
         Ok(out)
     }
 
-    /// Writes a manifest atomically (last step of an install).
-    pub fn write_manifest(&self, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
-        write_manifest_in(&self.model_dir(&manifest.id), manifest)
+    /// Replaces the folder of `manifest.id` with the files `manifest` lists from `staged` (same
+    /// file system), and its licence note if there is one. The old `model.toml` goes first and
+    /// the new one is written last, so a reader sees the old model, no model, or the new one whole.
+    pub fn put_in_place(&self, staged: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
+        let dir = self.model_dir(&manifest.id);
+        let _ = std::fs::remove_file(dir.join(MANIFEST_FILE));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(io(format!("creating {}", dir.display())))?;
+        let names = manifest.files.iter().map(|f| f.name.as_str());
+        let licence = Some(LICENCE_FILE).filter(|name| staged.join(name).is_file());
+        for name in names.chain(licence) {
+            std::fs::rename(staged.join(name), dir.join(name)).map_err(io(format!("moving {name} into place")))?;
+        }
+        write_manifest_in(&dir, manifest)
     }
 }
 
+/// Licence notes travel with a model folder but are not part of its digests.
+pub const LICENCE_FILE: &str = "LICENCE.txt";
+
+/// The text of a model's licence note.
+pub fn licence_note(attribution: &str, licence: &str) -> String {
+    format!("{attribution}\n\nLicence: {licence}\n")
+}
+
+/// Seconds since the Unix epoch, for `installed-at`.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// Writes `model.toml` into `dir` atomically.
-pub fn write_manifest_in(dir: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
+fn write_manifest_in(dir: &Path, manifest: &ModelManifest) -> Result<(), ModelStoreError> {
     let text = toml::to_string_pretty(manifest).expect("a model manifest always serialises");
     let tmp = dir.join(format!(".{MANIFEST_FILE}.tmp"));
     std::fs::write(&tmp, text).map_err(io(format!("writing {}", tmp.display())))?;

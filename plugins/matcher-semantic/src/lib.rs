@@ -16,8 +16,9 @@
 //! Settings (all optional, through the `config` import): `model` (default
 //! `multilingual-e5-small`; another model must be installed on the host and granted to the
 //! plugin by the administrator), `query-prefix` / `passage-prefix` (what that model expects
-//! before a sought and a searched text; default E5's "query: " and "passage: "), `relevance-floor` / `relevance-ceiling` (relevance, in standard
-//! deviations above the cohorts, mapped to credit 0 and 1), `role-floor` (share of its credit
+//! before a sought and a searched text; default E5's "query: " and "passage: "),
+//! `relevance-floor` / `relevance-ceiling` (relevance, in standard deviations above the
+//! cohorts, mapped to credit 0 and 1), `role-floor` (share of its credit
 //! a passage of an unrelated job keeps, default 0.8; 1 turns the role fit off), `batch-size`,
 //! `log-similarities` ("true": log every best relevance, for
 //! `cargo bench --bench calibrate_semantic`), and the lexical matcher's `partial-threshold`,
