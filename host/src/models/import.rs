@@ -16,7 +16,7 @@ use super::catalog;
 use super::embedder::Embedder;
 use super::install::{lock_store, progress};
 use super::store::{
-    check_id, file_sha256, io, licence_note, now_secs, parse_manifest, ModelFile, ModelManifest, ModelProvenance,
+    check_id, copy_file_hashing, io, licence_note, now_secs, parse_manifest, ModelFile, ModelManifest, ModelProvenance,
     ModelStore, ModelStoreError, Pooling, LICENCE_FILE, MANIFEST_FILE,
 };
 use std::path::{Path, PathBuf};
@@ -92,9 +92,8 @@ pub fn import(store: &ModelStore, source: &ImportSource, force: bool) -> Result<
 /// Copies a file into the staging folder and returns its digest and size.
 fn copy_in(from: &Path, staging: &Path, name: &str) -> Result<ModelFile, ModelStoreError> {
     progress(&format!("copying {}", from.display()));
-    let to = staging.join(name);
-    let bytes = std::fs::copy(from, &to).map_err(io(format!("copying {}", from.display())))?;
-    Ok(ModelFile { name: name.to_owned(), sha256: file_sha256(&to)?, bytes })
+    let (bytes, sha256) = copy_file_hashing(from, Some(&staging.join(name)))?;
+    Ok(ModelFile { name: name.to_owned(), sha256, bytes })
 }
 
 fn stage_folder(dir: &Path, mut manifest: ModelManifest, staging: &Path) -> Result<ModelManifest, ModelStoreError> {

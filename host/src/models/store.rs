@@ -3,7 +3,7 @@
 use crate::bundle::sha256_hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub const MANIFEST_FILE: &str = "model.toml";
@@ -123,17 +123,31 @@ pub fn check_id(id: &str) -> Result<(), ModelStoreError> {
 
 /// sha256 of a file, streamed.
 pub fn file_sha256(path: &Path) -> Result<String, ModelStoreError> {
-    let mut file = std::fs::File::open(path).map_err(io(format!("opening {}", path.display())))?;
+    copy_file_hashing(path, None).map(|(_, digest)| digest)
+}
+
+/// Streams the file at `from` into `to` when given, in one read: its size and sha256.
+pub fn copy_file_hashing(from: &Path, to: Option<&Path>) -> Result<(u64, String), ModelStoreError> {
+    let mut file = std::fs::File::open(from).map_err(io(format!("opening {}", from.display())))?;
+    let mut out = match to {
+        Some(to) => Some(std::fs::File::create(to).map_err(io(format!("creating {}", to.display())))?),
+        None => None,
+    };
     let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut buf).map_err(io(format!("reading {}", path.display())))?;
+        let n = file.read(&mut buf).map_err(io(format!("reading {}", from.display())))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
+        if let (Some(out), Some(to)) = (out.as_mut(), to) {
+            out.write_all(&buf[..n]).map_err(io(format!("writing {}", to.display())))?;
+        }
+        bytes += n as u64;
     }
-    Ok(hex::encode(hasher.finalize()))
+    Ok((bytes, hex::encode(hasher.finalize())))
 }
 
 /// Fails with [`ModelStoreError::DigestMismatch`] unless `path` has the expected sha256.
