@@ -44,15 +44,25 @@ const HOSTILE: &[&str] = &[
     "nan-score",
     "wrong-ids",
     "exit",
+    "sleep-forever",
+    "poll-never",
+    "embed-forever",
+    "resource-hoard",
+    "empty-log-flood",
+    "hostcall-bomb",
+    "random-bomb",
     "remember",
     "embed-probe",
     "biased-gender",
     "echo",
 ];
 
+/// Features of `vivier-hostile-http` (posting-drafter-http components), one component each.
+const HOSTILE_HTTP: &[&str] = &["http-hang", "http-flood", "http-scope"];
+
 fn main() {
     let builder = wasm_builder::Builder::new();
-    for dir in ["wit", "sdk", "plugins", "examples", "tests/hostile", "Cargo.lock"] {
+    for dir in ["wit", "sdk", "plugins", "examples", "tests/hostile", "tests/hostile-http", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", builder.workspace.join(dir).display());
     }
     println!("cargo:rerun-if-env-changed=VIVIER_SKIP_COMPONENTS");
@@ -100,6 +110,10 @@ fn main() {
     }
     for feature in HOSTILE {
         let wasm = builder.build("vivier-hostile", &[feature]);
+        std::fs::copy(&wasm, test_dir.join(format!("hostile-{feature}.wasm"))).unwrap();
+    }
+    for feature in HOSTILE_HTTP {
+        let wasm = builder.build("vivier-hostile-http", &[feature]);
         std::fs::copy(&wasm, test_dir.join(format!("hostile-{feature}.wasm"))).unwrap();
     }
 }

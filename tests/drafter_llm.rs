@@ -88,6 +88,11 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>, current: &Mutex<String>)
         // The endpoint dies mid-request: the connection closes without an answer.
         "drop" => return,
         "ok" => ("200 OK", ok),
+        // Takes the request and never answers.
+        "hang" => {
+            std::thread::sleep(Duration::from_secs(120));
+            return;
+        }
         "slow" => {
             std::thread::sleep(Duration::from_secs(5));
             ("200 OK", ok)
@@ -130,7 +135,7 @@ fn grants(mock: &MockLlm, mode: &str, outbound: &str) -> String {
 }
 
 fn granted(mock: &MockLlm) -> String {
-    format!("http://127.0.0.1:{}=127.0.0.1", mock.port)
+    format!("POST http://127.0.0.1:{}/=127.0.0.1", mock.port)
 }
 
 fn upstream(result: Result<Result<vivier::model::JobAd, DraftError>, PluginError>) -> String {
@@ -203,7 +208,7 @@ fn a_granted_name_resolving_to_an_unpinned_internal_address_is_refused() {
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
     // "localhost" is granted without pinning: it resolves to loopback, an internal address.
     let toml = format!(
-        "outbound = [\"http://localhost:{}\"]\n[config]\nbase-url = \"http://localhost:{}/ok/v1\"\nmodel = \"m\"\n",
+        "outbound = [\"POST http://localhost:{}/\"]\n[config]\nbase-url = \"http://localhost:{}/ok/v1\"\nmodel = \"m\"\n",
         mock.port, mock.port
     );
     let plugin = load(&rt, &toml, 10_000);
@@ -237,7 +242,7 @@ fn malformed_huge_failing_and_refused_answers_are_typed_errors() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let toml = format!(
-        "outbound = [\"http://127.0.0.1:{port}=127.0.0.1\"]\n[config]\nbase-url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"m\"\n"
+        "outbound = [\"POST http://127.0.0.1:{port}/=127.0.0.1\"]\n[config]\nbase-url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"m\"\n"
     );
     let plugin = load(&rt, &toml, 10_000);
     let inv = rt.draft(&plugin, &request());
@@ -314,4 +319,70 @@ fn through_the_api_a_slow_dead_or_garbled_llm_is_a_clear_error_and_the_template_
     let r = draft();
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["generated_by"]["ai_generated"], false, "{}", r.text);
+}
+
+// --- Hostile plugins of the network world: the deadline, the caps and the grant's scope hold. ---
+
+fn load_hostile_http(rt: &Runtime, feature: &str, port: u16, grant: &str, path: &str, timeout_ms: u32) -> LoadedPlugin {
+    let manifest = common::manifest(
+        &format!("hostile-{feature}"),
+        "posting-drafter-http",
+        64,
+        timeout_ms,
+        "outbound-hosts = [\"127.0.0.1\"]",
+    );
+    let bundle = Bundle::pack(manifest.clone(), component(&format!("hostile-{feature}")), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("grants")).unwrap();
+    let toml = format!(
+        "outbound = [{grant:?}]\napi-key-env = \"VIVIER_TEST_LLM_KEY\"\n[config]\nauthority = \"127.0.0.1:{port}\"\npath = {path:?}\n"
+    );
+    std::fs::write(dir.path().join(format!("grants/hostile-{feature}.toml")), toml).unwrap();
+    // SAFETY: every test of this file sets the same value.
+    unsafe { std::env::set_var("VIVIER_TEST_LLM_KEY", "sk-test-secret") };
+    let grants = AdminGrants::load(dir.path(), &format!("hostile-{feature}")).unwrap().to_plugin_grants(&manifest).unwrap();
+    rt.load(&bundle, SignatureStatus::Unsigned, grants).expect("the hostile drafter loads")
+}
+
+#[test]
+fn a_plugin_waiting_on_an_endpoint_that_never_answers_ends_at_its_deadline() {
+    let mock = MockLlm::start();
+    let rt = Runtime::new(RuntimeConfig::default()).unwrap();
+    let grant = format!("POST http://127.0.0.1:{}/hang/=127.0.0.1", mock.port);
+    let plugin = load_hostile_http(&rt, "http-hang", mock.port, &grant, "/hang/v1", 600);
+    let inv = rt.draft(&plugin, &request());
+    assert!(matches!(inv.result, Err(PluginError::Timeout { limit_ms: 600, .. })), "{:?}", inv.result);
+    assert_eq!(mock.seen.lock().unwrap().len(), 1, "one request reached the endpoint before the deadline");
+}
+
+#[test]
+fn one_call_cannot_open_more_requests_than_its_caps() {
+    let mock = MockLlm::start();
+    let rt = Runtime::new(RuntimeConfig::default()).unwrap();
+    let grant = format!("POST http://127.0.0.1:{}/ok/=127.0.0.1", mock.port);
+    let plugin = load_hostile_http(&rt, "http-flood", mock.port, &grant, "/ok/v1/chat/completions", 10_000);
+    let inv = rt.draft(&plugin, &request());
+    match &inv.result {
+        Err(PluginError::OutboundDenied { reason, .. }) => assert!(reason.contains("outbound request limit"), "{reason}"),
+        other => panic!("expected outbound_denied, got {other:?}"),
+    }
+    let seen = mock.seen.lock().unwrap().len();
+    assert!(seen <= 2, "{seen} requests reached the endpoint at once");
+}
+
+#[test]
+fn requests_outside_the_grants_method_and_path_are_refused_and_never_get_the_secret() {
+    let mock = MockLlm::start();
+    let rt = Runtime::new(RuntimeConfig::default()).unwrap();
+    let grant = format!("POST http://127.0.0.1:{}/ok/v1/chat/completions=127.0.0.1", mock.port);
+    let plugin = load_hostile_http(&rt, "http-scope", mock.port, &grant, "/ok/v1/chat/completions", 10_000);
+    let inv = rt.draft(&plugin, &request());
+    match &inv.result {
+        Err(PluginError::OutboundDenied { reason, .. }) => assert!(reason.contains("outside the grants"), "{reason}"),
+        other => panic!("expected outbound_denied, got {other:?}"),
+    }
+    assert!(mock.seen.lock().unwrap().is_empty(), "a request outside the grant reached the endpoint");
+    let calls = http_log(&inv.report);
+    assert_eq!(calls.len(), 6, "{calls:?}");
+    assert!(calls.iter().all(|c| c["outcome"] == "denied"), "{calls:?}");
 }

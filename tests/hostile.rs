@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use vivier::model::*;
-use vivier::runtime::{LoadError, LoadedPlugin, PluginError};
+use vivier::bundle::SignatureStatus;
+use vivier::runtime::{CompileLimits, Compiler, LoadError, LoadedPlugin, PluginError, PluginGrants};
 use vivier::Runtime;
 
 fn posting() -> Posting {
@@ -175,7 +176,7 @@ fn http_without_a_grant_is_refused_at_install() {
     let err = load_hostile(&rt, "http-without-grant", 64, 5000).unwrap_err();
     match &err {
         LoadError::ForbiddenImports(list) => {
-            assert!(list.iter().any(|i| i.contains("wasi:http/") && i.contains("outbound-hosts")), "{list:?}")
+            assert!(list.iter().any(|i| i.contains("wasi:http/") && i.contains("posting-drafter-http")), "{list:?}")
         }
         other => panic!("expected forbidden imports, got {other}"),
     }
@@ -238,4 +239,214 @@ fn at_least_twelve_hostile_components_are_built() {
         })
         .count();
     assert!(hostile >= 12, "only {hostile} hostile components");
+}
+
+// --- Time: a plugin blocked inside a host call ends at its deadline. ---
+
+#[test]
+fn a_plugin_asleep_in_the_host_ends_at_its_deadline() {
+    for feature in ["sleep-forever", "poll-never"] {
+        let err = fault(feature, 64, 300);
+        assert!(matches!(err, PluginError::Timeout { limit_ms: 300, .. }), "{feature}: {err}");
+    }
+}
+
+#[test]
+fn the_stop_switch_ends_a_call_in_flight() {
+    let rt = std::sync::Arc::new(runtime());
+    let plugin = std::sync::Arc::new(load_hostile(&rt, "sleep-forever", 64, 60_000).unwrap());
+    let (rt2, p2) = (rt.clone(), plugin.clone());
+    let call = std::thread::spawn(move || assess(&rt2, &p2));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    plugin.stop.engage();
+    let inv = call.join().unwrap();
+    assert!(matches!(inv.result, Err(PluginError::Stopped { .. })), "{:?}", inv.result);
+    assert_eq!(inv.report.outcome, "stopped");
+    // Engaged, it refuses new calls; released, it runs again (and sleeps until its deadline).
+    assert!(matches!(assess(&rt, &plugin).result, Err(PluginError::Stopped { .. })));
+    plugin.stop.release();
+    still_serving(&rt);
+}
+
+/// An embedding backend that computes slowly, batch after batch, and counts the batches it ran.
+#[derive(Debug, Default)]
+struct SlowBackend {
+    batches: std::sync::atomic::AtomicU64,
+}
+
+impl vivier::inference::Inference for SlowBackend {
+    fn dimension(&self, _: &str) -> Result<u32, vivier::inference::InferenceError> {
+        Ok(4)
+    }
+    fn embed(&self, m: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, vivier::inference::InferenceError> {
+        self.embed_until(m, texts, &vivier::inference::EmbedControl::default())
+    }
+    fn embed_until(
+        &self,
+        _: &str,
+        texts: &[String],
+        control: &vivier::inference::EmbedControl,
+    ) -> Result<Vec<Vec<f32>>, vivier::inference::InferenceError> {
+        // 64 batches of 50 ms of CPU each: 3.2 s for one request.
+        for _ in 0..64 {
+            control.check()?;
+            let until = std::time::Instant::now() + std::time::Duration::from_millis(50);
+            while std::time::Instant::now() < until {
+                std::hint::black_box(0u64);
+            }
+            self.batches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(texts.iter().map(|_| vec![0.5; 4]).collect())
+    }
+}
+
+#[test]
+fn host_inference_is_cut_at_the_deadline_and_its_cpu_counted() {
+    let backend = std::sync::Arc::new(SlowBackend::default());
+    let rt = runtime().with_inference(backend.clone());
+    let bundle = hostile_bundle("embed-forever", 64, 400, "models = [\"multilingual-e5-small\"]");
+    let grants = PluginGrants { models: vec!["multilingual-e5-small".to_owned()].into(), ..Default::default() };
+    let plugin = rt.load(&bundle, SignatureStatus::Unsigned, grants).unwrap();
+    let inv = assess(&rt, &plugin);
+    assert!(matches!(inv.result, Err(PluginError::Timeout { limit_ms: 400, .. })), "{:?}", inv.result);
+    // The inference thread's CPU is the call's: more than what the calling thread spent.
+    assert!(inv.report.inference_cpu_us > 0, "{:?}", inv.report);
+    assert!(inv.report.cpu_us >= inv.report.inference_cpu_us);
+    // The batch running at the deadline is the last: the thread stops instead of finishing.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let after = backend.batches.load(std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(backend.batches.load(std::sync::atomic::Ordering::SeqCst), after, "inference went on after the call");
+    assert!(after < 64, "the whole request was computed ({after} batches)");
+    still_serving(&rt);
+}
+
+// --- Memory the host spends for a plugin counts against the plugin. ---
+
+#[test]
+fn hoarded_host_resources_hit_a_typed_limit() {
+    let err = fault("resource-hoard", 64, 10_000);
+    match err {
+        PluginError::HostLimit { limit, .. } => assert!(limit.contains("live resources"), "{limit}"),
+        other => panic!("expected a host limit, got {other}"),
+    }
+}
+
+#[test]
+fn one_huge_host_call_hits_a_typed_limit() {
+    let err = fault("hostcall-bomb", 256, 10_000);
+    match err {
+        PluginError::HostLimit { limit, .. } => assert!(limit.contains("data passed to the host"), "{limit}"),
+        other => panic!("expected a host limit, got {other}"),
+    }
+    let err = fault("random-bomb", 64, 10_000);
+    match err {
+        PluginError::HostLimit { limit, .. } => assert!(limit.contains("random bytes"), "{limit}"),
+        other => panic!("expected a host limit, got {other}"),
+    }
+}
+
+#[test]
+fn empty_log_entries_are_counted_with_their_bookkeeping() {
+    let rt = runtime();
+    let plugin = load_hostile(&rt, "empty-log-flood", 64, 30_000).unwrap();
+    let inv = assess(&rt, &plugin);
+    assert_eq!(inv.result.unwrap().unwrap()[0].summary, "survived");
+    let kept = inv.report.log.len();
+    assert!(kept * vivier::runtime::limits::LOG_ENTRY_OVERHEAD <= rt.ceilings().max_log_bytes, "{kept} entries kept");
+    assert!(inv.report.log_dropped > 1_000_000, "{}", inv.report.log_dropped);
+}
+
+#[test]
+fn host_memory_returns_to_baseline_after_a_thousand_resource_floods() {
+    let rt = runtime();
+    let hoard = load_hostile(&rt, "resource-hoard", 64, 10_000).unwrap();
+    let logs = load_hostile(&rt, "empty-log-flood", 64, 30_000).unwrap();
+    for _ in 0..20 {
+        let _ = assess(&rt, &hoard);
+    }
+    let _ = assess(&rt, &logs);
+    let before = rss_bytes();
+    for _ in 0..1000 {
+        assert!(matches!(assess(&rt, &hoard).result, Err(PluginError::HostLimit { .. })));
+    }
+    for _ in 0..3 {
+        assert!(assess(&rt, &logs).result.is_ok());
+    }
+    let after = rss_bytes();
+    assert!(after < before + (32 << 20), "RSS grew from {} MiB to {} MiB", before >> 20, after >> 20);
+    still_serving(&rt);
+}
+
+// --- Compilation: a component built to make the compiler slow or hungry is refused in bounded
+// time, and the host's memory stays flat (the compiler runs in a child process). ---
+
+fn leb(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// A component holding one core module whose one function has `body` as its code (after one
+/// i32 local), and nothing else: no import, no export.
+fn component_with_body(body: &[u8]) -> Vec<u8> {
+    let mut func = vec![1, 1, 0x7f]; // one group of one i32 local
+    func.extend_from_slice(body);
+    func.push(0x0b);
+    let mut code = Vec::new();
+    leb(&mut code, 1);
+    leb(&mut code, func.len() as u64);
+    code.extend(func);
+    let mut module = b"\0asm\x01\0\0\0".to_vec();
+    module.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10]);
+    leb(&mut module, code.len() as u64);
+    module.extend(code);
+    let mut component = b"\0asm\x0d\0\x01\0".to_vec();
+    component.push(1); // core module section
+    leb(&mut component, module.len() as u64);
+    component.extend(module);
+    component
+}
+
+fn compile_bundle(id: &str, wasm: Vec<u8>) -> vivier::bundle::Bundle {
+    vivier::bundle::Bundle::pack(manifest(id, "skills-matcher", 64, 1000, ""), wasm, None).unwrap()
+}
+
+#[test]
+fn deeply_nested_blocks_are_refused_before_compiling() {
+    let rt = runtime();
+    let depth = 20_000;
+    let mut body = Vec::new();
+    body.extend(std::iter::repeat_n([0x02u8, 0x40], depth).flatten());
+    body.extend(std::iter::repeat_n(0x0bu8, depth));
+    let before = rss_bytes();
+    let err = rt.load(&compile_bundle("nested", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default()).unwrap_err();
+    assert!(matches!(err, LoadError::TooComplex(ref m) if m.contains("nested more than")), "{err}");
+    assert!(rss_bytes() < before + (16 << 20));
+    still_serving(&rt);
+}
+
+#[test]
+fn a_component_slow_to_compile_is_stopped_and_retried_without_optimisation() {
+    // 60,000 chained blocks (600 KB): seconds and hundreds of MiB with optimisation, tens of
+    // milliseconds without. A compile limit of one second forces the second route.
+    let limits = CompileLimits { timeout: std::time::Duration::from_secs(1), ..CompileLimits::default() };
+    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_vivier"));
+    let rt = vivier::Runtime::new(vivier::RuntimeConfig { compiler: Compiler::Subprocess { exe, limits }, ..Default::default() }).unwrap();
+    let mut body = Vec::new();
+    for _ in 0..60_000 {
+        body.extend([0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00, 0x0b]);
+    }
+    let before = rss_bytes();
+    let err = rt.load(&compile_bundle("chain", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default()).unwrap_err();
+    // Compiled (bounded), then refused for what it is: a component that exports nothing.
+    assert!(matches!(err, LoadError::ExportMismatch { .. } | LoadError::TooComplex(_)), "{err}");
+    assert!(rss_bytes() < before + (32 << 20), "the compile grew this process");
+    still_serving(&rt);
 }

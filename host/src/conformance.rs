@@ -38,15 +38,17 @@ impl Report {
         passed
     }
 
-    /// A plain-text table for terminals.
+    /// A plain-text table for terminals. Plugin text (its id, the details of each check) is
+    /// shown with controls escaped: it cannot forge a line or rewrite one.
     pub fn to_text(&self) -> String {
+        use crate::text::terminal_safe as t;
         let mut out = format!(
             "Conformance of {} ({})\n",
-            self.plugin.as_deref().unwrap_or("an unreadable bundle"),
+            t(self.plugin.as_deref().unwrap_or("an unreadable bundle")),
             self.world.map_or("unknown world".into(), |w| w.to_string())
         );
         for c in &self.checks {
-            out.push_str(&format!("  [{}] {} — {}\n", if c.passed { "PASS" } else { "FAIL" }, c.name, c.detail));
+            out.push_str(&format!("  [{}] {} — {}\n", if c.passed { "PASS" } else { "FAIL" }, t(&c.name), t(&c.detail)));
         }
         let failed = self.checks.iter().filter(|c| !c.passed).count();
         out.push_str(&format!("{} passed, {} failed\n", self.checks.len() - failed, failed));

@@ -8,6 +8,7 @@
 //! ([`crate::embedding_disk`]) keyed by the model's fingerprint, so that another process (the
 //! next `vivier rank`, a restarted server) re-ranking the same profiles computes nothing again.
 
+use crate::inference::EmbedControl;
 use crate::embedding_disk::DiskCache;
 use crate::inference::{Inference, InferenceError};
 use sha2::{Digest, Sha256};
@@ -142,6 +143,10 @@ impl Inference for CachedInference {
     }
 
     fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError> {
+        self.embed_until(model, texts, &EmbedControl::default())
+    }
+
+    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
         let keys: Vec<[u8; 32]> = texts.iter().map(|t| key(model, t)).collect();
         let mut out: Vec<Option<Vec<f32>>> = {
             let s = self.store.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,7 +181,7 @@ impl Inference for CachedInference {
         }
         if !todo.is_empty() {
             let batch: Vec<String> = todo.iter().map(|&i| texts[i].clone()).collect();
-            let computed = self.inner.embed(model, &batch)?;
+            let computed = self.inner.embed_until(model, &batch, control)?;
             if computed.len() != batch.len() {
                 return Err(InferenceError::Internal(format!(
                     "backend returned {} vectors for {} texts",

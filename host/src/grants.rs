@@ -2,10 +2,12 @@
 //! sent to them, and settings. One file per plugin, `<data-dir>/grants/<plugin-id>.toml`:
 //!
 //! ```toml
-//! # Endpoints (scheme://host:port, optionally "=address,..." to pin what the name may resolve to).
-//! outbound = ["http://llm.intra.example:8000=10.20.0.5"]
+//! # Endpoints: "[METHODS] scheme://host:port/path-prefix", optionally "=address,..." to pin what
+//! # the name may resolve to. Methods default to POST; the path prefix is required ("/" allows
+//! # every path) and matches at a segment boundary, after "." and ".." are resolved.
+//! outbound = ["POST http://llm.intra.example:8000/v1/chat/completions=10.20.0.5"]
 //! # Environment variable of the host holding the API key, sent as "Authorization: Bearer <key>"
-//! # to the granted endpoints only; the plugin never reads it.
+//! # only with a request within a grant (method and path included); the plugin never reads it.
 //! api-key-env = "VIVIER_LLM_API_KEY"
 //!
 //! # Local models of the host's model store the plugin may use besides those its manifest names

@@ -11,7 +11,6 @@
 pub mod audit;
 pub mod auth;
 pub mod builtin;
-pub mod bundle;
 pub mod cli;
 pub mod conformance;
 pub mod drafting;
@@ -19,13 +18,9 @@ pub mod embedding_cache;
 pub mod embedding_disk;
 pub mod eval;
 pub mod grants;
-pub mod inference;
 pub mod json_resume;
 pub mod lint;
-pub mod manifest;
-pub mod model;
 pub mod models;
-pub mod outbound;
 pub mod posting;
 pub mod probe;
 pub mod pseudonymise;
@@ -33,11 +28,11 @@ pub mod ranking;
 pub mod register;
 pub mod registry;
 pub mod report;
-pub mod runtime;
 pub mod server;
 pub mod shadow;
 pub mod store;
 pub mod timeline;
-pub mod world;
 
-pub use runtime::{Runtime, RuntimeConfig};
+// The sandbox is its own crate (`host/runtime`); its modules keep their paths here.
+pub use vivier_runtime::{bundle, inference, manifest, model, outbound, runtime, text, world};
+pub use vivier_runtime::{Runtime, RuntimeConfig};

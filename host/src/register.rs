@@ -242,8 +242,11 @@ pub async fn from_data_dir(store: &Store, registry: &Registry) -> anyhow::Result
     Ok(build(&slots, &registry.list()?))
 }
 
-/// Markdown for publication; every value comes from the register, nothing is added.
+/// Markdown for publication; every value comes from the register, nothing is added. What a
+/// plugin's manifest supplies is escaped (`text::markdown_inline`): a vendor's text renders as
+/// text, never as links, headings or HTML.
 pub fn to_markdown(r: &Register) -> String {
+    use crate::text::markdown_inline as e;
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n\n{}\n", r.title, r.principle);
     for p in &r.processings {
@@ -252,7 +255,14 @@ pub fn to_markdown(r: &Register) -> String {
             let _ = writeln!(
                 out,
                 "- Module : {} (`{}`), version {}, éditeur {}\n- Fournisseur : {} ({})\n- Empreinte SHA-256 : `{}`\n- Signature : {}",
-                m.name, m.id, m.version, m.vendor, m.provider, m.contact, m.digest, m.signature
+                e(&m.name),
+                m.id,
+                e(&m.version),
+                e(&m.vendor),
+                e(&m.provider),
+                e(&m.contact),
+                m.digest,
+                e(&m.signature)
             );
         }
         let _ = writeln!(out, "\n### Principaux paramètres\n");
@@ -263,24 +273,25 @@ pub fn to_markdown(r: &Register) -> String {
             let _ = writeln!(
                 out,
                 "\n### Finalité prévue et contrôle humain\n\n{}\n\n{}",
-                m.intended_purpose, m.human_oversight
+                e(&m.intended_purpose),
+                e(&m.human_oversight)
             );
             if !m.limitations.is_empty() {
                 let _ = writeln!(out, "\n### Limites connues\n");
                 for l in &m.limitations {
-                    let _ = writeln!(out, "- {l}");
+                    let _ = writeln!(out, "- {}", e(l));
                 }
             }
             if !m.accuracy.is_empty() {
                 let _ = writeln!(out, "\n### Performances mesurées\n");
                 for a in &m.accuracy {
-                    let _ = writeln!(out, "- {} : {} ({})", a.metric, a.value, a.dataset);
+                    let _ = writeln!(out, "- {} : {} ({})", e(&a.metric), e(&a.value), e(&a.dataset));
                 }
             }
         }
         if !p.installed_alternatives.is_empty() {
-            let _ =
-                writeln!(out, "\nAutres modules installés, non utilisés : {}.", p.installed_alternatives.join(", "));
+            let others: Vec<String> = p.installed_alternatives.iter().map(|a| e(a)).collect();
+            let _ = writeln!(out, "\nAutres modules installés, non utilisés : {}.", others.join(", "));
         }
         out.push('\n');
     }

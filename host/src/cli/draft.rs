@@ -14,6 +14,6 @@ pub(super) fn run(ctx: &Session, path: &Path, spec: Option<&str>) -> Result<()> 
         Err(crate::drafting::DraftFailure::Plugin(e)) => return Err(e.into()),
         Err(e) => bail!("{e}"),
     };
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&out)?));
     Ok(())
 }

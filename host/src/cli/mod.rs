@@ -252,7 +252,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let ctx = Session::new(&cli)?;
             let report = conformance::run(bundle, &ctx.registry, &ctx.runtime);
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&report)?));
             } else {
                 print!("{}", report.to_text());
             }

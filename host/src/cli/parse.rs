@@ -79,14 +79,14 @@ pub(super) fn run(ctx: &Session, files: &[PathBuf], spec: Option<&str>, format: 
             },
             Err(message) => {
                 failures += 1;
-                eprintln!("error: {message}");
+                eprintln!("error: {}", crate::text::terminal_safe_with(&message.to_string(), true));
                 json!({ "file": path.display().to_string(), "plugin": entry.id(), "error": message })
             }
         };
         if files.len() == 1 {
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&out)?));
         } else {
-            println!("{}", serde_json::to_string(&out)?);
+            println!("{}", crate::text::json_terminal_safe(&serde_json::to_string(&out)?));
         }
     }
     if failures > 0 {

@@ -76,7 +76,7 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     let entry = ctx.registry.find(plugin)?;
                     let active =
                         ctx.registry.active(entry.world()).is_ok_and(|a| a.bundle.digest == entry.bundle.digest);
-                    println!("{}", serde_json::to_string_pretty(&describe(&entry, active))?);
+                    println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&describe(&entry, active))?));
                     Ok(())
                 }
                 PluginCommand::Verify { bundle } => {
@@ -86,7 +86,7 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                         "{} {} ({}) is valid: sha256 {}, signature {:?}, exports match the {} world",
                         entry.id(),
                         entry.version(),
-                        entry.bundle.manifest.plugin.vendor,
+                        crate::text::terminal_safe(&entry.bundle.manifest.plugin.vendor),
                         entry.bundle.digest,
                         entry.signature,
                         loaded.world

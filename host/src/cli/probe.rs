@@ -107,7 +107,7 @@ pub(super) fn run(cli: &Cli, command: &ProbeCommand) -> Result<()> {
             options.pairs = *pairs;
             let (report, _) = probe_and_store(&ctx, &loaded, options)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&report)?));
             } else {
                 print!("{}", report.to_text());
             }

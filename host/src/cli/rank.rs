@@ -50,9 +50,9 @@ pub(super) fn run(
     match format {
         RankFormat::Json => {
             let out = json!({ "posting": job.id, "suggestions": suggestions });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&out)?));
         }
-        RankFormat::Csv => print!("{}", ranking::to_csv(&matching, &suggestions)),
+        RankFormat::Csv => print!("{}", crate::text::terminal_safe_with(&ranking::to_csv(&matching, &suggestions), true)),
     }
     eprintln!(
         "Suggestions pour aider le recruteur ({}) : aucune candidature n'est écartée ni retenue automatiquement.",

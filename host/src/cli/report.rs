@@ -127,7 +127,7 @@ pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
         Ok(report) => report,
         Err(register) => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&register)?);
+                println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&register)?));
             } else {
                 print!("{}", crate::register::to_markdown(&register));
             }
@@ -135,7 +135,7 @@ pub(super) fn run(cli: &Cli, args: &ReportArgs) -> Result<()> {
         }
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+        println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&report.to_json())?));
     } else {
         print!("{}", report.markdown);
     }

@@ -85,7 +85,7 @@ pub(super) fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
             let store = Store::connect(&cli.data_dir, cli.database.as_deref()).await?;
             let v = Audit::new(store.clone()).verify().await?;
             store.close().await;
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&v)?));
             match &v.first_broken {
                 None => Ok(()),
                 Some(b) => bail!("the audit chain is broken at row {}: {}", b.seq, b.reason),

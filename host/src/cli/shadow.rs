@@ -147,7 +147,7 @@ pub(super) fn run(cli: &Cli, command: &ShadowCommand) -> Result<()> {
                 anyhow::Ok(v)
             })??;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&v)?));
             } else {
                 print_report(&v);
             }

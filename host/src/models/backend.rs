@@ -1,6 +1,7 @@
 //! The [`Inference`] backend of the host: models from the store, each loaded once on first use
 //! and then shared by every call of every plugin (thread-safe).
 
+use crate::inference::EmbedControl;
 use super::embedder::{default_threads, Embedder};
 use super::store::{ModelManifest, ModelStore, ModelStoreError};
 use crate::inference::{Inference, InferenceError};
@@ -91,6 +92,11 @@ impl Inference for StoreBackend {
     fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError> {
         let embedder = self.embedder(model).map_err(|e| to_inference_error(model, e))?;
         embedder.embed(texts).map_err(InferenceError::Internal)
+    }
+
+    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
+        let embedder = self.embedder(model).map_err(|e| to_inference_error(model, e))?;
+        embedder.embed_until(texts, control).map_err(InferenceError::Internal)
     }
 
     fn prepare(&self, model: &str) -> Result<(), InferenceError> {

@@ -4,6 +4,7 @@
 //! batch shape. Texts are tokenised (truncated at the model's token limit), sorted by length and
 //! run in small padded batches; each vector is pooled under the attention mask and L2-normalised.
 
+use vivier_runtime::inference::EmbedControl;
 use super::onnx_fold::fold_dequantize_linear;
 use super::store::{ModelManifest, ModelStore, ModelStoreError, Pooling};
 use std::path::Path;
@@ -139,14 +140,24 @@ impl Embedder {
 
     /// One L2-normalised vector per text, in order.
     pub fn embed<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, String> {
+        self.embed_until(texts, &EmbedControl::default())
+    }
+
+    /// [`Embedder::embed`] for a plugin call: stops between batches once `control` says the call
+    /// has ended, and reports the CPU time of its helper threads to it.
+    pub fn embed_until<S: AsRef<str>>(&self, texts: &[S], control: &EmbedControl) -> Result<Vec<Vec<f32>>, String> {
         if texts.is_empty() {
             return Ok(vec![]);
         }
-        self.embed_ids(&self.tokenize(texts)?)
+        self.embed_ids_until(&self.tokenize(texts)?, control)
     }
 
     /// Embeds already tokenised texts: sorted by length so that batches carry little padding.
     pub fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>, String> {
+        self.embed_ids_until(ids, &EmbedControl::default())
+    }
+
+    fn embed_ids_until(&self, ids: &[Vec<u32>], control: &EmbedControl) -> Result<Vec<Vec<f32>>, String> {
         let max = self.manifest.max_tokens as usize;
         if let Some(long) = ids.iter().find(|t| t.len() > max) {
             return Err(format!("{} tokens in one text (at most {max})", long.len()));
@@ -157,7 +168,7 @@ impl Embedder {
         let mut out = vec![Vec::new(); ids.len()];
         if workers == 1 {
             // One text (or one thread): the model's own kernels use the threads.
-            self.embed_rows(&order, ids, &self.executor, &mut out)?;
+            self.embed_rows(&order, ids, &self.executor, &mut out, control)?;
             return Ok(out);
         }
         // Several texts: one share of the rows per thread, each run on one core. Splitting the
@@ -171,8 +182,11 @@ impl Embedder {
                 .iter()
                 .map(|share| {
                     scope.spawn(move || {
+                        let cpu = vivier_runtime::inference::thread_cpu_time();
                         let mut part = vec![Vec::new(); ids.len()];
-                        self.embed_rows(share, ids, &Executor::SingleThread, &mut part).map(|()| part)
+                        let done = self.embed_rows(share, ids, &Executor::SingleThread, &mut part, control).map(|()| part);
+                        control.add_helper_cpu(vivier_runtime::inference::thread_cpu_time().saturating_sub(cpu));
+                        done
                     })
                 })
                 .collect();
@@ -198,9 +212,11 @@ impl Embedder {
         ids: &[Vec<u32>],
         executor: &Executor,
         out: &mut [Vec<f32>],
+        control: &EmbedControl,
     ) -> Result<(), String> {
         let mut start = 0;
         while start < rows.len() {
+            control.check().map_err(|e| e.to_string())?;
             let mut end = start + 1;
             // Rows are sorted by length: the row added last is the batch's longest.
             while end < rows.len() && end - start < BATCH && (end + 1 - start) * ids[rows[end]].len() <= BATCH_TOKENS {

@@ -87,7 +87,7 @@ impl AppState {
         F: Fn(&Runtime, &LoadedPlugin) -> Invocation<T> + Send + Sync + 'static,
     {
         let (active, policy) = self.slots.for_call(world)?;
-        let _permit = self.admission.turn().await?;
+        let _turn = self.admission.turn(world, active.plugin.limits.timeout).await?;
         let f = Arc::new(f);
         let mut attempts = Vec::new();
         loop {

@@ -63,7 +63,16 @@ pub struct Slots {
 }
 
 impl Slots {
+    /// Replaces a slot's state. A stopped slot engages its plugin's stop switch, which ends the
+    /// plugin's calls in flight too (on this replica; the others do when they see the change).
     pub fn set(&self, world: World, state: SlotState) {
+        if let Some(active) = &state.active {
+            if state.row.stopped {
+                active.plugin.stop.engage();
+            } else {
+                active.plugin.stop.release();
+            }
+        }
         self.inner.write().unwrap_or_else(|e| e.into_inner()).insert(world, state);
     }
 

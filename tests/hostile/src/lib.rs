@@ -100,6 +100,70 @@ impl SkillsMatcher for Hostile {
             return Ok(ids().map(|id| assessment(id, 0.0, format!("sent={sent}"))).collect());
         }
 
+        #[cfg(feature = "sleep-forever")]
+        {
+            // A WASI sleep: the plugin waits in the host, where epochs do not reach.
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+            return Ok(ids().map(|id| assessment(id, 0.0, "woke up".into())).collect());
+        }
+
+        #[cfg(feature = "poll-never")]
+        {
+            // A pollable that never resolves: an instant at the end of time.
+            let never = wasip2::clocks::monotonic_clock::subscribe_instant(u64::MAX);
+            wasip2::io::poll::poll(&[&never]);
+            return Ok(ids().map(|id| assessment(id, 0.0, "resolved".into())).collect());
+        }
+
+        #[cfg(feature = "embed-forever")]
+        {
+            // Host inference, as long and as often as the host lets it.
+            use vivier_sdk::skills_matcher::inference;
+            let texts: Vec<String> = (0..256).map(|i| format!("passage: {i} {}", "mot ".repeat(200))).collect();
+            loop {
+                let _ = inference::embed("multilingual-e5-small", &texts);
+            }
+        }
+
+        #[cfg(feature = "resource-hoard")]
+        {
+            // Host resources kept alive: each pollable is an entry of the host's table.
+            let mut hoard = Vec::new();
+            loop {
+                hoard.push(wasip2::clocks::monotonic_clock::subscribe_duration(1 << 40));
+                if hoard.len() == usize::MAX {
+                    break;
+                }
+            }
+            return Ok(ids().map(|id| assessment(id, hoard.len() as f32, String::new())).collect());
+        }
+
+        #[cfg(feature = "empty-log-flood")]
+        {
+            // Entries with no message: free in bytes, not in bookkeeping.
+            use vivier_sdk::skills_matcher::log::{emit, Level};
+            for _ in 0..2_000_000 {
+                emit(Level::Trace, "");
+            }
+            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+        }
+
+        #[cfg(feature = "hostcall-bomb")]
+        {
+            // One host call handed 96 MiB: lifted into host memory before any check could run.
+            use vivier_sdk::skills_matcher::log::{emit, Level};
+            let message = "x".repeat(96 << 20);
+            emit(Level::Info, &message);
+            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+        }
+
+        #[cfg(feature = "random-bomb")]
+        {
+            // 1 GiB of random bytes, built by the host.
+            let bytes = wasip2::random::random::get_random_bytes(1 << 30);
+            return Ok(ids().map(|id| assessment(id, bytes.len() as f32, String::new())).collect());
+        }
+
         #[cfg(feature = "panic")]
         panic!("hostile plugin panicked on purpose");
 

@@ -50,6 +50,7 @@ pub fn audit_routes() -> Router<Shared> {
 pub fn plugin_failure(err: &PluginError, trace_id: &str) -> ApiError {
     let status = match err {
         PluginError::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+        PluginError::Stopped { .. } => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_GATEWAY,
     };
     ApiError::new(status, "plugin_failed", format!("{err} (code {})", err.code())).with_trace(trace_id)

@@ -74,19 +74,19 @@ impl ComponentCache {
         mac
     }
 
-    /// Loads the compiled component from the cache, or compiles and stores it.
-    pub fn load_or_compile(
+    /// Loads the compiled component from the cache, or compiles it with `compile` and stores it.
+    pub fn load_or_compile<E>(
         &self,
         engine: &Engine,
-        wasm: &[u8],
         component_digest: &str,
-    ) -> wasmtime::Result<(Component, CacheOutcome)> {
+        compile: impl FnOnce() -> Result<Component, E>,
+    ) -> Result<(Component, CacheOutcome), E> {
         let path = self.entry_path(engine, component_digest);
         let existed = path.exists();
         if let Some(component) = self.try_load(engine, &path) {
             return Ok((component, CacheOutcome::Hit));
         }
-        let component = Component::new(engine, wasm)?;
+        let component = compile()?;
         // A cache that cannot be written only costs speed.
         if let Err(e) = self.store(&path, &component) {
             tracing::warn!(path = %path.display(), error = %e, "could not write the component cache");

@@ -77,8 +77,9 @@ pub enum ImportVerdict {
 const BASE_WASI: &[&str] = &["wasi:io/", "wasi:cli/", "wasi:clocks/", "wasi:random/", "wasi:filesystem/"];
 
 /// Decides whether a component of `world` may import `name` (e.g. `wasi:sockets/tcp@0.2.6`).
-/// `outbound_granted` is true when the manifest asks for outbound hosts.
-pub fn check_import(world: World, name: &str, outbound_granted: bool) -> ImportVerdict {
+/// `network_world` is true for a plugin of the posting-drafter-http world, the only one that may
+/// import `wasi:http`.
+pub fn check_import(world: World, name: &str, network_world: bool) -> ImportVerdict {
     if BASE_WASI.iter().any(|p| name.starts_with(p)) {
         return ImportVerdict::Allowed;
     }
@@ -95,9 +96,10 @@ pub fn check_import(world: World, name: &str, outbound_granted: bool) -> ImportV
         return ImportVerdict::Refused(format!("`{name}` is not available to the {world} world"));
     }
     if name.starts_with("wasi:http/") {
-        if !outbound_granted {
+        if !network_world || world != World::PostingDrafter {
             return ImportVerdict::Refused(format!(
-                "`{name}`: outbound HTTP needs `outbound-hosts` in the manifest and an administrator's grant"
+                "`{name}`: only a plugin of the posting-drafter-http world may import wasi:http (with \
+                 `outbound-hosts` in its manifest and an administrator's grant)"
             ));
         }
         // The client side only: a plugin sends requests, it never serves them.
@@ -144,7 +146,7 @@ mod tests {
         assert!(matches!(check_import(World::CvParser, "acme:spy/exfil", false), ImportVerdict::Refused(_)));
         assert!(matches!(
             check_import(World::PostingDrafter, "wasi:http/outgoing-handler@0.2.6", false),
-            ImportVerdict::Refused(m) if m.contains("outbound-hosts")
+            ImportVerdict::Refused(m) if m.contains("posting-drafter-http")
         ));
         assert_eq!(check_import(World::CvParser, "wasi:cli/environment@0.2.6", false), ImportVerdict::Allowed);
     }
@@ -153,6 +155,8 @@ mod tests {
     fn http_client_imports_need_outbound_hosts() {
         let h = "wasi:http/outgoing-handler@0.2.12";
         assert!(matches!(check_import(World::PostingDrafter, h, false), ImportVerdict::Refused(_)));
+        assert!(matches!(check_import(World::CvParser, h, true), ImportVerdict::Refused(_)));
+        assert!(matches!(check_import(World::SkillsMatcher, h, true), ImportVerdict::Refused(_)));
         assert_eq!(check_import(World::PostingDrafter, h, true), ImportVerdict::Allowed);
         assert_eq!(check_import(World::PostingDrafter, "wasi:http/types@0.2.12", true), ImportVerdict::Allowed);
         assert!(matches!(

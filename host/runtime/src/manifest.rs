@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 pub const MANIFEST_FILE: &str = "vivier-plugin.toml";
 
+/// The one world that may reach the network: a `posting-drafter` that also imports
+/// `wasi:http/outgoing-handler` (see `wit/worlds.wit`). Its slot is `posting-drafter`.
+pub const NETWORK_WORLD: &str = "posting-drafter-http";
+
 /// Ceilings a manifest may ask for; an administrator's configuration can lower them.
 pub const MAX_MEMORY_MIB: u32 = 1024;
 pub const MAX_TIMEOUT_MS: u32 = 120_000;
@@ -121,8 +125,18 @@ impl Manifest {
         toml::to_string_pretty(self).expect("a manifest always serialises")
     }
 
+    /// The slot the plugin serves.
     pub fn world(&self) -> World {
+        if self.network_world() {
+            return World::PostingDrafter;
+        }
         self.plugin.world.parse().expect("validated at parse")
+    }
+
+    /// Whether the plugin implements the posting-drafter-http world, the only one that may
+    /// import `wasi:http` (and so ask for outbound hosts).
+    pub fn network_world(&self) -> bool {
+        self.plugin.world == NETWORK_WORLD
     }
 
     /// Checks every field and reports all problems at once.
@@ -139,8 +153,10 @@ impl Manifest {
         if semver::Version::parse(&p.version).is_err() {
             problems.push(format!("plugin.version `{}` is not a semantic version (e.g. 1.2.0)", p.version));
         }
-        if let Err(e) = p.world.parse::<World>() {
-            problems.push(format!("plugin.world: {e}"));
+        if p.world != NETWORK_WORLD {
+            if let Err(e) = p.world.parse::<World>() {
+                problems.push(format!("plugin.world: {e} (or {NETWORK_WORLD})"));
+            }
         }
         if !world::version_served(&p.wit_version) {
             problems.push(format!(
@@ -171,6 +187,13 @@ impl Manifest {
         }
         if c.timeout_ms == 0 || c.timeout_ms > MAX_TIMEOUT_MS {
             problems.push(format!("capabilities.timeout-ms must be between 1 and {MAX_TIMEOUT_MS}"));
+        }
+        if !c.outbound_hosts.is_empty() && !self.network_world() {
+            problems.push(format!(
+                "capabilities.outbound-hosts: only a plugin of the {NETWORK_WORLD} world may reach the network, \
+                 and this one implements {}",
+                p.world
+            ));
         }
         for host in &c.outbound_hosts {
             if !valid_host(host) {
@@ -265,6 +288,19 @@ human-oversight = "Le recruteur vérifie chaque champ."
         for needle in ["plugin.id", "plugin.version", "unknown world", "memory-mib", "outbound-hosts", "limitations"] {
             assert!(err.contains(needle), "{needle} missing from: {err}");
         }
+    }
+
+    #[test]
+    fn only_the_network_world_may_ask_for_outbound_hosts() {
+        let parser = SAMPLE.replace("timeout-ms = 2000", "timeout-ms = 2000\noutbound-hosts = [\"exfil.example\"]");
+        let err = Manifest::parse(&parser).unwrap_err().to_string();
+        assert!(err.contains("only a plugin of the posting-drafter-http world"), "{err}");
+        let drafter = parser.replace("\"cv-parser\"", "\"posting-drafter-http\"");
+        let m = Manifest::parse(&drafter).unwrap();
+        assert!(m.network_world());
+        assert_eq!(m.world(), World::PostingDrafter);
+        let plain = parser.replace("\"cv-parser\"", "\"posting-drafter\"");
+        assert!(Manifest::parse(&plain).is_err());
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum BundleError {
         "bundle entry `{0}` is not allowed (a bundle holds only {MANIFEST_FILE}, the component and {SIGNATURE_FILE})"
     )]
     UnexpectedEntry(String),
+    #[error("bundle holds two entries named `{0}` (or names equal once normalised): which one is meant cannot be told")]
+    DuplicateEntry(String),
     #[error(transparent)]
     Manifest(#[from] ManifestError),
     #[error("manifest has no component.sha256: a bundle must pin its component's digest")]
@@ -100,8 +102,14 @@ impl Bundle {
             return Err(BundleError::Archive(format!("{} entries (at most {MAX_ZIP_ENTRIES})", archive.len())));
         }
         let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for i in 0..archive.len() {
             let entry = archive.by_index(i).map_err(|e| BundleError::Archive(e.to_string()))?;
+            // Before anything else, directories included: a second entry of the same name (the
+            // zip format allows it) could be what another tool reads.
+            if !seen.insert(normalised_entry_name(entry.name())) {
+                return Err(BundleError::DuplicateEntry(crate::text::terminal_safe(entry.name()).into_owned()));
+            }
             if entry.is_dir() {
                 continue;
             }
@@ -198,6 +206,22 @@ impl Bundle {
             }
         }
     }
+}
+
+/// A zip entry name as tools may read it: compatibility forms folded (NFKC), case folded, `\\` as
+/// `/`, no leading `./` or `/`, no trailing `/`.
+fn normalised_entry_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name.nfkc().collect::<String>().to_lowercase().replace('\\', "/");
+    let mut s = folded.as_str();
+    loop {
+        let before = s;
+        s = s.trim_start_matches("./").trim_start_matches('/');
+        if s == before {
+            break;
+        }
+    }
+    s.trim_end_matches('/').to_owned()
 }
 
 fn read_capped(path: &Path, name: &str, limit: u64) -> Result<Option<Vec<u8>>, BundleError> {
@@ -325,6 +349,39 @@ mod tests {
         zip.finish().unwrap();
         assert!(std::fs::metadata(&bomb).unwrap().len() < 64 << 10);
         assert!(matches!(Bundle::read(&bomb), Err(BundleError::TooLarge { .. })));
+
+        // Two entries of one name (the writer refuses that, so the second name is patched into
+        // the archive's bytes), or of names equal once normalised.
+        for (first, second, patch) in [
+            ("plugin.wasm", "plugin.wasX", Some("plugin.wasm")),
+            ("plugin.wasm", "vivier-plugin.tomX", Some(MANIFEST_FILE)),
+            ("plugin.wasm", "PLUGIN.wasm", None),
+            ("plugin.wasm", "./plugin.wasm", None),
+            ("plugin.wasm", "\u{ff50}lugin.wasm", None),
+        ] {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            zip.start_file(MANIFEST_FILE, opts).unwrap();
+            zip.write_all(&b.manifest_bytes).unwrap();
+            zip.start_file(first, opts).unwrap();
+            zip.write_all(&b.component).unwrap();
+            zip.start_file(second, opts).unwrap();
+            zip.write_all(b"evil twin").unwrap();
+            let mut bytes = zip.finish().unwrap().into_inner();
+            if let Some(real) = patch {
+                let (from, to) = (second.as_bytes(), real.as_bytes());
+                let mut i = 0;
+                while i + from.len() <= bytes.len() {
+                    if &bytes[i..i + from.len()] == from {
+                        bytes[i..i + from.len()].copy_from_slice(to);
+                    }
+                    i += 1;
+                }
+            }
+            let dup = dir.path().join("dup.zip");
+            std::fs::write(&dup, &bytes).unwrap();
+            let got = Bundle::read(&dup);
+            assert!(matches!(got, Err(BundleError::DuplicateEntry(_))), "{first} / {second}: {got:?}");
+        }
 
         std::fs::write(dir.path().join("junk.zip"), b"not a zip").unwrap();
         assert!(matches!(Bundle::read(&dir.path().join("junk.zip")), Err(BundleError::Archive(_))));

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use wasmtime::component::{ComponentNamedList, Lift, Lower};
-use wasmtime::{Store, Trap};
+use wasmtime::{Store, Trap, UpdateDeadline};
 
 /// Which plugin served a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +51,8 @@ pub struct CallReport {
     pub peak_memory_bytes: u64,
     /// Time spent in host inference (`inference.embed`) during the call, included in `wall_us`.
     pub inference_us: u64,
+    /// CPU time of the host threads that computed embeddings for the call, included in `cpu_us`.
+    pub inference_cpu_us: u64,
     /// The host models that computed for this call: which id, which files, how many texts.
     /// An administrator may grant a plugin another model, so the plugin's digest alone does not
     /// say what produced a result.
@@ -76,13 +78,7 @@ pub struct Invocation<T> {
 }
 
 fn thread_cpu_time_us() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: clock_gettime writes into the timespec we own; the clock id is a constant.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return 0;
-    }
-    (ts.tv_sec as u64) * 1_000_000 + (ts.tv_nsec as u64) / 1_000
+    crate::inference::thread_cpu_time().as_micros() as u64
 }
 
 fn now_ms() -> u64 {
@@ -155,14 +151,26 @@ impl Runtime {
         )
     }
 
-    /// A fresh store for one use of `plugin`: its memory limiter installed and its deadline armed.
-    pub(crate) fn sandbox(&self, plugin: &LoadedPlugin) -> Store<CallState> {
-        let state = CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone());
+    /// A fresh store for one use of `plugin`: its memory limiter and host limits installed, and
+    /// its deadline armed. Wasm code running at the deadline, or when the plugin's stop switch
+    /// is engaged, is interrupted at the next epoch tick; a plugin waiting in a host call is
+    /// ended by the timeout around the call (see `run`).
+    pub(crate) fn sandbox(&self, plugin: &LoadedPlugin, deadline: Instant) -> Store<CallState> {
+        let state =
+            CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone(), self.inference_permits.clone());
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        let tick = self.epoch_tick.as_micros().max(1);
-        let ticks = plugin.limits.timeout.as_micros().div_ceil(tick) as u64 + 1;
-        store.set_epoch_deadline(ticks);
+        store.set_hostcall_fuel(plugin.limits.host.hostcall_bytes);
+        store.set_max_component_handles(plugin.limits.host.live_resources);
+        store.set_epoch_deadline(1);
+        let stop = plugin.stop.clone();
+        store.epoch_deadline_callback(move |_| {
+            Ok(if stop.is_engaged() || Instant::now() >= deadline {
+                UpdateDeadline::Interrupt
+            } else {
+                UpdateDeadline::Continue(1)
+            })
+        });
         store
     }
 
@@ -191,6 +199,7 @@ impl Runtime {
             cpu_us: 0,
             peak_memory_bytes: 0,
             inference_us: 0,
+            inference_cpu_us: 0,
             models: vec![],
             input_digest,
             output_digest: String::new(),
@@ -213,7 +222,8 @@ impl Runtime {
             Ok(_) => std::mem::take(&mut report.outcome),
             Err(e) => e.code().into(),
         };
-        report.cpu_us = thread_cpu_time_us().saturating_sub(cpu);
+        // The calling thread drives the plugin; inference ran on other threads and is added.
+        report.cpu_us = thread_cpu_time_us().saturating_sub(cpu) + report.inference_cpu_us;
         report.wall_us = wall.elapsed().as_micros() as u64;
         Invocation { result, report }
     }
@@ -231,15 +241,37 @@ impl Runtime {
         (R,): ComponentNamedList + Lift,
     {
         let id = plugin.id();
-        let mut store = self.sandbox(plugin);
+        if plugin.stop.is_engaged() {
+            return Err(PluginError::Stopped { plugin: id.to_owned() });
+        }
+        let deadline = Instant::now() + plugin.limits.timeout;
+        let mut store = self.sandbox(plugin, deadline);
 
-        let called = plugin
-            .pre
-            .instantiate(&mut store)
-            .and_then(|instance| instance.get_typed_func::<P, (R,)>(&mut store, &plugin.export))
-            .and_then(|func| func.call(&mut store, params));
+        let call = async {
+            let instance = plugin.pre.instantiate_async(&mut store).await?;
+            let func = instance.get_typed_func::<P, (R,)>(&mut store, &plugin.export)?;
+            func.call_async(&mut store, params).await
+        };
+        // Whatever the plugin is doing — computing, or waiting in a host call (a sleep, a poll,
+        // a stream, an HTTP request, inference) — the call ends at its deadline or when the
+        // stop switch is engaged: dropping the future drops the plugin's fiber, and the store
+        // is never entered again.
+        let ended = self.io.block_on(async {
+            tokio::select! {
+                biased;
+                _ = plugin.stop.engaged() => Ended::Stopped,
+                done = tokio::time::timeout_at(deadline.into(), call) => match done {
+                    Ok(result) => Ended::Returned(result),
+                    Err(_) => Ended::TimedOut,
+                },
+            }
+        });
         // Classify before the log is taken: a trap's detail comes from what stderr holds.
-        let called = called.map_err(|err| classify(err, store.data(), plugin));
+        let called = match ended {
+            Ended::Returned(result) => result.map_err(|err| classify(err, store.data(), plugin)),
+            Ended::TimedOut => Err(timeout(plugin)),
+            Ended::Stopped => Err(PluginError::Stopped { plugin: id.to_owned() }),
+        };
         let state = store.data_mut();
         let log = state.take_log();
         report.log = log.entries;
@@ -257,6 +289,7 @@ impl Runtime {
         }
         report.peak_memory_bytes = state.limiter.peak();
         report.inference_us = state.inference_time.as_micros() as u64;
+        report.inference_cpu_us = state.inference_cpu.as_micros() as u64;
         report.models = state
             .models_used
             .iter()
@@ -289,11 +322,28 @@ impl Runtime {
     }
 }
 
+/// How a call's future ended.
+enum Ended<T> {
+    Returned(wasmtime::Result<T>),
+    TimedOut,
+    Stopped,
+}
+
+fn timeout(plugin: &LoadedPlugin) -> PluginError {
+    PluginError::Timeout { plugin: plugin.id().to_owned(), limit_ms: plugin.limits.timeout.as_millis() as u64 }
+}
+
 /// Turns a wasmtime failure into a typed error naming the limit or fault.
 fn classify(err: wasmtime::Error, state: &CallState, plugin: &LoadedPlugin) -> PluginError {
     let id = plugin.id().to_owned();
     if let Some(Trap::Interrupt) = err.downcast_ref::<Trap>() {
-        return PluginError::Timeout { plugin: id, limit_ms: plugin.limits.timeout.as_millis() as u64 };
+        if plugin.stop.is_engaged() {
+            return PluginError::Stopped { plugin: id };
+        }
+        return timeout(plugin);
+    }
+    if let Some(limit) = host_limit(&err, &plugin.limits.host) {
+        return PluginError::HostLimit { plugin: id, limit: limit.0, detail: limit.1 };
     }
     if let Some(requested) = state.limiter.refused() {
         return PluginError::MemoryLimit { plugin: id, limit: plugin.limits.memory_bytes, requested };
@@ -310,6 +360,33 @@ fn classify(err: wasmtime::Error, state: &CallState, plugin: &LoadedPlugin) -> P
             PluginError::Trap { plugin: id, trap: "host call failed".into(), detail }
         }
     }
+}
+
+/// The host limit a failure ran into, if it is one: (which limit, what happened).
+fn host_limit(err: &wasmtime::Error, limits: &super::limits::HostLimits) -> Option<(String, String)> {
+    let text = format!("{err:#}");
+    if err.downcast_ref::<wasmtime::component::ResourceTableError>().is_some_and(|e| {
+        matches!(e, wasmtime::component::ResourceTableError::Full)
+    }) || text.contains("resource table has no free keys")
+    {
+        return Some((
+            format!("live resources (at most {})", limits.live_resources),
+            "the plugin held too many streams, pollables or HTTP objects at once".into(),
+        ));
+    }
+    if text.contains("fuel allocated for hostcalls has been exhausted") {
+        return Some((
+            format!("data passed to the host in one call (at most {} bytes)", limits.hostcall_bytes),
+            "the plugin handed the host more data at once than it may".into(),
+        ));
+    }
+    if text.contains("handles") && (text.contains("limit") || text.contains("exceed") || text.contains("too many")) {
+        return Some((format!("live resources (at most {})", limits.live_resources), text));
+    }
+    if text.contains("requested len") && text.contains("exceeds limit") {
+        return Some((format!("random bytes in one request (at most {})", limits.random_bytes), text));
+    }
+    None
 }
 
 /// Every candidate exactly once; scores and contributions finite and within [0, 1].

@@ -22,6 +22,10 @@ pub enum PluginError {
     Instantiation { plugin: String, reason: String },
     #[error("plugin {plugin} tried an outbound request that is not granted: {reason}")]
     OutboundDenied { plugin: String, reason: String },
+    #[error("plugin {plugin} was stopped by an administrator (stop switch) while it ran")]
+    Stopped { plugin: String },
+    #[error("plugin {plugin} made the host spend past its limit on {limit}: {detail}")]
+    HostLimit { plugin: String, limit: String, detail: String },
     #[error("host error while running plugin {plugin}: {reason}")]
     Host { plugin: String, reason: String },
 }
@@ -46,6 +50,8 @@ impl PluginError {
             PluginError::InvalidOutput { .. } => "invalid_output",
             PluginError::Instantiation { .. } => "instantiation",
             PluginError::OutboundDenied { .. } => "outbound_denied",
+            PluginError::Stopped { .. } => "stopped",
+            PluginError::HostLimit { .. } => "host_limit",
             PluginError::Host { .. } => "host",
         }
     }

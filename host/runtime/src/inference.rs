@@ -27,6 +27,14 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     fn dimension(&self, model: &str) -> Result<u32, InferenceError>;
     /// One L2-normalised vector per text.
     fn embed(&self, model: &str, texts: &[String]) -> Result<Vec<Vec<f32>>, InferenceError>;
+    /// [`Inference::embed`] for a plugin call: stops between batches once the call has ended
+    /// (`control.cancelled()`), so a long request is cut, not finished, and adds the CPU time of
+    /// any helper thread to `control`, so that the call's CPU figure includes it. Backends that
+    /// compute in one piece on the calling thread keep the default, which checks once.
+    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
+        control.check()?;
+        self.embed(model, texts)
+    }
     /// Makes `model` ready (e.g. loads its weights), so that a plugin's first call does not pay
     /// for it inside its time limit. Called when a plugin that names the model is loaded.
     fn prepare(&self, model: &str) -> Result<(), InferenceError> {
@@ -42,6 +50,47 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     /// is erased: cached vectors are derived from CV passages and cannot be traced back to one
     /// candidate, so erasure empties the whole cache rather than leave them until rotation.
     fn forget_all(&self) {}
+}
+
+/// What a plugin call hands down to an embedding: when to stop, and where helper threads add the
+/// CPU time they spend for it.
+#[derive(Debug, Default)]
+pub struct EmbedControl {
+    cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    helper_cpu_ns: std::sync::atomic::AtomicU64,
+}
+
+impl EmbedControl {
+    pub fn new(cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
+        Self { cancelled, helper_cpu_ns: Default::default() }
+    }
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(std::sync::atomic::Ordering::Acquire)
+    }
+    /// `Err` once the call has ended: what a backend returns between batches.
+    pub fn check(&self) -> Result<(), InferenceError> {
+        if self.cancelled() {
+            return Err(InferenceError::Internal("cancelled: the plugin call has ended".into()));
+        }
+        Ok(())
+    }
+    pub fn add_helper_cpu(&self, cpu: std::time::Duration) {
+        self.helper_cpu_ns.fetch_add(cpu.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+    pub fn helper_cpu(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.helper_cpu_ns.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// CPU time of the calling thread, for backends that report their helper threads' share.
+pub fn thread_cpu_time() -> std::time::Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes into the timespec we own; the clock id is a constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// Most texts a single `embed` call may carry.

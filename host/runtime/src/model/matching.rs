@@ -53,7 +53,7 @@ pub struct Posting {
 pub struct Candidate {
     pub id: String,
     pub profile: Profile,
-    /// Host-computed total months of dated experience ([`crate::timeline::total_months`]).
+    /// Host-computed total months of dated experience (`timeline::total_months` of the host).
     #[component(name = "experience-months")]
     #[serde(default)]
     pub experience_months: Option<u32>,

@@ -1,7 +1,7 @@
 //! The per-call sandbox: a fresh WASI context with nothing granted, captured output, and the
 //! state host imports need. One is built for every call and dropped after it.
 
-use super::limits::{CallLimits, MemoryLimiter};
+use super::limits::{CallLimits, MemoryLimiter, LOG_ENTRY_OVERHEAD};
 use crate::inference::Inference;
 use bytes::Bytes;
 use serde::Serialize;
@@ -41,7 +41,8 @@ pub struct LogEntry {
     pub message: String,
 }
 
-/// A plugin's log for one call, capped in bytes: past the cap entries are counted, not kept.
+/// A plugin's log for one call, capped in bytes (each entry counts its message and its own
+/// bookkeeping): past the cap entries are counted, not kept.
 #[derive(Debug, Default)]
 pub struct LogBuffer {
     pub entries: Vec<LogEntry>,
@@ -59,11 +60,12 @@ impl LogBuffer {
 
     pub fn push(&mut self, level: LogLevel, source: &'static str, message: &str) {
         let message = truncate_utf8(message, MAX_MESSAGE_BYTES);
-        if self.bytes + message.len() > self.cap {
+        let cost = message.len() + LOG_ENTRY_OVERHEAD;
+        if self.bytes + cost > self.cap {
             self.dropped += 1;
             return;
         }
-        self.bytes += message.len();
+        self.bytes += cost;
         self.entries.push(LogEntry { level, source, message: message.to_owned() });
     }
 }
@@ -87,8 +89,12 @@ pub struct CallState {
     pub(crate) log: LogBuffer,
     pub(crate) grants: PluginGrants,
     pub(crate) inference: Option<Arc<dyn Inference>>,
+    /// Host-wide bound on inference running at once (shared by every call).
+    pub(crate) inference_permits: Arc<tokio::sync::Semaphore>,
     /// Time spent in host inference during this call (reported, and counted in the timeout).
     pub(crate) inference_time: std::time::Duration,
+    /// CPU time of the host threads that computed embeddings for this call.
+    pub(crate) inference_cpu: std::time::Duration,
     /// Texts embedded per model during this call.
     pub(crate) models_used: std::collections::BTreeMap<String, u64>,
     pub(crate) stdout: CappedSink,
@@ -98,24 +104,40 @@ pub struct CallState {
 }
 
 impl CallState {
-    pub fn new(limits: &CallLimits, grants: PluginGrants, inference: Option<Arc<dyn Inference>>) -> Self {
+    pub fn new(
+        limits: &CallLimits,
+        grants: PluginGrants,
+        inference: Option<Arc<dyn Inference>>,
+        inference_permits: Arc<tokio::sync::Semaphore>,
+    ) -> Self {
         let stdout = CappedSink::new(limits.max_log_bytes / 4);
         let stderr = CappedSink::new(limits.max_log_bytes / 4);
         // WasiCtxBuilder starts with nothing: no preopened directory, no environment, no
         // arguments, stdin closed, TCP/UDP and name lookup denied.
-        let wasi = WasiCtxBuilder::new().stdout(stdout.clone()).stderr(stderr.clone()).build();
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .max_random_size(limits.host.random_bytes)
+            .build();
         // Outbound calls end before the call's own deadline, so the plugin can report a clean error.
-        let http_hooks = super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8));
+        let http_hooks = super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8), &limits.host);
+        let mut http = wasmtime_wasi_http::WasiHttpCtx::new();
+        http.set_field_size_limit(limits.host.http_field_bytes);
+        // Every stream, pollable, field, request and body of the call is an entry here.
+        let mut table = ResourceTable::new();
+        table.set_max_capacity(limits.host.live_resources);
         Self {
             wasi,
-            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+            http,
             http_hooks,
-            table: ResourceTable::new(),
+            table,
             limiter: MemoryLimiter::new(limits.memory_bytes),
             log: LogBuffer::new(limits.max_log_bytes),
             grants,
             inference,
+            inference_permits,
             inference_time: std::time::Duration::ZERO,
+            inference_cpu: std::time::Duration::ZERO,
             models_used: Default::default(),
             stdout,
             stderr,

@@ -1,12 +1,15 @@
 //! Outbound HTTP for plugins, through the standard `wasi:http/outgoing-handler` only.
 //!
-//! The host sends every request itself ([`WasiHttpHooks::send_request`]): the URL must match a
-//! grant of the administrator (scheme, host, port); the name is resolved and every address
+//! The host sends every request itself ([`WasiHttpHooks::send_request`]): the method and URL
+//! must match a grant of the administrator (method, scheme, host, port, path prefix), and the
+//! canonical path that was checked is the one sent; the name is resolved and every address
 //! re-checked ([`crate::outbound`]) before connecting to exactly those addresses; the API key,
-//! a host secret, is added as `Authorization` for the granted endpoint (the plugin may not set
-//! that header and never sees the key); connection and total time are bounded, and so is the
-//! response size. Each call is logged (host, bytes, duration, status; never a body).
+//! a host secret, is added as `Authorization` only to a request within its grant (the plugin may
+//! not set that header and never sees the key); one call may make a bounded number of requests,
+//! a bounded number at once; connection and total time are bounded, and so is the response
+//! size. Each call is logged (method, host, path, bytes, duration, status; never a body).
 
+use super::limits::HostLimits;
 use crate::outbound::{self, Grant, OutboundError};
 use http_body_util::{BodyExt, Full, Limited};
 use serde::Serialize;
@@ -46,6 +49,8 @@ pub struct HttpCall {
     pub scheme: String,
     pub host: String,
     pub port: u16,
+    /// The canonical path sent (no query: it may carry data).
+    pub path: String,
     pub status: Option<u16>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
@@ -87,13 +92,31 @@ pub struct OutboundHooks {
     grants: Arc<[OutboundGrant]>,
     pub log: OutboundLog,
     timeout: Duration,
+    /// Requests this call may still start.
+    remaining: u32,
+    total: u32,
+    /// Requests of this call in flight.
+    in_flight: Arc<tokio::sync::Semaphore>,
+    concurrent: u32,
 }
 
 impl OutboundHooks {
-    pub fn new(grants: Arc<[OutboundGrant]>, timeout: Duration) -> Self {
-        Self { grants, log: OutboundLog::default(), timeout }
+    pub fn new(grants: Arc<[OutboundGrant]>, timeout: Duration, limits: &HostLimits) -> Self {
+        Self {
+            grants,
+            log: OutboundLog::default(),
+            timeout,
+            remaining: limits.http_requests_total,
+            total: limits.http_requests_total,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(limits.http_requests_concurrent as usize)),
+            concurrent: limits.http_requests_concurrent,
+        }
     }
 }
+
+/// Size of one write into an outgoing body the host buffers, and how many it buffers: a plugin
+/// holding many bodies open cannot make the host keep megabytes for each.
+const OUTGOING_BODY_CHUNK: usize = 64 << 10;
 
 type SendFuture = Box<
     dyn std::future::Future<
@@ -114,6 +137,14 @@ impl WasiHttpHooks for OutboundHooks {
         })
     }
 
+    fn p2_outgoing_body_buffer_chunks(&mut self) -> usize {
+        1
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        OUTGOING_BODY_CHUNK
+    }
+
     fn send_request(
         &mut self,
         request: http::Request<WasiBody>,
@@ -123,7 +154,24 @@ impl WasiHttpHooks for OutboundHooks {
         let grants = self.grants.clone();
         let log = self.log.clone();
         let timeout = self.timeout;
+        // Caps of the call, taken now (not when the spawned future first runs), so a plugin
+        // cannot start more requests than allowed by firing them all before any is polled.
+        let quota = if self.remaining == 0 {
+            Err(OutboundError::Quota(format!("more than {} outgoing requests in one call", self.total)))
+        } else {
+            self.remaining -= 1;
+            self.in_flight.clone().try_acquire_owned().map_err(|_| {
+                OutboundError::Quota(format!("more than {} outgoing requests at once", self.concurrent))
+            })
+        };
         Box::new(async move {
+            let _permit = match quota {
+                Ok(p) => p,
+                Err(e) => {
+                    log.deny(e);
+                    return Err(HttpError::ConnectionLimitReached);
+                }
+            };
             let started = Instant::now();
             let uri = request.uri().to_string();
             let method = request.method().to_string();
@@ -139,6 +187,7 @@ impl WasiHttpHooks for OutboundHooks {
                 scheme: scheme.clone(),
                 host: host.clone(),
                 port,
+                path: String::new(),
                 status: None,
                 bytes_sent: 0,
                 bytes_received: 0,
@@ -166,14 +215,16 @@ async fn send(
     log: &OutboundLog,
 ) -> Result<http::Response<WasiBody>, HttpError> {
     let plain: Vec<Grant> = grants.iter().map(|g| g.grant.clone()).collect();
-    let grant = match outbound::authorise(&plain, uri) {
-        Ok(g) => g.clone(),
+    let (grant, path_and_query) = match outbound::authorise(&plain, request.method().as_str(), uri) {
+        Ok((g, p)) => (g.clone(), p),
         Err(e) => {
             call.outcome = "denied".into();
             log.deny(e);
             return Err(HttpError::HttpRequestDenied);
         }
     };
+    call.path = path_and_query.split('?').next().unwrap_or("/").to_owned();
+    // The secret of the grant that matched, method and path included: never another's.
     let secret = grants.iter().find(|g| g.grant == grant).and_then(|g| g.authorization.clone());
     if grant.scheme == "https" {
         // This build has no TLS client: terminate TLS on a proxy the administrator controls.
@@ -223,9 +274,10 @@ async fn send(
         }
     };
     call.bytes_sent = body.len() as u64;
-    // Origin-form request line; the Host header was set from the authority.
+    // Origin-form request line with exactly the path that was checked; the Host header was set
+    // from the authority.
     parts.uri = http::Uri::builder()
-        .path_and_query(parts.uri.path_and_query().map_or("/", |p| p.as_str()))
+        .path_and_query(path_and_query.as_str())
         .build()
         .map_err(|_| HttpError::HttpRequestUriInvalid)?;
     if let Some(secret) = secret {

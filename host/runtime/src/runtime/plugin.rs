@@ -2,6 +2,7 @@
 //! check exports against the world's types, and prepare instantiation.
 
 use super::cache::CacheOutcome;
+use super::compile::CompileError;
 use super::limits::CallLimits;
 use super::sandbox::{CallState, PluginGrants};
 use super::Runtime;
@@ -11,7 +12,7 @@ use crate::model::*;
 use crate::world::{check_import, ImportVerdict, World};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wasmtime::component::{Component, ComponentExportIndex, InstancePre};
+use wasmtime::component::{ComponentExportIndex, InstancePre};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
@@ -19,6 +20,8 @@ pub enum LoadError {
     NotAComponent(String),
     #[error("the component could not be compiled: {0}")]
     Compile(String),
+    #[error("the component was refused before compilation: {0}")]
+    TooComplex(String),
     #[error("the component imports what its world does not allow: {}", .0.join("; "))]
     ForbiddenImports(Vec<String>),
     #[error("the component does not match the {world} world: {}", .problems.join("; "))]
@@ -46,6 +49,43 @@ pub struct LoadedPlugin {
     pub(crate) export: ComponentExportIndex,
     pub cache: CacheOutcome,
     pub load_time: Duration,
+    /// Ends this plugin's calls in flight and refuses new ones while engaged (the incident
+    /// switch of its slot).
+    pub stop: StopSwitch,
+}
+
+/// The incident switch of a loaded plugin: engaging it ends every call of the plugin in flight
+/// (whatever it is doing, host calls included) and refuses new ones until it is released.
+#[derive(Debug, Clone, Default)]
+pub struct StopSwitch(Arc<StopInner>);
+
+#[derive(Debug, Default)]
+struct StopInner {
+    engaged: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl StopSwitch {
+    pub fn engage(&self) {
+        self.0.engaged.store(true, std::sync::atomic::Ordering::Release);
+        self.0.notify.notify_waiters();
+    }
+    pub fn release(&self) {
+        self.0.engaged.store(false, std::sync::atomic::Ordering::Release);
+    }
+    pub fn is_engaged(&self) -> bool {
+        self.0.engaged.load(std::sync::atomic::Ordering::Acquire)
+    }
+    /// Resolves once the switch is engaged.
+    pub(crate) async fn engaged(&self) {
+        loop {
+            let notified = self.0.notify.notified();
+            if self.is_engaged() {
+                return;
+            }
+            notified.await;
+        }
+    }
 }
 
 impl std::fmt::Debug for LoadedPlugin {
@@ -91,17 +131,23 @@ impl Runtime {
         self.check_models(&grants)?;
         let manifest = Arc::new(bundle.manifest.clone());
         let world = manifest.world();
+        let compile = || self.compiler.compile(&self.engine, self.engine_shape, &bundle.component);
         let (component, cache) = match &self.cache {
-            Some(cache) => cache.load_or_compile(&self.engine, &bundle.component, &bundle.digest),
-            None => Component::new(&self.engine, &bundle.component).map(|c| (c, CacheOutcome::Compiled)),
+            Some(cache) => cache.load_or_compile(&self.engine, &bundle.digest, compile),
+            None => compile().map(|c| (c, CacheOutcome::Compiled)),
         }
-        .map_err(|e| LoadError::Compile(format!("{e:#}")))?;
+        .map_err(|e| match e {
+            CompileError::OverLimit(_) | CompileError::Timeout(_) | CompileError::OutOfMemory(_) => {
+                LoadError::TooComplex(e.to_string())
+            }
+            other => LoadError::Compile(other.to_string()),
+        })?;
 
-        let outbound = !manifest.capabilities.outbound_hosts.is_empty();
+        let network = manifest.network_world();
         let refused: Vec<String> = component
             .component_type()
             .imports(&self.engine)
-            .filter_map(|(name, _)| match check_import(world, name, outbound) {
+            .filter_map(|(name, _)| match check_import(world, name, network) {
                 ImportVerdict::Allowed => None,
                 ImportVerdict::Refused(why) => Some(why),
             })
@@ -126,6 +172,7 @@ impl Runtime {
             export,
             cache,
             load_time: Duration::ZERO,
+            stop: StopSwitch::default(),
         };
         self.typecheck(&plugin)?;
         plugin.load_time = started.elapsed();
@@ -153,8 +200,14 @@ impl Runtime {
 
     /// Instantiates once in a sandbox and checks the export's signature against the world.
     fn typecheck(&self, plugin: &LoadedPlugin) -> Result<(), LoadError> {
-        let mut store = self.sandbox(plugin);
-        let instance = plugin.pre.instantiate(&mut store).map_err(|e| LoadError::Link(format!("{e:#}")))?;
+        let deadline = Instant::now() + plugin.limits.timeout;
+        let mut store = self.sandbox(plugin, deadline);
+        let instantiate = tokio::time::timeout_at(deadline.into(), plugin.pre.instantiate_async(&mut store));
+        let instance = match self.io.block_on(instantiate) {
+            Ok(Ok(instance)) => instance,
+            Ok(Err(e)) => return Err(LoadError::Link(format!("{e:#}"))),
+            Err(_) => return Err(LoadError::Link("instantiation did not finish within the time limit".into())),
+        };
         let e = &plugin.export;
         let checked = match plugin.world {
             World::CvParser => {

@@ -1,12 +1,14 @@
 //! The sandboxed component host.
 //!
 //! One wasmtime [`Engine`] (pooling allocator, epoch interruption) and one [`Linker`] serve
-//! every plugin. Loading a plugin compiles (or loads from cache) its component, checks its
-//! imports and exports against its world, and prepares an `InstancePre`. Every call then runs
-//! in a fresh store and instance with the plugin's limits (see [`call`]).
+//! every plugin. Loading a plugin checks its component's size and shape, compiles it in a
+//! bounded child process (or loads it from cache), checks its imports and exports against its
+//! world, and prepares an `InstancePre`. Every call then runs in a fresh store and instance with
+//! the plugin's limits, its deadline held even while it waits in a host call (see [`call`]).
 
 pub mod cache;
 pub mod call;
+pub mod compile;
 pub mod error;
 mod host_imports;
 pub mod http;
@@ -16,9 +18,10 @@ pub mod sandbox;
 
 pub use cache::{CacheOutcome, ComponentCache};
 pub use call::{CallReport, Invocation, ModelUse, PluginRef};
+pub use compile::{CompileLimits, Compiler};
 pub use error::PluginError;
-pub use limits::{CallLimits, HostCeilings};
-pub use plugin::{LoadError, LoadedPlugin};
+pub use limits::{CallLimits, HostCeilings, HostLimits};
+pub use plugin::{LoadError, LoadedPlugin, StopSwitch};
 pub use sandbox::{LogEntry, LogLevel, PluginGrants};
 
 use crate::inference::Inference;
@@ -38,6 +41,10 @@ pub struct RuntimeConfig {
     pub max_concurrent_calls: u32,
     /// Granularity of time limits.
     pub epoch_tick: Duration,
+    /// How untrusted components are compiled (a bounded child process by default).
+    pub compiler: Compiler,
+    /// Inference computations running at once, host-wide (each on its own thread).
+    pub inference_threads: usize,
 }
 
 impl Default for RuntimeConfig {
@@ -47,6 +54,8 @@ impl Default for RuntimeConfig {
             cache_dir: None,
             max_concurrent_calls: 64,
             epoch_tick: Duration::from_millis(10),
+            compiler: Compiler::from_env(),
+            inference_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -57,7 +66,44 @@ pub struct Runtime {
     pub(crate) cache: Option<ComponentCache>,
     pub(crate) ceilings: HostCeilings,
     pub(crate) inference: Option<Arc<dyn Inference>>,
-    pub(crate) epoch_tick: Duration,
+    pub(crate) inference_permits: Arc<tokio::sync::Semaphore>,
+    pub(crate) compiler: Compiler,
+    pub(crate) engine_shape: compile::EngineShape,
+    pub(crate) io: SandboxIo,
+}
+
+/// The sandbox's own tokio runtime: the timers, sockets and blocking threads of plugin calls.
+/// A call's future is driven on the caller's thread (so its CPU time is the caller's) with this
+/// runtime entered, whatever runtime the caller itself runs in.
+pub(crate) struct SandboxIo {
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl SandboxIo {
+    fn new(blocking_threads: usize) -> std::io::Result<Self> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(blocking_threads.max(1) + 2)
+            .thread_name("vivier-sandbox")
+            .enable_all()
+            .build()?;
+        Ok(Self { rt: Some(rt) })
+    }
+
+    /// Runs `future` to completion on this thread, with the sandbox runtime entered.
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        let _entered = self.rt.as_ref().expect("present until drop").enter();
+        futures_executor::block_on(future)
+    }
+}
+
+impl Drop for SandboxIo {
+    fn drop(&mut self) {
+        // Never blocks, so a runtime may be dropped from async code too.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 impl std::fmt::Debug for Runtime {
@@ -78,10 +124,27 @@ pub fn engine_config(max_concurrent_calls: u32, max_memory_bytes: u64) -> Config
         .max_memories_per_component(4)
         .max_tables_per_component(16)
         .max_memory_size(usize::try_from(max_memory_bytes).unwrap_or(usize::MAX));
+    let mut config = base_config();
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    config
+}
+
+/// What every engine of Vivier shares, the compile child's included (an artefact is only loaded
+/// by an engine of the same settings): the component model, epochs, and no proposal a plugin
+/// does not need, so that less of the compiler is exposed to untrusted input.
+pub fn base_config() -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    config
+        .wasm_simd(false)
+        .wasm_relaxed_simd(false)
+        .wasm_memory64(false)
+        .wasm_multi_memory(false)
+        .wasm_tail_call(false)
+        .wasm_wide_arithmetic(false)
+        .wasm_custom_page_sizes(false)
+        .wasm_extended_const(false);
     config
 }
 
@@ -99,7 +162,22 @@ impl Runtime {
             None => None,
         };
         start_epoch_ticker(&engine, config.epoch_tick);
-        Ok(Self { engine, linker, cache, ceilings: config.ceilings, inference: None, epoch_tick: config.epoch_tick })
+        let io = SandboxIo::new(config.inference_threads)
+            .map_err(|e| anyhow::anyhow!("cannot start the sandbox's I/O runtime: {e}"))?;
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            ceilings: config.ceilings,
+            inference: None,
+            inference_permits: Arc::new(tokio::sync::Semaphore::new(config.inference_threads.max(1))),
+            compiler: config.compiler,
+            engine_shape: compile::EngineShape {
+                max_concurrent_calls: config.max_concurrent_calls,
+                max_memory_bytes: config.ceilings.memory_bytes,
+            },
+            io,
+        })
     }
 
     /// Empties the embedding backend's caches (see [`Inference::forget_all`]).

@@ -1,0 +1,136 @@
+//! Plugin-supplied text on its way to a person. A plugin's strings (its manifest, its log, its
+//! errors, its results) are written by a vendor who may be hostile: on a terminal, an escape
+//! sequence can rewrite what was printed before it (a forged `[PASS]`); in Markdown or HTML,
+//! markup can add links, headings or script. Each output format has its one function here, and
+//! every place that prints plugin text goes through it.
+
+use std::borrow::Cow;
+
+/// Control characters (C0 but tab and newline, DEL, C1 and so ESC and CSI) and the invisible
+/// characters that reorder or hide text (bidirectional overrides and isolates, zero-width
+/// characters) shown as `\u{..}` escapes, so that what reaches a terminal is what was sent.
+/// Newlines are kept only when `multiline`; otherwise shown as `\n` too.
+pub fn terminal_safe_with(text: &str, multiline: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| (c == '\n' && !multiline) || (c != '\n' && c != '\t' && is_hidden_or_control(c));
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                _ => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`terminal_safe_with`] on one line: newlines are escaped too.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    terminal_safe_with(text, false)
+}
+
+fn is_hidden_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}'..='\u{200F}'   // zero-width space, joiners, LRM/RLM
+            | '\u{202A}'..='\u{202E}' // bidirectional embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidirectional isolates
+            | '\u{FEFF}'              // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotations
+        )
+}
+
+/// JSON text (already serialised) for a terminal: the controls and hidden characters JSON leaves
+/// raw (C1 controls, bidirectional and zero-width characters) written as `\uXXXX` escapes, which
+/// keep the JSON valid and its values unchanged.
+pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(|c| c != '\n' && c != '\t' && is_hidden_or_control(c)) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if c != '\n' && c != '\t' && is_hidden_or_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text as one Markdown paragraph or table cell that renders as exactly these characters: every
+/// character Markdown (CommonMark, GFM tables) could read as markup is backslash-escaped, HTML
+/// angle brackets become entities, line breaks become spaces, and controls are shown escaped.
+pub fn markdown_inline(text: &str) -> String {
+    let text = terminal_safe_with(text, true);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~'
+            | '"' | '\'' | '=' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for an HTML element's content or a quoted attribute value.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_cannot_reach_a_terminal() {
+        let forged = "ok\x1b[2K\r\x1b[32m[PASS]\x1b[0m all checks\u{202e}txt.exe\u{9b}31m";
+        let safe = terminal_safe(forged);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe}");
+        assert!(safe.contains("\\u{1b}[2K\\r\\u{1b}[32m[PASS]"), "{safe}");
+        assert!(safe.contains("\\u{202e}") && safe.contains("\\u{9b}"), "{safe}");
+        assert_eq!(terminal_safe("Lecteur de CV — été"), "Lecteur de CV — été");
+        assert_eq!(terminal_safe_with("a\nb", true), "a\nb");
+        assert_eq!(terminal_safe("a\nb"), "a\\nb");
+        let json = serde_json::to_string(&serde_json::json!({ "vendor": "ACME\u{9b}31m\u{202e}" })).unwrap();
+        let safe = json_terminal_safe(&json);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap()["vendor"], "ACME\u{9b}31m\u{202e}");
+        assert!(!safe.chars().any(|c| c.is_control() || c == '\u{202e}'), "{safe}");
+    }
+
+    #[test]
+    fn markdown_and_html_render_as_the_text() {
+        let hostile = "[cliquez](http://evil.example) <script>x</script>\n# Titre | col";
+        let md = markdown_inline(hostile);
+        assert!(!md.contains("](") && !md.contains("<script") && !md.contains('\n'), "{md}");
+        assert!(md.contains("\\[cliquez\\]\\(http\\:"), "{md}");
+        assert!(md.contains("\\# Titre \\| col"), "{md}");
+        assert_eq!(html_escape("<b a=\"x\">&'"), "&lt;b a=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}
