@@ -96,8 +96,13 @@ impl Bundle {
     }
 
     /// Reads a zip bundle from any seekable source (an upload, a file).
-    pub fn read_zip<R: Read + std::io::Seek>(reader: R) -> Result<Self, BundleError> {
+    pub fn read_zip<R: Read + std::io::Seek>(mut reader: R) -> Result<Self, BundleError> {
+        let declared = declared_entries(&mut reader);
         let mut archive = zip::ZipArchive::new(reader).map_err(|e| BundleError::Archive(e.to_string()))?;
+        // The zip crate keeps one entry per name: a count below the archive's own is a duplicate.
+        if declared.is_some_and(|n| n != archive.len()) {
+            return Err(BundleError::DuplicateEntry("(an entry name appears twice in the archive)".into()));
+        }
         if archive.len() > MAX_ZIP_ENTRIES {
             return Err(BundleError::Archive(format!("{} entries (at most {MAX_ZIP_ENTRIES})", archive.len())));
         }
@@ -206,6 +211,22 @@ impl Bundle {
             }
         }
     }
+}
+
+/// The number of entries the archive's end-of-central-directory record declares (`None` for a
+/// zip64 archive or when the record is not found; the zip crate then decides).
+fn declared_entries<R: Read + std::io::Seek>(reader: &mut R) -> Option<usize> {
+    use std::io::SeekFrom;
+    let len = reader.seek(SeekFrom::End(0)).ok()?;
+    // The record is 22 bytes, followed by a comment of at most 65,535 bytes.
+    let tail = len.min(22 + 65_535);
+    reader.seek(SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = Vec::with_capacity(tail as usize);
+    reader.by_ref().take(tail).read_to_end(&mut buf).ok()?;
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    let at = (0..buf.len().saturating_sub(21)).rev().find(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let total = u16::from_le_bytes([buf[at + 10], buf[at + 11]]);
+    (total != 0xffff).then_some(usize::from(total))
 }
 
 /// A zip entry name as tools may read it: compatibility forms folded (NFKC), case folded, `\\` as

@@ -287,12 +287,18 @@ mod tests {
 
     #[test]
     fn log_buffer_caps_volume() {
-        let mut log = LogBuffer::new(10);
+        // Each entry counts its message and its bookkeeping: empty messages are not free.
+        let mut log = LogBuffer::new(2 * LOG_ENTRY_OVERHEAD + 11);
         log.push(LogLevel::Info, "log", "12345");
         log.push(LogLevel::Info, "log", "123456");
         log.push(LogLevel::Info, "log", "12345");
         assert_eq!(log.entries.len(), 2);
         assert_eq!(log.dropped, 1);
+        let mut empty = LogBuffer::new(10 * LOG_ENTRY_OVERHEAD);
+        for _ in 0..1000 {
+            empty.push(LogLevel::Trace, "log", "");
+        }
+        assert_eq!((empty.entries.len(), empty.dropped), (10, 990));
     }
 
     #[test]
