@@ -340,7 +340,8 @@ fn load_hostile_http(rt: &Runtime, feature: &str, port: u16, grant: &str, path: 
     std::fs::write(dir.path().join(format!("grants/hostile-{feature}.toml")), toml).unwrap();
     // SAFETY: every test of this file sets the same value.
     unsafe { std::env::set_var("VIVIER_TEST_LLM_KEY", "sk-test-secret") };
-    let grants = AdminGrants::load(dir.path(), &format!("hostile-{feature}")).unwrap().to_plugin_grants(&manifest).unwrap();
+    let grants =
+        AdminGrants::load(dir.path(), &format!("hostile-{feature}")).unwrap().to_plugin_grants(&manifest).unwrap();
     rt.load(&bundle, SignatureStatus::Unsigned, grants).expect("the hostile drafter loads")
 }
 
@@ -363,7 +364,9 @@ fn one_call_cannot_open_more_requests_than_its_caps() {
     let plugin = load_hostile_http(&rt, "http-flood", mock.port, &grant, "/ok/v1/chat/completions", 10_000);
     let inv = rt.draft(&plugin, &request());
     match &inv.result {
-        Err(PluginError::OutboundDenied { reason, .. }) => assert!(reason.contains("outbound request limit"), "{reason}"),
+        Err(PluginError::OutboundDenied { reason, .. }) => {
+            assert!(reason.contains("outbound request limit"), "{reason}")
+        }
         other => panic!("expected outbound_denied, got {other:?}"),
     }
     let seen = mock.seen.lock().unwrap().len();

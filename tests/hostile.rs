@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use vivier::model::*;
 use vivier::bundle::SignatureStatus;
+use vivier::model::*;
 use vivier::runtime::{CompileLimits, Compiler, LoadError, LoadedPlugin, PluginError, PluginGrants};
 use vivier::Runtime;
 
@@ -426,7 +426,9 @@ fn deeply_nested_blocks_are_refused_before_compiling() {
     body.extend(std::iter::repeat_n([0x02u8, 0x40], depth).flatten());
     body.extend(std::iter::repeat_n(0x0bu8, depth));
     let before = rss_bytes();
-    let err = rt.load(&compile_bundle("nested", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default()).unwrap_err();
+    let err = rt
+        .load(&compile_bundle("nested", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default())
+        .unwrap_err();
     assert!(matches!(err, LoadError::TooComplex(ref m) if m.contains("nested more than")), "{err}");
     assert!(rss_bytes() < before + (16 << 20));
     still_serving(&rt);
@@ -438,13 +440,19 @@ fn a_component_slow_to_compile_is_stopped_and_retried_without_optimisation() {
     // milliseconds without. A compile limit of one second forces the second route.
     let limits = CompileLimits { timeout: std::time::Duration::from_secs(1), ..CompileLimits::default() };
     let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_vivier"));
-    let rt = vivier::Runtime::new(vivier::RuntimeConfig { compiler: Compiler::Subprocess { exe, limits }, ..Default::default() }).unwrap();
+    let rt = vivier::Runtime::new(vivier::RuntimeConfig {
+        compiler: Compiler::Subprocess { exe, limits },
+        ..Default::default()
+    })
+    .unwrap();
     let mut body = Vec::new();
     for _ in 0..60_000 {
         body.extend([0x02, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00, 0x0b]);
     }
     let before = rss_bytes();
-    let err = rt.load(&compile_bundle("chain", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default()).unwrap_err();
+    let err = rt
+        .load(&compile_bundle("chain", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default())
+        .unwrap_err();
     // Compiled (bounded), then refused for what it is: a component that exports nothing.
     assert!(matches!(err, LoadError::ExportMismatch { .. } | LoadError::TooComplex(_)), "{err}");
     assert!(rss_bytes() < before + (32 << 20), "the compile grew this process");

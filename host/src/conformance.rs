@@ -48,7 +48,12 @@ impl Report {
             self.world.map_or("unknown world".into(), |w| w.to_string())
         );
         for c in &self.checks {
-            out.push_str(&format!("  [{}] {} — {}\n", if c.passed { "PASS" } else { "FAIL" }, t(&c.name), t(&c.detail)));
+            out.push_str(&format!(
+                "  [{}] {} — {}\n",
+                if c.passed { "PASS" } else { "FAIL" },
+                t(&c.name),
+                t(&c.detail)
+            ));
         }
         let failed = self.checks.iter().filter(|c| !c.passed).count();
         out.push_str(&format!("{} passed, {} failed\n", self.checks.len() - failed, failed));

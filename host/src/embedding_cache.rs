@@ -8,8 +8,8 @@
 //! ([`crate::embedding_disk`]) keyed by the model's fingerprint, so that another process (the
 //! next `vivier rank`, a restarted server) re-ranking the same profiles computes nothing again.
 
-use crate::inference::EmbedControl;
 use crate::embedding_disk::DiskCache;
+use crate::inference::EmbedControl;
 use crate::inference::{Inference, InferenceError};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -146,7 +146,12 @@ impl Inference for CachedInference {
         self.embed_until(model, texts, &EmbedControl::default())
     }
 
-    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
+    fn embed_until(
+        &self,
+        model: &str,
+        texts: &[String],
+        control: &EmbedControl,
+    ) -> Result<Vec<Vec<f32>>, InferenceError> {
         let keys: Vec<[u8; 32]> = texts.iter().map(|t| key(model, t)).collect();
         let mut out: Vec<Option<Vec<f32>>> = {
             let s = self.store.lock().unwrap_or_else(|e| e.into_inner());

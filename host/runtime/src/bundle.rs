@@ -31,7 +31,9 @@ pub enum BundleError {
         "bundle entry `{0}` is not allowed (a bundle holds only {MANIFEST_FILE}, the component and {SIGNATURE_FILE})"
     )]
     UnexpectedEntry(String),
-    #[error("bundle holds two entries named `{0}` (or names equal once normalised): which one is meant cannot be told")]
+    #[error(
+        "bundle holds two entries named `{0}` (or names equal once normalised): which one is meant cannot be told"
+    )]
     DuplicateEntry(String),
     #[error(transparent)]
     Manifest(#[from] ManifestError),

@@ -31,7 +31,12 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     /// (`control.cancelled()`), so a long request is cut, not finished, and adds the CPU time of
     /// any helper thread to `control`, so that the call's CPU figure includes it. Backends that
     /// compute in one piece on the calling thread keep the default, which checks once.
-    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
+    fn embed_until(
+        &self,
+        model: &str,
+        texts: &[String],
+        control: &EmbedControl,
+    ) -> Result<Vec<Vec<f32>>, InferenceError> {
         control.check()?;
         self.embed(model, texts)
     }

@@ -31,7 +31,9 @@ pub enum OutboundError {
     NotGranted { scheme: String, host: String, port: u16 },
     #[error("{method} {scheme}://{host}:{port}{path} is outside the grants for this endpoint (their methods and path prefixes)")]
     OutOfScope { method: String, scheme: String, host: String, port: u16, path: String },
-    #[error("`{0}`: a grant names the path prefix it allows, e.g. `POST http://llm.intra:8000/v1/` (`/` allows every path)")]
+    #[error(
+        "`{0}`: a grant names the path prefix it allows, e.g. `POST http://llm.intra:8000/v1/` (`/` allows every path)"
+    )]
     NoPath(String),
     #[error("{host} resolves to {addr}, which is not an address granted for it")]
     AddressNotGranted { host: String, addr: IpAddr },
@@ -79,7 +81,8 @@ impl Grant {
         let prefix = self.path_prefix.as_str();
         let in_prefix = prefix == "/"
             || path == prefix
-            || (path.starts_with(prefix) && (prefix.ends_with('/') || path.as_bytes().get(prefix.len()) == Some(&b'/')));
+            || (path.starts_with(prefix)
+                && (prefix.ends_with('/') || path.as_bytes().get(prefix.len()) == Some(&b'/')));
         self.methods.iter().any(|m| m.eq_ignore_ascii_case(method)) && in_prefix
     }
 }
@@ -135,7 +138,8 @@ pub fn split_url(url: &str) -> Result<(String, String, u16), OutboundError> {
 /// refusal naming what is missing.
 pub fn authorise<'a>(grants: &'a [Grant], method: &str, url: &str) -> Result<(&'a Grant, String), OutboundError> {
     let (scheme, host, port) = split_url(url)?;
-    let endpoint: Vec<&Grant> = grants.iter().filter(|g| g.scheme == scheme && g.host == host && g.port == port).collect();
+    let endpoint: Vec<&Grant> =
+        grants.iter().filter(|g| g.scheme == scheme && g.host == host && g.port == port).collect();
     if endpoint.is_empty() {
         return Err(OutboundError::NotGranted { scheme, host, port });
     }
@@ -205,8 +209,10 @@ mod tests {
 
     #[test]
     fn grants_match_scheme_host_and_port() {
-        let grants =
-            [Grant::parse("https://LLM.example.fr/").unwrap(), Grant::parse("http://127.0.0.1:8000/=127.0.0.1").unwrap()];
+        let grants = [
+            Grant::parse("https://LLM.example.fr/").unwrap(),
+            Grant::parse("http://127.0.0.1:8000/=127.0.0.1").unwrap(),
+        ];
         assert_eq!(authorise(&grants, "POST", "https://llm.example.fr/v1/chat/completions").unwrap().0.port, 443);
         assert!(authorise(&grants, "POST", "http://127.0.0.1:8000/v1/chat/completions").is_ok());
         let e = authorise(&grants, "POST", "http://llm.example.fr/v1").unwrap_err();
@@ -215,7 +221,10 @@ mod tests {
             authorise(&grants, "POST", "https://llm.example.fr:8443/"),
             Err(OutboundError::NotGranted { .. })
         ));
-        assert!(matches!(authorise(&grants, "POST", "https://user@llm.example.fr/"), Err(OutboundError::InvalidUrl(_))));
+        assert!(matches!(
+            authorise(&grants, "POST", "https://user@llm.example.fr/"),
+            Err(OutboundError::InvalidUrl(_))
+        ));
         assert!(matches!(authorise(&grants, "POST", "ftp://llm.example.fr/"), Err(OutboundError::InvalidUrl(_))));
         assert!(matches!(Grant::parse("https://llm.example.fr"), Err(OutboundError::NoPath(_))));
         assert!(Grant::parse("STEAL https://llm.example.fr/").is_err());

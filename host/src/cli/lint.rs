@@ -30,7 +30,12 @@ pub(super) fn run(args: &LintArgs) -> Result<()> {
     }
     let warnings: Vec<_> = flags.iter().map(|f| &f.warning).collect();
     let violations = flags.iter().filter(|f| f.is_violation()).count();
-    println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&json!({ "title": title, "warnings": warnings }))?));
+    println!(
+        "{}",
+        crate::text::json_terminal_safe(&serde_json::to_string_pretty(
+            &json!({ "title": title, "warnings": warnings })
+        )?)
+    );
     eprintln!("{violations} point(s) à corriger, {} à vérifier", flags.len() - violations);
     if args.strict && violations > 0 {
         std::process::exit(2);

@@ -76,7 +76,10 @@ pub(super) fn run(cli: &Cli, command: &PluginCommand) -> Result<()> {
                     let entry = ctx.registry.find(plugin)?;
                     let active =
                         ctx.registry.active(entry.world()).is_ok_and(|a| a.bundle.digest == entry.bundle.digest);
-                    println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&describe(&entry, active))?));
+                    println!(
+                        "{}",
+                        crate::text::json_terminal_safe(&serde_json::to_string_pretty(&describe(&entry, active))?)
+                    );
                     Ok(())
                 }
                 PluginCommand::Verify { bundle } => {

@@ -52,7 +52,9 @@ pub(super) fn run(
             let out = json!({ "posting": job.id, "suggestions": suggestions });
             println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&out)?));
         }
-        RankFormat::Csv => print!("{}", crate::text::terminal_safe_with(&ranking::to_csv(&matching, &suggestions), true)),
+        RankFormat::Csv => {
+            print!("{}", crate::text::terminal_safe_with(&ranking::to_csv(&matching, &suggestions), true))
+        }
     }
     eprintln!(
         "Suggestions pour aider le recruteur ({}) : aucune candidature n'est écartée ni retenue automatiquement.",

@@ -1,9 +1,9 @@
 //! The [`Inference`] backend of the host: models from the store, each loaded once on first use
 //! and then shared by every call of every plugin (thread-safe).
 
-use crate::inference::EmbedControl;
 use super::embedder::{default_threads, Embedder};
 use super::store::{ModelManifest, ModelStore, ModelStoreError};
+use crate::inference::EmbedControl;
 use crate::inference::{Inference, InferenceError};
 use sha2::Digest;
 use std::collections::HashMap;
@@ -94,7 +94,12 @@ impl Inference for StoreBackend {
         embedder.embed(texts).map_err(InferenceError::Internal)
     }
 
-    fn embed_until(&self, model: &str, texts: &[String], control: &EmbedControl) -> Result<Vec<Vec<f32>>, InferenceError> {
+    fn embed_until(
+        &self,
+        model: &str,
+        texts: &[String],
+        control: &EmbedControl,
+    ) -> Result<Vec<Vec<f32>>, InferenceError> {
         let embedder = self.embedder(model).map_err(|e| to_inference_error(model, e))?;
         embedder.embed_until(texts, control).map_err(InferenceError::Internal)
     }

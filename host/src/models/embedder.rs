@@ -4,7 +4,6 @@
 //! batch shape. Texts are tokenised (truncated at the model's token limit), sorted by length and
 //! run in small padded batches; each vector is pooled under the attention mask and L2-normalised.
 
-use vivier_runtime::inference::EmbedControl;
 use super::onnx_fold::fold_dequantize_linear;
 use super::store::{ModelManifest, ModelStore, ModelStoreError, Pooling};
 use std::path::Path;
@@ -14,6 +13,7 @@ use tokenizers::{Tokenizer, TruncationParams};
 use tract_onnx::prelude::tract_linalg::multithread::{multithread_tract_scope, Executor};
 use tract_onnx::prelude::{tract_ndarray, Framework, InferenceModelExt, IntoRunnable, IntoTValue};
 use tract_onnx::prelude::{TValue, TVec, Tensor, TypedRunnableModel};
+use vivier_runtime::inference::EmbedControl;
 
 /// At most this many texts run together in one padded batch.
 pub const BATCH: usize = 32;
@@ -184,7 +184,8 @@ impl Embedder {
                     scope.spawn(move || {
                         let cpu = vivier_runtime::inference::thread_cpu_time();
                         let mut part = vec![Vec::new(); ids.len()];
-                        let done = self.embed_rows(share, ids, &Executor::SingleThread, &mut part, control).map(|()| part);
+                        let done =
+                            self.embed_rows(share, ids, &Executor::SingleThread, &mut part, control).map(|()| part);
                         control.add_helper_cpu(vivier_runtime::inference::thread_cpu_time().saturating_sub(cpu));
                         done
                     })

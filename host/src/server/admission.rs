@@ -114,10 +114,7 @@ impl Admission {
             if current >= lane.capacity {
                 return Err(self.refuse(
                     lane,
-                    format!(
-                        "the {world} calls are at capacity ({} running or waiting); retry later",
-                        lane.capacity
-                    ),
+                    format!("the {world} calls are at capacity ({} running or waiting); retry later", lane.capacity),
                 ));
             }
             match lane.admitted.compare_exchange_weak(current, current + 1, Ordering::AcqRel, Ordering::Acquire) {
@@ -227,7 +224,9 @@ mod tests {
     #[tokio::test]
     async fn a_world_whose_calls_are_stuck_leaves_room_to_the_others() {
         let a = Admission::new(4, 0, Duration::from_millis(20));
-        let _stuck: Vec<_> = [a.turn(M, Duration::from_secs(60)).await.unwrap(), a.turn(M, Duration::from_secs(60)).await.unwrap()].into();
+        let _stuck: Vec<_> =
+            [a.turn(M, Duration::from_secs(60)).await.unwrap(), a.turn(M, Duration::from_secs(60)).await.unwrap()]
+                .into();
         assert_eq!(a.turn(M, Duration::from_secs(1)).await.err().unwrap().code, "overloaded");
         let parse = a.turn(World::CvParser, Duration::from_secs(1)).await;
         assert!(parse.is_ok(), "parsing must not wait for a stuck matcher");

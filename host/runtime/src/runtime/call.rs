@@ -156,8 +156,12 @@ impl Runtime {
     /// is engaged, is interrupted at the next epoch tick; a plugin waiting in a host call is
     /// ended by the timeout around the call (see `run`).
     pub(crate) fn sandbox(&self, plugin: &LoadedPlugin, deadline: Instant) -> Store<CallState> {
-        let state =
-            CallState::new(&plugin.limits, plugin.grants.clone(), self.inference.clone(), self.inference_permits.clone());
+        let state = CallState::new(
+            &plugin.limits,
+            plugin.grants.clone(),
+            self.inference.clone(),
+            self.inference_permits.clone(),
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_hostcall_fuel(plugin.limits.host.hostcall_bytes);
@@ -365,9 +369,10 @@ fn classify(err: wasmtime::Error, state: &CallState, plugin: &LoadedPlugin) -> P
 /// The host limit a failure ran into, if it is one: (which limit, what happened).
 fn host_limit(err: &wasmtime::Error, limits: &super::limits::HostLimits) -> Option<(String, String)> {
     let text = format!("{err:#}");
-    if err.downcast_ref::<wasmtime::component::ResourceTableError>().is_some_and(|e| {
-        matches!(e, wasmtime::component::ResourceTableError::Full)
-    }) || text.contains("resource table has no free keys")
+    if err
+        .downcast_ref::<wasmtime::component::ResourceTableError>()
+        .is_some_and(|e| matches!(e, wasmtime::component::ResourceTableError::Full))
+        || text.contains("resource table has no free keys")
     {
         return Some((
             format!("live resources (at most {})", limits.live_resources),

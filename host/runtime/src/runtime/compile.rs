@@ -145,7 +145,10 @@ pub fn check_shape(wasm: &[u8], limits: &CompileLimits) -> Result<Shape, Compile
         }
         shape.most_locals = shape.most_locals.max(locals);
         if locals > limits.max_locals {
-            return Err(CompileError::OverLimit(format!("a function with {locals} locals (at most {})", limits.max_locals)));
+            return Err(CompileError::OverLimit(format!(
+                "a function with {locals} locals (at most {})",
+                limits.max_locals
+            )));
         }
         let (mut depth, mut ops) = (0u32, body.get_operators_reader().map_err(invalid)?);
         while !ops.eof() {
@@ -213,8 +216,9 @@ impl Compiler {
     ) -> Result<wasmtime::component::Component, CompileError> {
         check_shape(wasm, self.limits())?;
         match self {
-            Compiler::InProcess { .. } => wasmtime::component::Component::new(engine, wasm)
-                .map_err(|e| CompileError::Failed(format!("{e:#}"))),
+            Compiler::InProcess { .. } => {
+                wasmtime::component::Component::new(engine, wasm).map_err(|e| CompileError::Failed(format!("{e:#}")))
+            }
             Compiler::Subprocess { exe, limits } => {
                 // Out of time or memory while optimising: once more without optimisation.
                 let artefact = match run_child(exe, limits, shape, Opt::Speed, wasm) {
@@ -340,7 +344,13 @@ pub fn child_main(args: &[String]) -> i32 {
             "none" => Opt::None,
             _ => return None,
         };
-        Some((opt, EngineShape { max_concurrent_calls: args.get(1)?.parse().ok()?, max_memory_bytes: args.get(2)?.parse().ok()? }))
+        Some((
+            opt,
+            EngineShape {
+                max_concurrent_calls: args.get(1)?.parse().ok()?,
+                max_memory_bytes: args.get(2)?.parse().ok()?,
+            },
+        ))
     };
     let Some((opt, shape)) = parse() else {
         eprintln!("usage: vivier {CHILD_SUBCOMMAND} speed|none <calls> <memory-bytes> < component.wasm");

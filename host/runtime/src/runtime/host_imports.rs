@@ -132,7 +132,6 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
 /// inference thread stops at its next batch instead of finishing work nobody will read.
 struct CancelOnDrop(Arc<AtomicBool>);
 
-
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Release);

@@ -160,9 +160,10 @@ impl WasiHttpHooks for OutboundHooks {
             Err(OutboundError::Quota(format!("more than {} outgoing requests in one call", self.total)))
         } else {
             self.remaining -= 1;
-            self.in_flight.clone().try_acquire_owned().map_err(|_| {
-                OutboundError::Quota(format!("more than {} outgoing requests at once", self.concurrent))
-            })
+            self.in_flight
+                .clone()
+                .try_acquire_owned()
+                .map_err(|_| OutboundError::Quota(format!("more than {} outgoing requests at once", self.concurrent)))
         };
         Box::new(async move {
             let _permit = match quota {

@@ -120,7 +120,8 @@ impl CallState {
             .max_random_size(limits.host.random_bytes)
             .build();
         // Outbound calls end before the call's own deadline, so the plugin can report a clean error.
-        let http_hooks = super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8), &limits.host);
+        let http_hooks =
+            super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8), &limits.host);
         let mut http = wasmtime_wasi_http::WasiHttpCtx::new();
         http.set_field_size_limit(limits.host.http_field_bytes);
         // Every stream, pollable, field, request and body of the call is an entry here.
