@@ -190,7 +190,7 @@ fn an_ungranted_endpoint_fails_with_a_typed_error_naming_the_missing_grant() {
     let mock = MockLlm::start();
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
     // The administrator granted another port only.
-    let plugin = load(&rt, &grants(&mock, "ok", "http://127.0.0.1:9=127.0.0.1"), 10_000);
+    let plugin = load(&rt, &grants(&mock, "ok", "POST http://127.0.0.1:9/=127.0.0.1"), 10_000);
     let inv = rt.draft(&plugin, &request());
     match inv.result {
         Err(PluginError::OutboundDenied { reason, .. }) => {
@@ -353,7 +353,10 @@ fn a_plugin_waiting_on_an_endpoint_that_never_answers_ends_at_its_deadline() {
     let plugin = load_hostile_http(&rt, "http-hang", mock.port, &grant, "/hang/v1", 600);
     let inv = rt.draft(&plugin, &request());
     assert!(matches!(inv.result, Err(PluginError::Timeout { limit_ms: 600, .. })), "{:?}", inv.result);
-    assert_eq!(mock.seen.lock().unwrap().len(), 1, "one request reached the endpoint before the deadline");
+    // Each request may last 80 % of the call's time (so the LLM drafter can fall back before its
+    // deadline): a plugin that starts again at once reaches the endpoint a second time, never more.
+    let seen = mock.seen.lock().unwrap().len();
+    assert!((1..=2).contains(&seen), "{seen} requests reached the endpoint before the deadline");
 }
 
 #[test]

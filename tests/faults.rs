@@ -281,7 +281,9 @@ fn requests_beyond_capacity_get_an_immediate_503_with_retry_after() {
     for r in &refused {
         let e = assert_error(r, 503, None);
         assert_eq!(e["error"]["code"], "overloaded", "{e}");
-        assert_eq!(r.retry_after.as_deref(), Some("1"));
+        // Honest: the running call ends at its deadline (1.5 s after it started), at the latest.
+        let wait: u64 = r.retry_after.as_deref().and_then(|v| v.parse().ok()).expect("Retry-After");
+        assert!((1..=2).contains(&wait), "Retry-After {wait}");
     }
     // The refusals came back before any admitted call reached its deadline.
     let first_admitted = order.iter().position(|r| r.status != 503).expect("a call was admitted");
@@ -298,4 +300,90 @@ fn requests_beyond_capacity_get_an_immediate_503_with_retry_after() {
     assert_eq!(shed as usize, order.iter().filter(|r| r.status == 503).count());
     // The other slots were never affected, and the server has room again.
     parse(&s, &sirh, "en-nurse.txt");
+}
+
+/// Plugin-route requests running or waiting now, as `/metrics` exports them.
+fn admitted(s: &Server, admin: &str) -> u64 {
+    get(&s.url("/metrics"), Some(admin))
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix("vivier_requests_admitted "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the admitted gauge is exported")
+}
+
+/// A matcher asleep inside a host call, installed through the admin route as a vendor would
+/// ship it: its calls fill the matcher's lane only, parsing keeps answering, a refused ranking
+/// is told to come back when a running call ends at the latest, and the stop switch ends the
+/// calls in flight (not at their deadline), freeing their places.
+#[test]
+fn a_matcher_stuck_in_the_host_holds_only_its_lane_and_stops_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    let admin = create_key(dir.path(), "admin");
+    // Two calls per world, none queued.
+    let s = Server::start_with(dir.path(), &[("VIVIER_MAX_CONCURRENT_CALLS", "4"), ("VIVIER_MAX_QUEUED_CALLS", "0")]);
+    let id = parse(&s, &sirh, "en-nurse.txt")["candidate_id"].as_str().unwrap().to_owned();
+    let timeout_ms = 4000;
+    let manifest = common::manifest("hostile-sleep-forever", "skills-matcher", 64, timeout_ms, "");
+    let bundle = Bundle::pack(manifest, common::component("hostile-sleep-forever"), None).unwrap();
+    let zip = dir.path().join("asleep.zip");
+    bundle.write_zip(&zip).unwrap();
+    let up = post_raw(&s.url("/v1/admin/plugins"), Some(&admin), "application/zip", &std::fs::read(&zip).unwrap());
+    assert_eq!(up.status, 201, "{}", up.text);
+    // Its bias probe ends at each call's deadline, so activating it takes a written justification.
+    let act = put_json(
+        &s.url("/v1/admin/slots/skills-matcher/active"),
+        Some(&admin),
+        &json!({ "plugin": "hostile-sleep-forever", "override_justification": "Test de confinement : ce plugin dort dans l'hôte" }),
+    );
+    assert_eq!(act.status, 200, "{}", act.text);
+
+    let body = json!({ "posting": fixture_json("posting.json"), "candidate_ids": [id] });
+    let asleep: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, key, body) = (s.url("/v1/rankings"), sirh.clone(), body.clone());
+            std::thread::spawn(move || post_json(&url, Some(&key), &body))
+        })
+        .collect();
+    while admitted(&s, &admin) < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The matcher's lane is full: the next ranking is refused at once, with an honest wait.
+    let refused = post_json(&s.url("/v1/rankings"), Some(&sirh), &body);
+    assert_eq!(assert_error(&refused, 503, None)["error"]["code"], "overloaded");
+    let wait: u64 = refused.retry_after.as_deref().and_then(|v| v.parse().ok()).expect("Retry-After");
+    assert!((1..=u64::from(timeout_ms / 1000)).contains(&wait), "Retry-After {wait}");
+    // Parsing has its own lane: two at once still answer.
+    let parsers: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, key) = (s.url("/v1/cv/parse"), sirh.clone());
+            std::thread::spawn(move || post_file(&url, Some(&key), "cv.txt", "text/plain", &cv("en-nurse.txt")))
+        })
+        .collect();
+    for p in parsers {
+        let r = p.join().unwrap();
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+
+    // The stop switch ends both sleepers in flight: stopped, not timed out.
+    assert_eq!(post_empty(&s.url("/v1/admin/slots/skills-matcher/stop"), Some(&admin)).status, 200);
+    for t in asleep {
+        let r = t.join().unwrap();
+        let e = assert_error(&r, 503, None);
+        assert_eq!(e["error"]["code"], "plugin_failed", "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("(code stopped)"), "{e}");
+    }
+    assert_eq!(admitted(&s, &admin), 0, "every place is free again");
+    let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&admin)).json();
+    let stopped = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "plugin.call" && e["payload"]["outcome"] == "stopped")
+        .count();
+    assert_eq!(stopped, 2, "each call ended by the switch is in the audit log");
+    assert!(s.stop().success());
+    let (valid, v) = audit_verify(dir.path());
+    assert!(valid, "{v}");
 }

@@ -221,7 +221,7 @@ fn memory_returns_to_baseline_after_faults() {
         assert!(matches!(assess(&rt, &flood).result, Err(PluginError::OutputTooLarge { .. })));
     }
     let after = rss_bytes();
-    // 30 × (64 MiB + 256 MiB) passed through the sandbox; the process keeps none of it.
+    // 30 × (64 MiB + 12 MiB of output) passed through the sandbox; the process keeps none of it.
     assert!(after < before + (48 << 20), "RSS grew from {} MiB to {} MiB", before >> 20, after >> 20);
 }
 

@@ -57,23 +57,41 @@ pub trait Inference: Send + Sync + std::fmt::Debug {
     fn forget_all(&self) {}
 }
 
-/// What a plugin call hands down to an embedding: when to stop, and where helper threads add the
-/// CPU time they spend for it.
+/// What a plugin call hands down to an embedding: when to stop, and where the CPU time spent
+/// for it is counted. The computing thread publishes its CPU time (and its helpers') to the
+/// call's meter at every [`check`](Self::check), so a call ended at its deadline still reports
+/// the inference it paid for, even while the last batch is being cut.
 #[derive(Debug, Default)]
 pub struct EmbedControl {
     cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
     helper_cpu_ns: std::sync::atomic::AtomicU64,
+    /// The call's CPU meter, in nanoseconds, shared by all its inference jobs.
+    meter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// What this job has already added to the meter.
+    published_ns: std::sync::atomic::AtomicU64,
+    /// The computing thread, and its CPU time when the job started.
+    thread: Option<(std::thread::ThreadId, std::time::Duration)>,
 }
 
 impl EmbedControl {
     pub fn new(cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Self {
-        Self { cancelled, helper_cpu_ns: Default::default() }
+        Self { cancelled, ..Default::default() }
+    }
+    /// A control for a job computed on this thread, whose CPU time goes to `meter`.
+    pub fn metered(
+        cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        meter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    ) -> Self {
+        let thread = Some((std::thread::current().id(), thread_cpu_time()));
+        Self { cancelled, meter, thread, ..Default::default() }
     }
     pub fn cancelled(&self) -> bool {
         self.cancelled.load(std::sync::atomic::Ordering::Acquire)
     }
-    /// `Err` once the call has ended: what a backend returns between batches.
+    /// `Err` once the call has ended: what a backend returns between batches. Also publishes
+    /// the CPU time spent so far.
     pub fn check(&self) -> Result<(), InferenceError> {
+        self.publish();
         if self.cancelled() {
             return Err(InferenceError::Internal("cancelled: the plugin call has ended".into()));
         }
@@ -84,6 +102,18 @@ impl EmbedControl {
     }
     pub fn helper_cpu(&self) -> std::time::Duration {
         std::time::Duration::from_nanos(self.helper_cpu_ns.load(std::sync::atomic::Ordering::Relaxed))
+    }
+    /// Adds to the meter what the job spent since it last did (only on the computing thread,
+    /// whose CPU clock this reads).
+    pub fn publish(&self) {
+        use std::sync::atomic::Ordering;
+        let Some((id, start)) = self.thread else { return };
+        if std::thread::current().id() != id {
+            return;
+        }
+        let spent = (thread_cpu_time().saturating_sub(start) + self.helper_cpu()).as_nanos() as u64;
+        let before = self.published_ns.swap(spent, Ordering::AcqRel);
+        self.meter.fetch_add(spent.saturating_sub(before), Ordering::AcqRel);
     }
 }
 

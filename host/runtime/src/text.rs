@@ -65,20 +65,39 @@ pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text as one Markdown paragraph or table cell that renders as exactly these characters: every
-/// character Markdown (CommonMark, GFM tables) could read as markup is backslash-escaped, HTML
-/// angle brackets become entities, line breaks become spaces, and controls are shown escaped.
+/// Text as one Markdown paragraph, list item or table cell that renders as exactly these
+/// characters. Only what Markdown (CommonMark, GFM) can read as markup is escaped, so the
+/// source stays readable French (apostrophes, colons and parentheses are left alone): emphasis,
+/// code, link brackets, table pipes and strike-through marks are backslash-escaped, HTML angle
+/// brackets and ampersands become entities, `://` and `www.` are broken so no autolink forms,
+/// a leading block marker (heading, list, quote) is escaped, line breaks become spaces and
+/// controls are shown escaped.
 pub fn markdown_inline(text: &str) -> String {
     let text = terminal_safe_with(text, true);
+    let text = text.replace(['\n', '\r'], " ");
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    let first = chars.iter().position(|c| !c.is_whitespace());
+    for (i, &c) in chars.iter().enumerate() {
+        let at_start = Some(i) == first;
+        let after_leading_digits = first.is_some_and(|f| i > f && chars[f..i].iter().all(char::is_ascii_digit));
         match c {
-            '\n' | '\r' => out.push(' '),
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            '>' if !at_start => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~'
-            | '"' | '\'' | '=' | ':' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if chars[i + 1..].starts_with(&['/', '/']) => out.push_str("\\:"),
+            '.' if i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www") => {
+                out.push_str("\\.")
+            }
+            '#' | '-' | '+' | '=' | '>' if at_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if after_leading_digits => {
                 out.push('\\');
                 out.push(c);
             }
@@ -88,7 +107,8 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
-/// Text for an HTML element's content or a quoted attribute value.
+/// Text for an HTML element's content or a double-quoted attribute value (apostrophes, common
+/// in French, stay as written).
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -97,7 +117,6 @@ pub fn html_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }
@@ -126,11 +145,19 @@ mod tests {
 
     #[test]
     fn markdown_and_html_render_as_the_text() {
-        let hostile = "[cliquez](http://evil.example) <script>x</script>\n# Titre | col";
+        let hostile = "[cliquez](http://evil.example) <script>x</script> *gras* www.evil.fr\n# Titre | col";
         let md = markdown_inline(hostile);
-        assert!(!md.contains("](") && !md.contains("<script") && !md.contains('\n'), "{md}");
-        assert!(md.contains("\\[cliquez\\]\\(http\\:"), "{md}");
-        assert!(md.contains("\\# Titre \\| col"), "{md}");
-        assert_eq!(html_escape("<b a=\"x\">&'"), "&lt;b a=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            md,
+            "\\[cliquez\\](http\\://evil.example) &lt;script&gt;x&lt;/script&gt; \\*gras\\* www\\.evil.fr # Titre \\| col"
+        );
+        assert_eq!(markdown_inline("# Titre"), "\\# Titre");
+        assert_eq!(markdown_inline("- item"), "\\- item");
+        assert_eq!(markdown_inline("12. item"), "12\\. item");
+        assert_eq!(markdown_inline("> cité"), "\\> cité");
+        // French prose stays as written.
+        let prose = "Le modèle (multilingual-e5-small) : l'inverse, « 3.5 » ans.";
+        assert_eq!(markdown_inline(prose), prose);
+        assert_eq!(html_escape("<b a=\"x\">&'"), "&lt;b a=&quot;x&quot;&gt;&amp;'");
     }
 }

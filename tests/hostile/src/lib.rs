@@ -59,8 +59,9 @@ impl SkillsMatcher for Hostile {
 
         #[cfg(feature = "output-flood")]
         {
-            // 24 MiB of output: within the plugin's memory, over the host's output limit.
-            let summary = "y".repeat(24 << 20);
+            // 6 MiB per candidate (12 MiB for the tests' two): within the plugin's memory and
+            // the data the host lifts in one call (20 MiB), over the host's output limit (8 MiB).
+            let summary = "y".repeat(6 << 20);
             return Ok(ids().map(|id| assessment(id, 0.0, summary.clone())).collect());
         }
 

@@ -292,8 +292,8 @@ impl Runtime {
             return Err(PluginError::OutboundDenied { plugin: id.to_owned(), reason: denied.to_string() });
         }
         report.peak_memory_bytes = state.limiter.peak();
-        report.inference_us = state.inference_time.as_micros() as u64;
-        report.inference_cpu_us = state.inference_cpu.as_micros() as u64;
+        report.inference_us = state.inference_wall_ns.load(std::sync::atomic::Ordering::Acquire) / 1000;
+        report.inference_cpu_us = state.inference_cpu_ns.load(std::sync::atomic::Ordering::Acquire) / 1000;
         report.models = state
             .models_used
             .iter()

@@ -2,7 +2,7 @@
 //! the linker; grants are checked per call from the store's state.
 
 use super::sandbox::{CallState, LogLevel};
-use crate::inference::{thread_cpu_time, EmbedControl, InferenceError, MAX_TEXTS_PER_CALL, MAX_TEXT_BYTES};
+use crate::inference::{EmbedControl, InferenceError, MAX_TEXTS_PER_CALL, MAX_TEXT_BYTES};
 use crate::world::WIT_VERSION;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -108,24 +108,32 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
         "embed",
         |mut store: StoreContextMut<'_, CallState>, (model, texts): (String, Vec<String>)| {
             Box::new(async move {
-                let started = std::time::Instant::now();
                 let count = texts.len() as u64;
-                let (result, cpu) = match check_embed(store.data(), &model, &texts) {
-                    Ok((backend, permits)) => embed(backend, permits, model.clone(), texts).await,
-                    Err(e) => (Err(e), std::time::Duration::ZERO),
+                let state = store.data();
+                // Counted on drop too: a call cut at its deadline reports the time it waited.
+                let _wall = AddElapsed(std::time::Instant::now(), state.inference_wall_ns.clone());
+                let meter = state.inference_cpu_ns.clone();
+                let result = match check_embed(state, &model, &texts) {
+                    Ok((backend, permits)) => embed(backend, permits, meter, model.clone(), texts).await,
+                    Err(e) => Err(e),
                 };
-                let state = store.data_mut();
-                // Reported in the call report; it also counts in the plugin's time limit.
-                state.inference_time += started.elapsed();
-                state.inference_cpu += cpu;
                 if result.is_ok() {
-                    *state.models_used.entry(model).or_default() += count;
+                    *store.data_mut().models_used.entry(model).or_default() += count;
                 }
                 Ok((result,))
             })
         },
     )?;
     Ok(())
+}
+
+/// Adds the time since `.0` to the counter `.1` (nanoseconds) when dropped.
+struct AddElapsed(std::time::Instant, Arc<std::sync::atomic::AtomicU64>);
+
+impl Drop for AddElapsed {
+    fn drop(&mut self) {
+        self.1.fetch_add(self.0.elapsed().as_nanos() as u64, Ordering::AcqRel);
+    }
 }
 
 /// Sets its flag when dropped: the call's future was dropped (deadline, stop switch), so the
@@ -161,32 +169,32 @@ fn check_embed(
 }
 
 /// One `embed` import, computed on the blocking pool (never on the plugin's fiber stack), under a
-/// host-wide permit, cancellable between batches. Returns the result and the CPU time the
-/// computing thread spent.
+/// host-wide permit, cancellable between batches. The computing thread adds its CPU time to
+/// `meter` as it goes.
 async fn embed(
     backend: Arc<dyn crate::inference::Inference>,
     permits: Permits,
+    meter: Arc<std::sync::atomic::AtomicU64>,
     model: String,
     texts: Vec<String>,
-) -> (Result<Vec<Vec<f32>>, InferenceError>, std::time::Duration) {
-    let zero = std::time::Duration::ZERO;
+) -> Result<Vec<Vec<f32>>, InferenceError> {
     // Waiting for a permit is under the call's deadline like everything else.
     let Ok(permit) = permits.acquire_owned().await else {
-        return (Err(InferenceError::Internal("the host is shutting down".into())), zero);
+        return Err(InferenceError::Internal("the host is shutting down".into()));
     };
     let cancelled = Arc::new(AtomicBool::new(false));
     let _cancel = CancelOnDrop(cancelled.clone());
     let job = tokio::task::spawn_blocking(move || {
-        let control = EmbedControl::new(cancelled);
-        let cpu = thread_cpu_time();
+        let control = EmbedControl::metered(cancelled, meter);
         let result = backend.embed_until(&model, &texts, &control);
+        control.publish();
         // The permit is held until the thread is done, cancelled or not: no more threads
         // compute at once than the host allows.
         drop(permit);
-        (result, thread_cpu_time().saturating_sub(cpu) + control.helper_cpu())
+        result
     });
     match job.await {
         Ok(done) => done,
-        Err(e) => (Err(InferenceError::Internal(format!("inference thread failed: {e}"))), zero),
+        Err(e) => Err(InferenceError::Internal(format!("inference thread failed: {e}"))),
     }
 }

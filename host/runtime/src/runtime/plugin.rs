@@ -202,7 +202,9 @@ impl Runtime {
     fn typecheck(&self, plugin: &LoadedPlugin) -> Result<(), LoadError> {
         let deadline = Instant::now() + plugin.limits.timeout;
         let mut store = self.sandbox(plugin, deadline);
-        let instantiate = tokio::time::timeout_at(deadline.into(), plugin.pre.instantiate_async(&mut store));
+        // The timer is made inside `block_on`, where the sandbox's runtime is entered.
+        let instantiate =
+            async { tokio::time::timeout_at(deadline.into(), plugin.pre.instantiate_async(&mut store)).await };
         let instance = match self.io.block_on(instantiate) {
             Ok(Ok(instance)) => instance,
             Ok(Err(e)) => return Err(LoadError::Link(format!("{e:#}"))),

@@ -91,10 +91,13 @@ pub struct CallState {
     pub(crate) inference: Option<Arc<dyn Inference>>,
     /// Host-wide bound on inference running at once (shared by every call).
     pub(crate) inference_permits: Arc<tokio::sync::Semaphore>,
-    /// Time spent in host inference during this call (reported, and counted in the timeout).
-    pub(crate) inference_time: std::time::Duration,
-    /// CPU time of the host threads that computed embeddings for this call.
-    pub(crate) inference_cpu: std::time::Duration,
+    /// Wall time spent waiting for host inference during this call, in nanoseconds (reported,
+    /// and counted in the timeout). Shared with the import's future, which adds to it even
+    /// when the call's deadline drops it.
+    pub(crate) inference_wall_ns: Arc<std::sync::atomic::AtomicU64>,
+    /// CPU time of the host threads that computed embeddings for this call, in nanoseconds,
+    /// published by those threads as they go (see `EmbedControl`).
+    pub(crate) inference_cpu_ns: Arc<std::sync::atomic::AtomicU64>,
     /// Texts embedded per model during this call.
     pub(crate) models_used: std::collections::BTreeMap<String, u64>,
     pub(crate) stdout: CappedSink,
@@ -137,8 +140,8 @@ impl CallState {
             grants,
             inference,
             inference_permits,
-            inference_time: std::time::Duration::ZERO,
-            inference_cpu: std::time::Duration::ZERO,
+            inference_wall_ns: Default::default(),
+            inference_cpu_ns: Default::default(),
             models_used: Default::default(),
             stdout,
             stderr,

@@ -197,7 +197,7 @@ pub async fn explain(
 }
 
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::text::html_escape(text)
 }
 
 fn render_html(b: &Value) -> String {
