@@ -86,6 +86,54 @@ fn parse_rank_draft_end_to_end() {
     assert!(ad.markdown.to_lowercase().contains("handicap"));
 }
 
+/// The host keeps only evidence quoted from the profile (`runtime::integrity`): the reference
+/// matchers' evidence on the ranking development set passes whole, criteria and all, so the
+/// check costs a recruiter nothing when the matcher is honest.
+#[test]
+fn the_reference_matchers_quote_the_profile_and_keep_the_postings_criteria() {
+    let rt = runtime()
+        .with_inference(std::sync::Arc::new(vivier::models::StoreBackend::new(vivier::models::ModelStore::from_env())));
+    let parser = load_builtin(&rt, World::CvParser);
+    let mut matchers = vec![load_builtin(&rt, World::SkillsMatcher)];
+    let semantic = builtin::bundles().unwrap().into_iter().find(|b| b.manifest.plugin.id == "vivier-matcher-semantic");
+    let grants = PluginGrants { models: vec!["multilingual-e5-small".to_owned()].into(), ..Default::default() };
+    match rt.load(&semantic.unwrap(), SignatureStatus::Builtin, grants) {
+        Ok(p) => matchers.push(p),
+        Err(e) => eprintln!("semantic matcher skipped: {e}"),
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/ranking");
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("cvs")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let candidates: Vec<Candidate> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let doc = Document {
+                filename: f.file_name().unwrap().to_string_lossy().into(),
+                media_type: "text/plain".into(),
+                bytes: std::fs::read(f).unwrap(),
+            };
+            let cv = rt.parse(&parser, &doc).result.unwrap().unwrap();
+            vivier::ranking::candidate(format!("c{i}"), Some(&cv.identity), cv.profile, timeline::current_month())
+        })
+        .collect();
+    let mut evidence = 0;
+    for (matcher, posting) in
+        matchers.iter().flat_map(|m| ["p-paie.json", "p-routes.json", "p-pmi.json"].map(|p| (m, p)))
+    {
+        let text = std::fs::read_to_string(dir.join("postings").join(posting)).unwrap();
+        let posting = vivier::posting::JobPosting::from_json(&text).unwrap().to_matching();
+        let inv = rt.assess(matcher, &posting, &candidates);
+        assert!(inv.report.sanitised.is_empty(), "{} {}: {:#?}", matcher.id(), posting.id, inv.report.sanitised);
+        for a in inv.result.unwrap().unwrap() {
+            let ids: Vec<&str> = a.requirements.iter().map(|r| r.requirement_id.as_str()).collect();
+            assert_eq!(ids, posting.requirements.iter().map(|r| r.id.as_str()).collect::<Vec<_>>());
+            evidence += a.requirements.iter().map(|r| r.evidence.len()).sum::<usize>();
+        }
+    }
+    assert!(evidence > 100, "the check ran on real evidence ({evidence} lines)");
+}
+
 #[test]
 fn reference_plugins_and_examples_pass_conformance() {
     let dir = tempfile::tempdir().unwrap();

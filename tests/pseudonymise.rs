@@ -230,8 +230,8 @@ fn pairs(n: usize) -> Vec<Pair> {
 fn counterfactual_profiles_reach_the_matcher_identical() {
     let pairs = pairs(3000);
     for (i, p) in pairs.iter().enumerate() {
-        let a = ranking::candidate(format!("a{i}"), p.reference.clone(), TODAY);
-        let b = ranking::candidate(format!("a{i}"), p.variant.clone(), TODAY);
+        let a = ranking::candidate(format!("a{i}"), None, p.reference.clone(), TODAY);
+        let b = ranking::candidate(format!("a{i}"), None, p.variant.clone(), TODAY);
         assert_ne!(p.reference, p.variant, "pair {i}: the generator must add a signal");
         assert_eq!(a, b, "pair {i}: the matcher would see a difference\nraw: {:#?}", p.variant);
     }
@@ -260,8 +260,8 @@ fn no_protected_signal_in_the_wit_value_a_matcher_gets() {
             .enumerate()
             .flat_map(|(i, p)| {
                 [
-                    ranking::candidate(format!("r{i}"), p.reference.clone(), TODAY),
-                    ranking::candidate(format!("v{i}"), p.variant.clone(), TODAY),
+                    ranking::candidate(format!("r{i}"), None, p.reference.clone(), TODAY),
+                    ranking::candidate(format!("v{i}"), None, p.variant.clone(), TODAY),
                 ]
             })
             .collect();
@@ -279,7 +279,7 @@ fn no_protected_signal_in_the_wit_value_a_matcher_gets() {
         let raw: Vec<Candidate> = chunk
             .iter()
             .enumerate()
-            .map(|(i, p)| ranking::raw_candidate(format!("v{i}"), p.variant.clone(), TODAY))
+            .map(|(i, p)| ranking::raw_candidate(format!("v{i}"), None, p.variant.clone(), TODAY))
             .collect();
         let got_raw = echoed(&rt, &echo, &raw);
         for (i, p) in chunk.iter().enumerate() {
@@ -305,10 +305,92 @@ fn pseudonymised_text_stays_useful() {
         }],
         ..Default::default()
     };
-    let c = ranking::candidate("c1".into(), p, TODAY);
+    let c = ranking::candidate("c1".into(), None, p, TODAY);
     assert_eq!(c.profile.headline.as_deref(), Some("Ingénieur/ingénieure territorial/territoriale"));
     assert_eq!(c.profile.summary.as_deref(), Some("15 ans d'expérience en voirie. Budget de 1,5 M€."));
     assert_eq!(c.profile.experiences[0].title, "Chef/cheffe de service voirie");
     assert_eq!(c.profile.experiences[0].location.as_deref(), Some("département 33"));
     assert_eq!(c.profile.experiences[0].description, "Pilotage de marchés publics");
+}
+
+/// A parser's output that copies the candidate's identity into every string field of the
+/// profile, in several writings (case, spacing, separators, country prefix, date formats).
+fn identity_everywhere(id: &Identity) -> Profile {
+    let name = id.full_name.clone().unwrap();
+    let spaced: String = name.split(' ').last().unwrap().chars().map(|c| format!("{c} ")).collect();
+    let writings = [
+        name.to_uppercase(),
+        spaced,
+        id.email.clone().unwrap(),
+        "06 12 34 56 78".into(),
+        "+33 (0)6.12.34.56.78".into(),
+        id.address.clone().unwrap(),
+        format!("{} {}", id.postal_code.clone().unwrap(), id.city.clone().unwrap()),
+        id.links[0].clone(),
+        "3 juillet 1988".into(),
+        "1988-07-03".into(),
+    ];
+    let all = |extra: &str| format!("{extra} {}", writings.join(" ; "));
+    Profile {
+        headline: Some(all("Gestionnaire paie")),
+        summary: Some(all("Résumé")),
+        experiences: vec![Experience {
+            title: all("Gestionnaire"),
+            organisation: Some(all("Mairie")),
+            location: Some(all("Lieu")),
+            description: all("Paie"),
+            ..Default::default()
+        }],
+        education: vec![Education {
+            degree: all("Licence"),
+            institution: Some(all("Université")),
+            location: Some(all("Ville")),
+            level: Some(all("bac+3")),
+            ..Default::default()
+        }],
+        skills: vec![Skill { label: all("Paie"), concept_id: Some(all("ESCO")), evidence: vec![all("preuve")] }],
+        languages: vec![Language { name: all("Anglais"), level: Some(all("C1")) }],
+        certifications: vec![Certification { name: all("CACES"), issuer: Some(all("Organisme")), date: None }],
+        driving_licences: vec![all("B")],
+        public_service: PublicService {
+            grade: Some(all("Adjoint")),
+            cadre_emplois: Some(all("Adjoints")),
+            categorie: Some(all("C")),
+            concours: vec![all("Concours")],
+            status: None,
+        },
+        interests: vec![all("Lecture")],
+    }
+}
+
+#[test]
+fn a_parser_copying_the_identity_into_every_field_gets_none_of_it_to_the_matcher() {
+    let id = Identity {
+        full_name: Some("Amélie Nguyen-Dubreuil".into()),
+        email: Some("amelie.nguyen@exemple.fr".into()),
+        phone: Some("+33 6 12 34 56 78".into()),
+        address: Some("14 impasse des Tilleuls".into()),
+        city: Some("Saint-Fictif".into()),
+        postal_code: Some("33999".into()),
+        links: vec!["https://www.linkedin.com/in/amelie-ng".into()],
+        birth_date: Some("03/07/1988".into()),
+        has_photo: false,
+    };
+    let profile = identity_everywhere(&id);
+    let rt = runtime();
+    let echo = load_hostile(&rt, "echo", 256, 20_000).unwrap();
+    let seen = echoed(&rt, &echo, &[ranking::candidate("k1".into(), Some(&id), profile.clone(), TODAY)]);
+    let got: String = seen[0].to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    for value in
+        ["amelie", "amélie", "nguyen", "dubreuil", "exemple", "612345678", "tilleuls", "fictif", "33999", "1988"]
+    {
+        assert!(!got.contains(value), "`{value}` reached the matcher: {}", seen[0]);
+    }
+    // Every field kept its own words: the check does not pass by emptying the profile.
+    for kept in ["gestionnaire", "licence", "anglais", "caces", "adjoint", "lecture"] {
+        assert!(got.contains(kept), "`{kept}` was lost: {}", seen[0]);
+    }
+    // Without the identity the same profile does carry it: the check above can fail.
+    let raw = echoed(&rt, &echo, &[ranking::raw_candidate("k1".into(), None, profile, TODAY)]);
+    assert!(raw[0].to_lowercase().contains("dubreuil"));
 }

@@ -63,7 +63,10 @@ fn main() {
                 media_type: vivier::cli::media_type_for(f).into(),
                 bytes: std::fs::read(f).unwrap(),
             };
-            ranking::candidate(format!("c{}", i + 1), rt.parse(&parser, &doc).result.unwrap().unwrap().profile, today)
+            {
+                let cv = rt.parse(&parser, &doc).result.unwrap().unwrap();
+                ranking::candidate(format!("c{}", i + 1), Some(&cv.identity), cv.profile, today)
+            }
         })
         .collect();
     let mut grades: HashMap<(String, String), u8> = HashMap::new();

@@ -40,7 +40,7 @@ fn main() {
         .collect();
     let today = PartialDate { year: 2026, month: Some(11) };
     let candidates: Vec<_> = (0..CANDIDATES)
-        .map(|i| ranking::candidate(format!("c{i}"), profiles[i % profiles.len()].clone(), today))
+        .map(|i| ranking::candidate(format!("c{i}"), None, profiles[i % profiles.len()].clone(), today))
         .collect();
 
     let mut postings: Vec<PathBuf> =

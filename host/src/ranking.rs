@@ -41,14 +41,24 @@ pub struct Suggestion {
 
 /// The matcher's view of a parsed profile: an opaque id, the pseudonymised profile
 /// ([`crate::pseudonymise`]) and the months of dated experience.
-pub fn candidate(id: String, profile: Profile, today: crate::model::PartialDate) -> Candidate {
+pub fn candidate(
+    id: String,
+    identity: Option<&crate::model::Identity>,
+    profile: Profile,
+    today: crate::model::PartialDate,
+) -> Candidate {
     let experience_months = timeline::total_months(&profile, today);
-    Candidate { id, profile: crate::pseudonymise::profile(&profile), experience_months }
+    Candidate { id, profile: crate::pseudonymise::profile(&profile, identity), experience_months }
 }
 
 /// A candidate exactly as given, without pseudonymisation: only for the bias probe, which
 /// measures a matcher's own sensitivity to what the pseudonymiser would remove.
-pub fn raw_candidate(id: String, profile: Profile, today: crate::model::PartialDate) -> Candidate {
+pub fn raw_candidate(
+    id: String,
+    _identity: Option<&crate::model::Identity>,
+    profile: Profile,
+    today: crate::model::PartialDate,
+) -> Candidate {
     let experience_months = timeline::total_months(&profile, today);
     Candidate { id, profile, experience_months }
 }

@@ -24,7 +24,9 @@ pub(crate) fn candidates(ctx: &Session, parser: &LoadedPlugin, files: &[PathBuf]
     let mut out = Vec::with_capacity(files.len());
     for (i, path) in files.iter().enumerate() {
         match parse_one(ctx, parser, path)? {
-            Ok((cv, _, _)) => out.push(ranking::candidate(format!("c{}", i + 1), cv.profile, today)),
+            Ok((cv, _, _)) => {
+                out.push(ranking::candidate(format!("c{}", i + 1), Some(&cv.identity), cv.profile, today))
+            }
             Err(message) => bail!("{message}"),
         }
     }

@@ -209,8 +209,8 @@ fn run_signal(
             let make = if through_pseudonymiser { ranking::candidate } else { ranking::raw_candidate };
             let mut cands = Vec::with_capacity(family_pairs.len() * 2);
             for (i, (a, b)) in family_pairs.iter().enumerate() {
-                cands.push(make(format!("a{i}"), a.clone(), TODAY));
-                cands.push(make(format!("b{i}"), b.clone(), TODAY));
+                cands.push(make(format!("a{i}"), None, a.clone(), TODAY));
+                cands.push(make(format!("b{i}"), None, b.clone(), TODAY));
             }
             let s = scores(runtime, plugin, posting, &cands)?;
             let get = |id: &str| s.iter().find(|(c, _)| c == id).map(|(_, v)| *v).unwrap_or(0.0);

@@ -16,14 +16,23 @@
 //!   foreign place is a proxy for origin; no posting of a département needs more than that);
 //! - drops the dates of diplomas (graduation years reveal age; the level and the diploma stay).
 //!
+//! Then every string of the profile — languages, licences, certifications and issuers,
+//! public-service facts, education levels, skill labels and concept ids included, whatever the
+//! parser put where — goes through the same scrub and loses the candidate's own identity values
+//! ([`identity::IdentityValues`]: each name part, e-mail, phone in any spacing, address, town,
+//! links, birth date), so a parser that copies the identity into profile fields still gets none
+//! of it to a matcher.
+//!
 //! What stays, knowingly: the dates of experiences (the host computes the months of experience
 //! from them, and a career gap remains visible as a gap), employers' and schools' names, and
 //! languages. The bias probe (`vivier probe bias`) measures what these residues still move.
 
 pub mod gender;
+pub mod identity;
 pub mod text;
 
-use crate::model::Profile;
+use crate::model::{Identity, Profile};
+use identity::IdentityValues;
 
 fn clean(s: &str, title: bool) -> String {
     gender::neutralise(&text::scrub(s), title)
@@ -40,8 +49,35 @@ fn departement(location: &Option<String>) -> Option<String> {
     Some(format!("département {code}"))
 }
 
-/// The profile as a matcher may see it.
-pub fn profile(p: &Profile) -> Profile {
+/// The profile as a matcher may see it, without the candidate's own identity values when the
+/// identity is known (a stored CV), and without identifying patterns in any case.
+pub fn profile(p: &Profile, identity: Option<&Identity>) -> Profile {
+    let values = identity.map(IdentityValues::of).unwrap_or_default();
+    let out = fields(p);
+    // Every string, whatever field a parser put it in; an enum's name is not text.
+    let Ok(mut value) = serde_json::to_value(&out) else { return out };
+    scrub_strings(&mut value, &values);
+    serde_json::from_value(value).unwrap_or(out)
+}
+
+fn scrub_strings(value: &mut serde_json::Value, values: &IdentityValues) {
+    match value {
+        serde_json::Value::String(s) => *s = text::scrub(&values.remove_from(s)),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scrub_strings(v, values)),
+        serde_json::Value::Object(fields) => {
+            for (key, v) in fields.iter_mut() {
+                if key != "status" {
+                    scrub_strings(v, values);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The field-by-field treatment: gender neutralised in titles, places reduced to the
+/// département, diploma dates dropped.
+fn fields(p: &Profile) -> Profile {
     let mut out = p.clone();
     out.headline = clean_opt(&p.headline, true);
     out.summary = clean_opt(&p.summary, false);

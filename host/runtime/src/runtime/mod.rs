@@ -9,9 +9,11 @@
 pub mod cache;
 pub mod call;
 pub mod compile;
+pub mod determinism;
 pub mod error;
 mod host_imports;
 pub mod http;
+pub mod integrity;
 pub mod limits;
 pub mod plugin;
 pub mod sandbox;

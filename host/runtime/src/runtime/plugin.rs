@@ -201,7 +201,8 @@ impl Runtime {
     /// Instantiates once in a sandbox and checks the export's signature against the world.
     fn typecheck(&self, plugin: &LoadedPlugin) -> Result<(), LoadError> {
         let deadline = Instant::now() + plugin.limits.timeout;
-        let mut store = self.sandbox(plugin, deadline);
+        let env = super::determinism::CallEnvironment::new(0, "typecheck");
+        let mut store = self.sandbox(plugin, deadline, &env);
         // The timer is made inside `block_on`, where the sandbox's runtime is entered.
         let instantiate =
             async { tokio::time::timeout_at(deadline.into(), plugin.pre.instantiate_async(&mut store)).await };

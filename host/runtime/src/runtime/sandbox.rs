@@ -112,16 +112,17 @@ impl CallState {
         grants: PluginGrants,
         inference: Option<Arc<dyn Inference>>,
         inference_permits: Arc<tokio::sync::Semaphore>,
+        env: &super::determinism::CallEnvironment,
     ) -> Self {
         let stdout = CappedSink::new(limits.max_log_bytes / 4);
         let stderr = CappedSink::new(limits.max_log_bytes / 4);
         // WasiCtxBuilder starts with nothing: no preopened directory, no environment, no
         // arguments, stdin closed, TCP/UDP and name lookup denied.
-        let wasi = WasiCtxBuilder::new()
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .max_random_size(limits.host.random_bytes)
-            .build();
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.clone()).stderr(stderr.clone()).max_random_size(limits.host.random_bytes);
+        // Clocks and random bytes are functions of the call (see `determinism`).
+        env.configure(&mut wasi);
+        let wasi = wasi.build();
         // Outbound calls end before the call's own deadline, so the plugin can report a clean error.
         let http_hooks =
             super::http::OutboundHooks::new(grants.outbound.clone(), limits.timeout.mul_f32(0.8), &limits.host);

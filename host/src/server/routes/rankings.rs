@@ -76,14 +76,18 @@ pub async fn rank(
         if !seen.insert(id.as_str()) {
             return Err(ApiError::invalid(format!("candidate_ids[{i}]"), format!("candidate `{id}` is listed twice")));
         }
-        let profile = match candidates::profile(state.store.pool(), id).await? {
-            Some(p) => serde_json::from_str::<Profile>(&p).map_err(ApiError::internal)?,
+        // The identity too: its values are removed from wherever the parser put them.
+        let (identity, profile) = match candidates::cv(state.store.pool(), id).await? {
+            Some((identity, profile, ..)) => (
+                serde_json::from_str::<crate::model::Identity>(&identity).map_err(ApiError::internal)?,
+                serde_json::from_str::<Profile>(&profile).map_err(ApiError::internal)?,
+            ),
             None => {
                 return Err(ApiError::not_found(format!("no candidate `{id}` (never parsed, or erased)"))
                     .with_field(format!("candidate_ids[{i}]")))
             }
         };
-        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), profile, today));
+        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), Some(&identity), profile, today));
         subjects.push(Subject::Stored(id.clone()));
     }
     let mut refs = std::collections::HashSet::new();
@@ -94,7 +98,7 @@ pub async fn rank(
                 "each inline profile needs a distinct, non-empty ref",
             ));
         }
-        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), p.profile, today));
+        matcher_input.push(ranking::candidate(format!("k{}", subjects.len() + 1), None, p.profile, today));
         subjects.push(Subject::Inline(p.reference));
     }
 
