@@ -74,8 +74,41 @@ fn a_biased_matcher_fails_the_probe_and_needs_an_audited_justification() {
     assert_eq!(p["plugin"], "biased-matcher@0.0.1");
     assert_eq!(p["probe"]["passed"], false);
     assert!(p["probe"]["summary"].as_str().unwrap().contains("gender"), "{p}");
+
+    // Rolling back to it passes the same gate: back to the lexical matcher, then a rollback to
+    // the biased one is refused without a justification (API and console alike share the rule).
+    assert_eq!(activate(&s, &admin, json!({ "plugin": "vivier-matcher-lexical" })).status, 200);
+    let rollback = s.url("/v1/admin/slots/skills-matcher/rollback");
+    let refused = post_empty(&rollback, Some(&admin));
+    assert_eq!(assert_error(&refused, 409, None)["error"]["code"], "bias_probe_failed");
+    let why_back = "Retour provisoire encadré : relecture de chaque classement par deux agents";
+    let back = post_json(&rollback, Some(&admin), &json!({ "override_justification": why_back }));
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert_eq!(back.json()["active"], "biased-matcher@0.0.1");
+    let overrides = events(&s, &admin, "admin.probe.override");
+    assert_eq!(overrides.len(), 2);
+    assert!(overrides.iter().any(|o| o["payload"]["justification"] == why_back));
     let (valid, v) = audit_verify(dir.path());
     assert!(valid, "{v}");
+}
+
+#[test]
+fn a_verdict_holds_for_the_settings_it_ran_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = create_key(dir.path(), "admin");
+    let s = Server::start(dir.path());
+    let up = upload(&s, &admin, &bundle_of(dir.path(), "neutral-matcher", "example-matcher"));
+    assert_eq!(up["bias_probe"]["passed"], true, "{up}");
+    // An administrator changes its settings: the stored verdict no longer applies, and making it
+    // active runs the probe again with the new settings.
+    std::fs::create_dir_all(dir.path().join("grants")).unwrap();
+    std::fs::write(dir.path().join("grants/neutral-matcher.toml"), "[config]\nseuil = \"0.4\"\n").unwrap();
+    let runs_before = events(&s, &admin, "admin.probe.run").len();
+    let ok = activate(&s, &admin, json!({ "plugin": "neutral-matcher" }));
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let runs = events(&s, &admin, "admin.probe.run");
+    assert_eq!(runs.len(), runs_before + 1, "a new setting needs a new probe: {runs:?}");
+    assert_eq!(runs.last().unwrap()["payload"]["plugin"], "neutral-matcher@0.0.1");
 }
 
 #[test]

@@ -60,8 +60,12 @@ impl std::fmt::Debug for CachedInference {
     }
 }
 
-fn key(model: &str, text: &str) -> [u8; 32] {
+/// The key of a text: one partition per plugin digest (see `EmbedControl::partition`), so a
+/// plugin cannot tell by timing whether a text was embedded before by another plugin or call.
+fn key(partition: &str, model: &str, text: &str) -> [u8; 32] {
     let mut h = Sha256::new();
+    h.update(partition.as_bytes());
+    h.update([0]);
     h.update(model.as_bytes());
     h.update([0]);
     h.update(text.as_bytes());
@@ -152,7 +156,10 @@ impl Inference for CachedInference {
         texts: &[String],
         control: &EmbedControl,
     ) -> Result<Vec<Vec<f32>>, InferenceError> {
-        let keys: Vec<[u8; 32]> = texts.iter().map(|t| key(model, t)).collect();
+        let partition = control.partition();
+        let keys: Vec<[u8; 32]> = texts.iter().map(|t| key(partition, model, t)).collect();
+        // On disk too: the text is keyed with its partition.
+        let disk_text = |t: &str| if partition.is_empty() { t.to_owned() } else { format!("{partition}\u{0}{t}") };
         let mut out: Vec<Option<Vec<f32>>> = {
             let s = self.store.lock().unwrap_or_else(|e| e.into_inner());
             keys.iter().map(|k| s.vectors.get(k).cloned()).collect()
@@ -165,7 +172,7 @@ impl Inference for CachedInference {
             let mut found = Vec::new();
             for (i, slot) in out.iter_mut().enumerate() {
                 if slot.is_none() {
-                    if let Ok(v) = disk.get(&disk.key(&texts[i]), dimension) {
+                    if let Ok(v) = disk.get(&disk.key(&disk_text(&texts[i])), dimension) {
                         found.push((keys[i], v.clone()));
                         *slot = Some(v);
                         disk_hits += 1;
@@ -196,7 +203,7 @@ impl Inference for CachedInference {
             }
             if let Some(disk) = &disk {
                 for (&i, v) in todo.iter().zip(&computed) {
-                    disk.put(&disk.key(&texts[i]), v);
+                    disk.put(&disk.key(&disk_text(&texts[i])), v);
                 }
             }
             let fresh: HashMap<[u8; 32], Vec<f32>> = todo.iter().map(|&i| keys[i]).zip(computed).collect();
@@ -310,6 +317,20 @@ mod tests {
             .embed("m", &texts)
             .unwrap();
         assert_eq!(again.0.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn each_plugin_has_its_own_partition() {
+        let backend = Arc::new(Counting::default());
+        let cache = CachedInference::new(backend.clone(), 100);
+        let texts = vec!["passage: a".to_owned()];
+        let (a, b) =
+            (EmbedControl::default().with_partition("digest-a"), EmbedControl::default().with_partition("digest-b"));
+        cache.embed_until("m", &texts, &a).unwrap();
+        cache.embed_until("m", &texts, &a).unwrap();
+        assert_eq!(backend.0.load(Ordering::SeqCst), 1, "a plugin's own entries serve it");
+        cache.embed_until("m", &texts, &b).unwrap();
+        assert_eq!(backend.0.load(Ordering::SeqCst), 2, "another plugin's entries are not visible");
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub struct EmbedControl {
     published_ns: std::sync::atomic::AtomicU64,
     /// The computing thread, and its CPU time when the job started.
     thread: Option<(std::thread::ThreadId, std::time::Duration)>,
+    /// Whose computation this is (a plugin's digest): caches keep one partition per plugin, so
+    /// that no plugin can observe what another, or an earlier call, had embedded.
+    partition: String,
 }
 
 impl EmbedControl {
@@ -84,6 +87,15 @@ impl EmbedControl {
     ) -> Self {
         let thread = Some((std::thread::current().id(), thread_cpu_time()));
         Self { cancelled, meter, thread, ..Default::default() }
+    }
+    /// The same control, for computations of `partition` (a plugin's digest).
+    pub fn with_partition(mut self, partition: impl Into<String>) -> Self {
+        self.partition = partition.into();
+        self
+    }
+    /// The cache partition: a plugin's digest, or empty for the host's own computations.
+    pub fn partition(&self) -> &str {
+        &self.partition
     }
     pub fn cancelled(&self) -> bool {
         self.cancelled.load(std::sync::atomic::Ordering::Acquire)

@@ -33,7 +33,7 @@ pub(crate) fn probe_and_store(
     options: probe::Options,
 ) -> Result<(BiasReport, ProbeRow)> {
     let report = probe::run(&ctx.runtime, loaded, options);
-    let row = gate::row_of(&report, now_ms());
+    let row = gate::row_of(&report, now_ms(), &gate::settings_digest(&ctx.data_dir, loaded.id()));
     let r = row.clone();
     super::serve::block_on(async {
         let store = ctx.store().await?;
@@ -66,10 +66,10 @@ pub(crate) fn gate_activation(ctx: &Session, entry: &PluginEntry, justification:
         store.close().await;
         anyhow::Ok(row)
     })??;
-    let row = match stored {
+    let row = match gate::current(stored, &gate::settings_digest(&ctx.data_dir, entry.id())) {
         Some(row) => row,
         None => {
-            eprintln!("no bias probe for {spec} yet: running it now");
+            eprintln!("no bias probe for {spec} with the current settings yet: running it now");
             let loaded = entry.load_granted(&ctx.runtime, &ctx.data_dir)?;
             probe_and_store(ctx, &loaded, probe::Options::default())?.1
         }

@@ -30,11 +30,33 @@ pub enum Decision {
     },
 }
 
-pub fn row_of(report: &BiasReport, now: i64) -> ProbeRow {
+/// What, besides the component, changes a matcher's behaviour: the administrator's grants for
+/// it (configuration, models, network). A verdict holds for its digest and these settings
+/// only. Empty when there are no grants, so that verdicts stored before settings counted stay
+/// valid for plugins that have none; a grants file that cannot be read matches no verdict.
+pub fn settings_digest(data_dir: &std::path::Path, plugin_id: &str) -> String {
+    use crate::grants::AdminGrants;
+    match AdminGrants::load(data_dir, plugin_id) {
+        Ok(g) if g == AdminGrants::default() => String::new(),
+        Ok(g) => {
+            let settings = format!("{:?}", (&g.outbound, &g.api_key_env, &g.models, &g.config));
+            crate::bundle::sha256_hex(settings.as_bytes())
+        }
+        Err(e) => format!("unreadable: {e}"),
+    }
+}
+
+/// The stored verdict when it was reached with the current settings.
+pub fn current(row: Option<ProbeRow>, settings_digest: &str) -> Option<ProbeRow> {
+    row.filter(|r| r.settings_digest == settings_digest)
+}
+
+pub fn row_of(report: &BiasReport, now: i64, settings_digest: &str) -> ProbeRow {
     ProbeRow {
         plugin_digest: report.plugin.digest.clone(),
         plugin_id: report.plugin.id.clone(),
         plugin_version: report.plugin.version.clone(),
+        settings_digest: settings_digest.to_owned(),
         report_json: serde_json::to_string(report).expect("a report serialises"),
         passed: report.passed,
         created_at: now,
@@ -89,6 +111,7 @@ mod tests {
             plugin_digest: "d".into(),
             plugin_id: "m".into(),
             plugin_version: "1".into(),
+            settings_digest: String::new(),
             report_json: "{}".into(),
             passed,
             created_at: 0,

@@ -130,6 +130,13 @@ pub fn document() -> Value {
     paths["/v1/admin/slots/{slot}/active"]["put"]["requestBody"]["content"]["application/json"]["schema"]
         ["properties"]["override_justification"] = json!({ "type": "string", "minLength": 20,
             "description": "Needed to activate a skills-matcher whose bias probe failed; audited with the probe summary" });
+    // A rollback to a matcher passes the same gate: an optional body with the justification.
+    paths["/v1/admin/slots/{slot}/rollback"]["post"]["requestBody"] = json!({ "required": false,
+        "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false,
+            "properties": { "override_justification": { "type": "string", "minLength": 20,
+                "description": "Needed to roll back to a skills-matcher whose bias probe failed (or never ran with the current settings); audited" } } } } } });
+    paths["/v1/admin/slots/{slot}/rollback"]["post"]["responses"]["422"] =
+        json!({ "$ref": "#/components/responses/E422" });
     paths["/v1/admin/slots/{slot}/shadow"] = json!({ "parameters": slot_param(),
         "post": op("admin", "Attach a plugin in shadow (skills-matcher): same inputs after the answer, results never returned", admin,
             json_body(json!({ "type": "object", "required": ["plugin"], "properties": { "plugin": { "type": "string", "example": "vivier-matcher-semantic" } } })),

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_monitoring.sql")),
     (4, include_str!("migrations/0004_console.sql")),
     (5, include_str!("migrations/0005_replicas.sql")),
+    (6, include_str!("migrations/0006_probe_settings.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises writers across replicas: migrations and

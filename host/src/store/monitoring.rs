@@ -125,24 +125,12 @@ pub use super::oversight::{EvalRunRow as EvalRow, ProbeRow};
 
 /// Bias-probe reports of a plugin, newest first.
 pub async fn probes(pool: &Pool, plugin_id: &str) -> Result<Vec<ProbeRow>, StoreError> {
-    let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT plugin_digest, plugin_id, plugin_version, report_json, passed, created_at FROM bias_probes \
-         WHERE plugin_id = $1 ORDER BY created_at DESC",
-    )
-    .bind(plugin_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(plugin_digest, plugin_id, plugin_version, report_json, passed, created_at)| ProbeRow {
-            plugin_digest,
-            plugin_id,
-            plugin_version,
-            report_json,
-            passed: passed != 0,
-            created_at,
-        })
-        .collect())
+    let rows: Vec<super::oversight::ProbeTuple> =
+        sqlx::query_as(&format!("{} WHERE plugin_id = $1 ORDER BY created_at DESC", super::oversight::PROBE_SELECT))
+            .bind(plugin_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(super::oversight::probe_row).collect())
 }
 
 type EvalTuple = (String, String, String, String, String, String, String, String, i64);

@@ -8,6 +8,8 @@ pub struct ProbeRow {
     pub plugin_digest: String,
     pub plugin_id: String,
     pub plugin_version: String,
+    /// The administrator's settings the probe ran with (`probe::gate::settings_digest`).
+    pub settings_digest: String,
     pub report_json: String,
     pub passed: bool,
     pub created_at: i64,
@@ -16,10 +18,10 @@ pub struct ProbeRow {
 /// Stores (or replaces, when the probe is run again) the report of a plugin digest.
 pub async fn save_probe(conn: &mut Conn, r: &ProbeRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO bias_probes (plugin_digest, plugin_id, plugin_version, report_json, passed, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (plugin_digest) DO UPDATE SET plugin_id = excluded.plugin_id, \
+        "INSERT INTO bias_probes (plugin_digest, plugin_id, plugin_version, report_json, passed, created_at, settings_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (plugin_digest) DO UPDATE SET plugin_id = excluded.plugin_id, \
          plugin_version = excluded.plugin_version, report_json = excluded.report_json, passed = excluded.passed, \
-         created_at = excluded.created_at",
+         created_at = excluded.created_at, settings_digest = excluded.settings_digest",
     )
     .bind(&r.plugin_digest)
     .bind(&r.plugin_id)
@@ -27,27 +29,27 @@ pub async fn save_probe(conn: &mut Conn, r: &ProbeRow) -> Result<(), StoreError>
     .bind(&r.report_json)
     .bind(i64::from(r.passed))
     .bind(r.created_at)
+    .bind(&r.settings_digest)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 pub async fn probe(pool: &Pool, digest: &str) -> Result<Option<ProbeRow>, StoreError> {
-    let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT plugin_digest, plugin_id, plugin_version, report_json, passed, created_at FROM bias_probes \
-         WHERE plugin_digest = $1",
-    )
-    .bind(digest)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(plugin_digest, plugin_id, plugin_version, report_json, passed, created_at)| ProbeRow {
-        plugin_digest,
-        plugin_id,
-        plugin_version,
-        report_json,
-        passed: passed != 0,
-        created_at,
-    }))
+    let row: Option<ProbeTuple> =
+        sqlx::query_as(&format!("{PROBE_SELECT} WHERE plugin_digest = $1")).bind(digest).fetch_optional(pool).await?;
+    Ok(row.map(probe_row))
+}
+
+pub(crate) const PROBE_SELECT: &str =
+    "SELECT plugin_digest, plugin_id, plugin_version, report_json, passed, created_at, settings_digest FROM bias_probes";
+
+pub(crate) type ProbeTuple = (String, String, String, String, i64, i64, String);
+
+pub(crate) fn probe_row(
+    (plugin_digest, plugin_id, plugin_version, report_json, passed, created_at, settings_digest): ProbeTuple,
+) -> ProbeRow {
+    ProbeRow { plugin_digest, plugin_id, plugin_version, settings_digest, report_json, passed: passed != 0, created_at }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -160,13 +160,14 @@ impl Runtime {
         deadline: Instant,
         env: &super::determinism::CallEnvironment,
     ) -> Store<CallState> {
-        let state = CallState::new(
+        let mut state = CallState::new(
             &plugin.limits,
             plugin.grants.clone(),
             self.inference.clone(),
             self.inference_permits.clone(),
             env,
         );
+        state.cache_partition = plugin.digest.clone();
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_hostcall_fuel(plugin.limits.host.hostcall_bytes);

@@ -47,7 +47,10 @@ impl Default for CompileLimits {
             max_functions: 100_000,
             max_locals: 20_000,
             max_nesting: 4_096,
-            timeout: Duration::from_secs(60),
+            // The optimising compile grows faster than linearly with a function's size (about
+            // 13 s for a 1 MiB function on one 2-core VM, `cargo bench --bench compile_bound`);
+            // the CV parser takes 3 s. Past 20 s the unoptimised retry takes under a second.
+            timeout: Duration::from_secs(20),
             memory_bytes: 2 << 30,
         }
     }

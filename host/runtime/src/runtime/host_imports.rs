@@ -112,9 +112,9 @@ fn add_inference(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
                 let state = store.data();
                 // Counted on drop too: a call cut at its deadline reports the time it waited.
                 let _wall = AddElapsed(std::time::Instant::now(), state.inference_wall_ns.clone());
-                let meter = state.inference_cpu_ns.clone();
+                let (meter, partition) = (state.inference_cpu_ns.clone(), state.cache_partition.clone());
                 let result = match check_embed(state, &model, &texts) {
-                    Ok((backend, permits)) => embed(backend, permits, meter, model.clone(), texts).await,
+                    Ok((backend, permits)) => embed(backend, permits, meter, partition, model.clone(), texts).await,
                     Err(e) => Err(e),
                 };
                 if result.is_ok() {
@@ -175,6 +175,7 @@ async fn embed(
     backend: Arc<dyn crate::inference::Inference>,
     permits: Permits,
     meter: Arc<std::sync::atomic::AtomicU64>,
+    partition: String,
     model: String,
     texts: Vec<String>,
 ) -> Result<Vec<Vec<f32>>, InferenceError> {
@@ -185,7 +186,7 @@ async fn embed(
     let cancelled = Arc::new(AtomicBool::new(false));
     let _cancel = CancelOnDrop(cancelled.clone());
     let job = tokio::task::spawn_blocking(move || {
-        let control = EmbedControl::metered(cancelled, meter);
+        let control = EmbedControl::metered(cancelled, meter).with_partition(partition);
         let result = backend.embed_until(&model, &texts, &control);
         control.publish();
         // The permit is held until the thread is done, cancelled or not: no more threads

@@ -98,6 +98,8 @@ pub struct CallState {
     /// CPU time of the host threads that computed embeddings for this call, in nanoseconds,
     /// published by those threads as they go (see `EmbedControl`).
     pub(crate) inference_cpu_ns: Arc<std::sync::atomic::AtomicU64>,
+    /// The embedding cache partition of this call: the plugin's digest.
+    pub(crate) cache_partition: String,
     /// Texts embedded per model during this call.
     pub(crate) models_used: std::collections::BTreeMap<String, u64>,
     pub(crate) stdout: CappedSink,
@@ -143,6 +145,7 @@ impl CallState {
             inference_permits,
             inference_wall_ns: Default::default(),
             inference_cpu_ns: Default::default(),
+            cache_partition: String::new(),
             models_used: Default::default(),
             stdout,
             stderr,

@@ -312,8 +312,11 @@ pub async fn confirm(State(state): State<Shared>, headers: HeaderMap, Query(q): 
         slot = world.name(),
         plugin = escape(&plugin),
         danger = if matches!(action.as_str(), "arreter" | "desactiver") { " class=\"danger\"" } else { "" },
-        justification =
-            if action == "rendre-actif" && world == World::SkillsMatcher { JUSTIFICATION_FIELD } else { "" },
+        justification = if matches!(action.as_str(), "rendre-actif" | "revenir") && world == World::SkillsMatcher {
+            JUSTIFICATION_FIELD
+        } else {
+            ""
+        },
     );
     html_response(StatusCode::OK, page(&format!("Confirmer : {label}"), Some(&s), "", &body))
 }
@@ -352,7 +355,10 @@ pub async fn action(State(state): State<Shared>, headers: HeaderMap, Form(f): Fo
             }
             Err(e) => Err(e),
         },
-        "revenir" => admin::rollback_slot(&state, &caller, &slot).await.map(drop),
+        "revenir" => {
+            let justification = f.justification.as_deref().map(str::trim).filter(|j| !j.is_empty());
+            admin::rollback_slot(&state, &caller, &slot, justification).await.map(drop)
+        }
         "arreter" => admin::set_stopped(&state, &caller, &slot, true).await.map(drop),
         "relancer" => admin::set_stopped(&state, &caller, &slot, false).await.map(drop),
         _ => Err(ApiError::invalid("action", "action inconnue")),

@@ -185,13 +185,15 @@ async fn run_probe(state: &Shared, entry: &PluginEntry) -> ApiResult<store::over
     .await
     .map_err(ApiError::internal)?
     .map_err(|e| registry_error(e, "plugin"))?;
-    Ok(gate::row_of(&report, now_ms()))
+    Ok(gate::row_of(&report, now_ms(), &gate::settings_digest(&state.data_dir, entry.id())))
 }
 
-/// The stored probe of a matcher's digest, run and stored now if it never ran (the bundled
-/// matchers are never installed, so their first activation probes them).
+/// The stored probe of a matcher's digest with the current settings, run and stored now if it
+/// never ran with them (the bundled matchers are never installed, so their first activation
+/// probes them; a new grant or setting needs a new probe).
 pub(crate) async fn probe_for(state: &Shared, entry: &PluginEntry) -> ApiResult<store::oversight::ProbeRow> {
-    if let Some(row) = store::oversight::probe(state.store.pool(), &entry.bundle.digest).await? {
+    let stored = store::oversight::probe(state.store.pool(), &entry.bundle.digest).await?;
+    if let Some(row) = gate::current(stored, &gate::settings_digest(&state.data_dir, entry.id())) {
         return Ok(row);
     }
     let row = run_probe(state, entry).await?;
@@ -286,10 +288,11 @@ pub(crate) async fn activate(
     if store::slots::disabled(state.store.pool()).await?.contains(&spec) {
         return Err(ApiError::conflict(format!("{spec} is disabled: enable it first")));
     }
-    // The bias gate, for a matcher being activated (a rollback returns to a plugin that was
-    // already let through, by its probe or by an audited justification).
+    // The bias gate, for a matcher being made active, by an activation or a rollback alike: the
+    // previous matcher may have been let through by a probe since failed, or by settings since
+    // changed, and a verdict holds for a digest and its settings only.
     let mut override_audit = None;
-    if world == World::SkillsMatcher && kind == "admin.slot.activate" && row_differs(&current.row.active, &spec) {
+    if world == World::SkillsMatcher && row_differs(&current.row.active, &spec) {
         let probe = probe_for(state, &entry).await?;
         match gate::check(&spec, Some(&probe), justification) {
             Ok(gate::Decision::Passed) => {}
@@ -362,23 +365,43 @@ async fn set_active(
     activate(&state, &caller, world, &req.plugin, "admin.slot.activate", req.override_justification.as_deref()).await
 }
 
+/// An optional body of a rollback: the same gate as an activation.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RollbackRequest {
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
 async fn rollback(
     State(state): State<Shared>,
     Extension(caller): Extension<Caller>,
     Path(slot): Path<String>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    rollback_slot(&state, &caller, &slot).await
+    let req: RollbackRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        RollbackRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid("$", e.to_string()))?
+    };
+    rollback_slot(&state, &caller, &slot, req.override_justification.as_deref()).await
 }
 
-/// Back to the slot's previous plugin, with the same checks as an activation.
-pub(crate) async fn rollback_slot(state: &Shared, caller: &Caller, slot: &str) -> ApiResult<Json<Value>> {
+/// Back to the slot's previous plugin, with the same checks as an activation (the bias gate
+/// included: a matcher whose probe failed needs a written justification).
+pub(crate) async fn rollback_slot(
+    state: &Shared,
+    caller: &Caller,
+    slot: &str,
+    justification: Option<&str>,
+) -> ApiResult<Json<Value>> {
     let world = slot_world(slot)?;
     let previous = state
         .slots
         .state(world)
         .and_then(|s| s.row.previous)
         .ok_or_else(|| ApiError::conflict(format!("the {world} slot has no previous plugin to roll back to")))?;
-    activate(state, caller, world, &previous, "admin.slot.rollback", None).await
+    activate(state, caller, world, &previous, "admin.slot.rollback", justification).await
 }
 
 /// Changes a slot's switches and records the change.
