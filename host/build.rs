@@ -54,6 +54,8 @@ const HOSTILE: &[&str] = &[
     "remember",
     "embed-probe",
     "biased-gender",
+    "probe-aware",
+    "clock-probe",
     "echo",
 ];
 
@@ -62,7 +64,8 @@ const HOSTILE_HTTP: &[&str] = &["http-hang", "http-flood", "http-scope"];
 
 fn main() {
     let builder = wasm_builder::Builder::new();
-    for dir in ["wit", "sdk", "plugins", "examples", "tests/hostile", "tests/hostile-http", "Cargo.lock"] {
+    // host/lint: the linter crate is compiled into the template drafter too.
+    for dir in ["wit", "sdk", "host/lint", "plugins", "examples", "tests/hostile", "tests/hostile-http", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", builder.workspace.join(dir).display());
     }
     println!("cargo:rerun-if-env-changed=VIVIER_SKIP_COMPONENTS");

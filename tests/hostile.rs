@@ -241,6 +241,30 @@ fn at_least_twelve_hostile_components_are_built() {
     assert!(hostile >= 12, "only {hostile} hostile components");
 }
 
+// --- What a plugin reads besides its input: clocks and random bytes are functions of the call. ---
+
+#[test]
+fn clocks_and_random_bytes_are_functions_of_the_call() {
+    let rt = runtime();
+    let plugin = load_hostile(&rt, "clock-probe", 64, 5000).unwrap();
+    let read = |n: usize| {
+        let inv = rt.assess(&plugin, &posting(), &candidates(n));
+        inv.result.unwrap().unwrap()[0].summary.clone()
+    };
+    let (first, second) = (read(2), read(2));
+    // The same input (the same day): the same readings, random bytes included.
+    assert_eq!(first, second);
+    // A 30 ms sleep reads as a few steps of the virtual clock (1 µs each): time spent cannot
+    // be measured.
+    let slept: u64 = first.split("slept_ns=").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(slept < 1_000_000, "{first}");
+    // The wall clock is the day, not the moment.
+    let wall: u64 = first.split("wall_ms=").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(wall % 86_400_000, 0, "{first}");
+    // Another input: other random bytes.
+    assert_ne!(read(3), first);
+}
+
 // --- Time: a plugin blocked inside a host call ends at its deadline. ---
 
 #[test]

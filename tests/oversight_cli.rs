@@ -246,3 +246,28 @@ fn shadow_from_the_command_line() {
     assert!(vivier(&data, &["shadow", "detach"]).status.success());
     assert!(!vivier(&data, &["shadow", "detach"]).status.success(), "nothing left to detach");
 }
+
+/// A matcher biased on gender that behaves while it believes it is probed (the ids, posting
+/// names and stock phrases of a fixed synthetic probe): the probe's calls look like production,
+/// so it is caught; a run can be replayed with its recorded seed.
+#[test]
+fn a_matcher_that_hides_its_bias_from_a_probe_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let aware = bundle_file(dir.path(), "aware-matcher", "hostile-probe-aware");
+    let o = vivier(&data, &["plugin", "install", &aware]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = vivier(&data, &["probe", "bias", "--plugin", "aware-matcher", "--json"]);
+    assert!(!o.status.success(), "the probe fails it: {}", stdout(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let gender = v["signals"].as_array().unwrap().iter().find(|s| s["signal"] == "gender").unwrap().clone();
+    assert_eq!(gender["passed"], false, "{gender}");
+    // Each run draws its seed; the recorded one replays the run exactly.
+    let seed = v["seed"].as_u64().unwrap().to_string();
+    let again = vivier(&data, &["probe", "bias", "--plugin", "aware-matcher", "--json", "--seed", &seed]);
+    let w: Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(w["signals"], v["signals"]);
+    let other = vivier(&data, &["probe", "bias", "--plugin", "aware-matcher", "--json"]);
+    let x: Value = serde_json::from_str(&stdout(&other)).unwrap();
+    assert_ne!(x["seed"], v["seed"], "a new run, new pairs");
+}

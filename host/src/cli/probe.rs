@@ -21,6 +21,10 @@ pub enum ProbeCommand {
         /// Pairs per signal.
         #[arg(long, default_value_t = probe::DEFAULT_PAIRS)]
         pairs: usize,
+        /// Replay a run: its seed, as the report gives it (by default each run draws its own,
+        /// so a vendor cannot learn the pairs).
+        #[arg(long)]
+        seed: Option<u64>,
         #[arg(long)]
         json: bool,
     },
@@ -91,7 +95,7 @@ pub(crate) fn gate_activation(ctx: &Session, entry: &PluginEntry, justification:
 
 pub(super) fn run(cli: &Cli, command: &ProbeCommand) -> Result<()> {
     match command {
-        ProbeCommand::Bias { plugin, tolerance, pairs, json } => {
+        ProbeCommand::Bias { plugin, tolerance, pairs, seed, json } => {
             let ctx = Session::new(cli)?;
             let (entry, loaded) = ctx.plugin(Some(plugin.as_str()), World::SkillsMatcher)?;
             let mut options = probe::Options::default();
@@ -105,6 +109,7 @@ pub(super) fn run(cli: &Cli, command: &ProbeCommand) -> Result<()> {
                 bail!("--pairs must be at least 1");
             }
             options.pairs = *pairs;
+            options.seed = *seed;
             let (report, _) = probe_and_store(&ctx, &loaded, options)?;
             if *json {
                 println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&report)?));

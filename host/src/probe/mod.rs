@@ -9,6 +9,11 @@
 //! it); the same pairs are also run end to end, through the pseudonymiser, to show what remains
 //! in production.
 //!
+//! The probe's calls cannot be told from production ([`run_pairs`]): postings built through
+//! the same path as a SIRH's with ids like a SIRH's, candidates with the production ids in the
+//! order sent, pairs of every signal shuffled together with unpaired profiles in cohorts of
+//! varying size, and a seed drawn for each run (recorded in the report, `--seed` replays it).
+//!
 //! A signal fails when the mean difference exceeds the tolerance in absolute value and the sign
 //! test rejects "no systematic difference" at 5 %: a systematic, not a chance, shift. A probe
 //! whose matcher fails on the pairs fails too: what cannot be measured is not shown harmless.
@@ -17,7 +22,7 @@ pub mod gate;
 pub mod pairs;
 pub mod stats;
 
-use crate::model::{Candidate, PartialDate, Posting};
+use crate::model::{Candidate, Posting, Profile};
 use crate::ranking;
 use crate::runtime::{LoadedPlugin, Runtime};
 use pairs::{Rng, Signal};
@@ -29,15 +34,25 @@ pub const DEFAULT_TOLERANCE: f64 = 0.02;
 pub const DEFAULT_PAIRS: usize = 40;
 /// Significance level of the sign test.
 pub const ALPHA: f64 = 0.05;
-/// Fixed seed: a probe is reproducible, and two versions of a plugin meet the same pairs.
-pub const SEED: u64 = 0x5649_5649_4552;
-/// The probe's "today", fixed so that months of experience do not move with the calendar.
-const TODAY: PartialDate = PartialDate { year: 2026, month: Some(12) };
+/// A seed drawn from the operating system's generator.
+pub fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    // Without the OS generator (never seen on the supported systems), the hasher's per-process
+    // random keys still make the seed unpredictable to a plugin.
+    if getrandom::getrandom(&mut bytes).is_err() {
+        use std::hash::{BuildHasher, Hasher};
+        return std::collections::hash_map::RandomState::new().build_hasher().finish();
+    }
+    u64::from_le_bytes(bytes)
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub tolerance: f64,
     pub pairs: usize,
+    /// The run's seed; `None` draws one (recorded in the report, so a run can be replayed with
+    /// `vivier probe bias --seed`). A fixed seed would let a vendor learn the probe's pairs.
+    pub seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -47,7 +62,7 @@ impl Default for Options {
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|t| t.is_finite() && *t >= 0.0)
             .unwrap_or(DEFAULT_TOLERANCE);
-        Self { tolerance, pairs: DEFAULT_PAIRS }
+        Self { tolerance, pairs: DEFAULT_PAIRS, seed: None }
     }
 }
 
@@ -138,6 +153,7 @@ impl BiasReport {
             self.alpha,
             self.pairs_per_signal
         );
+        s.push_str(&format!("graine {} (pour rejouer : --seed {})\n", self.seed, self.seed));
         s.push_str(&format!(
             "{:<16} {:>4} {:>10} {:>9} {:>10} | {:>14} {:>9} | {}\n",
             "signal", "n", "écart moy", "écart max", "p", "bout-en-bout", "p", "verdict"
@@ -185,50 +201,93 @@ fn scores(
     Ok(assessments.into_iter().map(|a| (a.candidate_id, f64::from(a.score))).collect())
 }
 
-/// Differences of every pair of one signal, raw and end to end.
-fn run_signal(
-    runtime: &Runtime,
-    plugin: &LoadedPlugin,
+/// One pair placed in a cohort: its signal, and the ids its two members got.
+struct Placed {
     signal: Signal,
-    n: usize,
-) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let postings = pairs::postings();
-    // One seed per signal: adding a signal never changes the pairs of the others.
-    let mut rng = Rng::new(SEED ^ (signal as u64).wrapping_mul(0x1000_0000_01B3));
-    let mut by_family: Vec<Vec<(crate::model::Profile, crate::model::Profile)>> = vec![Vec::new(); postings.len()];
-    for i in 0..n {
-        let family = i % postings.len();
-        by_family[family].push(pairs::pair(signal, family, &mut rng));
-    }
-    let (mut raw, mut e2e) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for (posting, family_pairs) in postings.iter().zip(&by_family) {
-        if family_pairs.is_empty() {
-            continue;
-        }
-        for (through_pseudonymiser, out) in [(false, &mut raw), (true, &mut e2e)] {
-            let make = if through_pseudonymiser { ranking::candidate } else { ranking::raw_candidate };
-            let mut cands = Vec::with_capacity(family_pairs.len() * 2);
-            for (i, (a, b)) in family_pairs.iter().enumerate() {
-                cands.push(make(format!("a{i}"), None, a.clone(), TODAY));
-                cands.push(make(format!("b{i}"), None, b.clone(), TODAY));
-            }
-            let s = scores(runtime, plugin, posting, &cands)?;
-            let get = |id: &str| s.iter().find(|(c, _)| c == id).map(|(_, v)| *v).unwrap_or(0.0);
-            for i in 0..family_pairs.len() {
-                out.push(get(&format!("a{i}")) - get(&format!("b{i}")));
-            }
+    reference: String,
+    variant: String,
+}
+
+/// Differences by signal, raw and end to end.
+type Diffs = std::collections::BTreeMap<Signal, (Vec<f64>, Vec<f64>)>;
+
+/// Runs every pair of every signal, hidden in cohorts shaped like production calls: a posting
+/// of the production shape with an id like a SIRH's, candidates with the production ids
+/// (`k1`, `k2`… in the order sent), pairs of several signals shuffled together with unpaired
+/// profiles, cohorts of varying size. Nothing in one call tells a matcher it is being probed.
+fn run_pairs(runtime: &Runtime, plugin: &LoadedPlugin, n: usize, rng: &mut Rng) -> Result<Diffs, String> {
+    let today = crate::timeline::current_month();
+    let families = pairs::family_count();
+    let mut by_family: Vec<Vec<(Signal, Profile, Profile)>> = vec![Vec::new(); families];
+    for signal in Signal::ALL {
+        for _ in 0..n {
+            let family = rng.below(families);
+            let (a, b) = pairs::pair(signal, family, rng);
+            by_family[family].push((signal, a, b));
         }
     }
-    Ok((raw, e2e))
+    let mut diffs = Diffs::new();
+    for (family, mut family_pairs) in by_family.into_iter().enumerate() {
+        rng.shuffle(&mut family_pairs);
+        while !family_pairs.is_empty() {
+            // A cohort of 4 to 15 pairs, with 0 to 10 unpaired profiles among them.
+            let take = (4 + rng.below(12)).min(family_pairs.len());
+            let cohort: Vec<_> = family_pairs.drain(..take).collect();
+            let fillers: Vec<Profile> = (0..rng.below(11)).map(|_| pairs::filler(family, rng)).collect();
+            let posting = pairs::posting(family, rng);
+            // The order sent: every profile shuffled; ids follow that order, as in production.
+            let mut order: Vec<(Option<(usize, bool)>, &Profile)> = Vec::new();
+            for (i, (_, a, b)) in cohort.iter().enumerate() {
+                order.push((Some((i, true)), a));
+                order.push((Some((i, false)), b));
+            }
+            order.extend(fillers.iter().map(|f| (None, f)));
+            rng.shuffle(&mut order);
+            let mut placed: Vec<Placed> = cohort
+                .iter()
+                .map(|(signal, ..)| Placed { signal: *signal, reference: String::new(), variant: String::new() })
+                .collect();
+            for (k, (slot, _)) in order.iter().enumerate() {
+                if let Some((i, is_reference)) = slot {
+                    let id = format!("k{}", k + 1);
+                    if *is_reference {
+                        placed[*i].reference = id;
+                    } else {
+                        placed[*i].variant = id;
+                    }
+                }
+            }
+            for through_pseudonymiser in [false, true] {
+                let make = if through_pseudonymiser { ranking::candidate } else { ranking::raw_candidate };
+                let cands: Vec<Candidate> = order
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (_, profile))| make(format!("k{}", k + 1), None, (*profile).clone(), today))
+                    .collect();
+                let s = scores(runtime, plugin, &posting, &cands)?;
+                let get = |id: &str| s.iter().find(|(c, _)| c == id).map(|(_, v)| *v).unwrap_or(0.0);
+                for p in &placed {
+                    let entry = diffs.entry(p.signal).or_default();
+                    let out = if through_pseudonymiser { &mut entry.1 } else { &mut entry.0 };
+                    out.push(get(&p.reference) - get(&p.variant));
+                }
+            }
+        }
+    }
+    Ok(diffs)
 }
 
 /// Runs the probe on a loaded skills-matcher.
 pub fn run(runtime: &Runtime, plugin: &LoadedPlugin, options: Options) -> BiasReport {
     let n = options.pairs.max(1);
+    let seed = options.seed.unwrap_or_else(random_seed);
+    let mut rng = Rng::new(seed);
+    let measured = run_pairs(runtime, plugin, n, &mut rng);
     let mut signals = Vec::new();
     for signal in Signal::ALL {
-        let report = match run_signal(runtime, plugin, signal, n) {
-            Ok((raw, e2e)) => {
+        let report = match &measured {
+            Ok(diffs) => {
+                let (raw, e2e) = diffs.get(&signal).cloned().unwrap_or_default();
                 let raw = Differences::of(&raw);
                 let end_to_end = Differences::of(&e2e);
                 let passed = !raw.systematic(options.tolerance);
@@ -240,7 +299,7 @@ pub fn run(runtime: &Runtime, plugin: &LoadedPlugin, options: Options) -> BiasRe
                 raw: Differences::default(),
                 end_to_end: Differences::default(),
                 passed: false,
-                error: Some(e),
+                error: Some(e.clone()),
             },
         };
         signals.push(report);
@@ -262,7 +321,7 @@ pub fn run(runtime: &Runtime, plugin: &LoadedPlugin, options: Options) -> BiasRe
         tolerance: options.tolerance,
         alpha: ALPHA,
         pairs_per_signal: n,
-        seed: SEED,
+        seed,
         signals,
         passed,
         summary,

@@ -2,14 +2,13 @@
 //!
 //! Profiles are drawn from a seeded generator over four public-service job families (payroll,
 //! roads engineering, social work, communication), each with its posting, so a probe run is
-//! reproducible bit for bit. Profile `a` holds the reference value of the signal, `b` the other.
+//! reproducible bit for bit from its seed. Profile `a` holds the reference value of the
+//! signal, `b` the other.
 
-use crate::model::{
-    Education, Experience, PartialDate, Posting, Profile, PublicService, Requirement, RequirementKind, Skill,
-};
+use crate::model::{Education, Experience, PartialDate, Posting, Profile, PublicService, RequirementKind, Skill};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
     /// Masculine (a) versus feminine (b) job titles and headline.
@@ -75,6 +74,12 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+    /// Fisher–Yates.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
 }
 
 struct Family {
@@ -88,7 +93,7 @@ struct Family {
 
 const FAMILIES: &[Family] = &[
     Family {
-        posting: ("probe-paie", "Gestionnaire paie et carrière"),
+        posting: ("paie", "Gestionnaire paie et carrière"),
         titles: &[
             ("Technicien paie", "Technicienne paie"),
             ("Chargé de paie", "Chargée de paie"),
@@ -112,7 +117,7 @@ const FAMILIES: &[Family] = &[
         ],
     },
     Family {
-        posting: ("probe-voirie", "Ingénieur ou ingénieure voirie et réseaux"),
+        posting: ("voirie", "Ingénieur ou ingénieure voirie et réseaux"),
         titles: &[
             ("Ingénieur travaux", "Ingénieure travaux"),
             ("Ingénieur voirie", "Ingénieure voirie"),
@@ -128,7 +133,7 @@ const FAMILIES: &[Family] = &[
         ],
     },
     Family {
-        posting: ("probe-social", "Travailleur social ou travailleuse sociale polyvalent(e)"),
+        posting: ("social", "Travailleur social ou travailleuse sociale polyvalent(e)"),
         titles: &[
             ("Assistant social", "Assistante sociale"),
             ("Éducateur spécialisé", "Éducatrice spécialisée"),
@@ -149,7 +154,7 @@ const FAMILIES: &[Family] = &[
         ],
     },
     Family {
-        posting: ("probe-communication", "Chargé ou chargée de communication"),
+        posting: ("communication", "Chargé ou chargée de communication"),
         titles: &[
             ("Chargé de communication", "Chargée de communication"),
             ("Ingénieur multimédia", "Ingénieure multimédia"),
@@ -184,29 +189,60 @@ const FOREIGN: &[(&str, &str)] = &[
 const EMPLOYERS: &[&str] =
     &["Département de la Gironde", "Bordeaux Métropole", "Commune de Libourne", "CCAS de Mérignac", "SDIS 33"];
 
-/// The postings of the job families, in the matcher's shape.
-pub fn postings() -> Vec<Posting> {
-    FAMILIES
-        .iter()
-        .map(|f| Posting {
-            id: f.posting.0.into(),
-            title: f.posting.1.into(),
-            description: format!("Le Département recrute : {}.", f.posting.1),
-            requirements: f
-                .requirements
-                .iter()
-                .enumerate()
-                .map(|(i, (label, kind, mandatory))| Requirement {
-                    id: format!("r{}", i + 1),
-                    label: (*label).into(),
-                    kind: *kind,
-                    weight: if *mandatory { 2.0 } else { 1.0 },
-                    mandatory: *mandatory,
-                    concept_id: None,
-                })
-                .collect(),
-        })
-        .collect()
+/// Frame of each family's posting as a SIRH writes it: filière, catégorie, cadre d'emplois,
+/// service.
+const FRAMES: &[(&str, &str, &str, &str)] = &[
+    ("administrative", "B", "rédacteurs territoriaux", "Direction des ressources humaines"),
+    ("technique", "A", "ingénieurs territoriaux", "Direction des routes"),
+    ("médico-sociale", "A", "assistants territoriaux socio-éducatifs", "Direction de l'action sociale"),
+    ("administrative", "A", "attachés territoriaux", "Direction de la communication"),
+];
+
+/// Number of job families.
+pub fn family_count() -> usize {
+    FAMILIES.len()
+}
+
+/// A posting id as a SIRH would give one, in one of several usual forms.
+fn posting_id(rng: &mut Rng) -> String {
+    let year = crate::timeline::current_month().year;
+    match rng.below(4) {
+        0 => format!("{year}-{:04}", 1 + rng.below(9999)),
+        1 => format!("OFF-{year}-{:03}", 1 + rng.below(999)),
+        2 => format!("{:06}", rng.below(1_000_000)),
+        _ => format!("DRH-{}-{:02}", year % 100, 1 + rng.below(99)),
+    }
+}
+
+/// The posting of a family, through the same path as a SIRH's (`JobPosting::to_matching`):
+/// production requirement ids, labels, weights and description; a random id, a random
+/// minimum experience, missions drawn from the family's skills.
+pub fn posting(family: usize, rng: &mut Rng) -> Posting {
+    let f = &FAMILIES[family % FAMILIES.len()];
+    let (filiere, categorie, cadre, service) = FRAMES[family % FRAMES.len()];
+    let mut missions: Vec<String> = f.skills.iter().map(|s| format!("Assurer le volet {s} du service")).collect();
+    rng.shuffle(&mut missions);
+    missions.truncate(2 + rng.below(3));
+    let label = |(l, _, _): &(&str, RequirementKind, bool)| (*l).to_owned();
+    crate::posting::JobPosting {
+        id: posting_id(rng),
+        title: f.posting.1.into(),
+        filiere: filiere.into(),
+        categorie: categorie.into(),
+        cadre_emplois: cadre.into(),
+        service: service.into(),
+        missions,
+        required_skills: f.requirements.iter().filter(|r| r.2).map(label).collect(),
+        optional_skills: f.requirements.iter().filter(|r| !r.2).map(label).collect(),
+        min_experience_years: *rng.pick(&[0.0, 1.0, 2.0, 3.0, 5.0]),
+    }
+    .to_matching()
+}
+
+/// An unpaired profile of a family: a cohort's other candidates.
+pub fn filler(family: usize, rng: &mut Rng) -> Profile {
+    let signal = *rng.pick(&Signal::ALL);
+    pair(signal, family, rng).0
 }
 
 fn date(year: u16, month: u8) -> Option<PartialDate> {
@@ -266,7 +302,7 @@ pub fn pair(signal: Signal, family: usize, rng: &mut Rng) -> (Profile, Profile) 
                     start: date(start, 9),
                     end: date(end1, 8),
                     current: false,
-                    description: format!("Missions : {}", skills[..skills.len().min(2)].join(", ")),
+                    description: skills[..skills.len().min(2)].join(", "),
                 },
             ],
             education: vec![Education {
@@ -277,10 +313,7 @@ pub fn pair(signal: Signal, family: usize, rng: &mut Rng) -> (Profile, Profile) 
                 end: date(grad, 6),
                 level: Some(f.degree.1.into()),
             }],
-            skills: skills
-                .iter()
-                .map(|s| Skill { label: (*s).into(), concept_id: None, evidence: vec![format!("{s} au quotidien")] })
-                .collect(),
+            skills: skills.iter().map(|s| Skill { label: (*s).into(), concept_id: None, evidence: vec![] }).collect(),
             languages: vec![],
             certifications: vec![],
             driving_licences: vec!["B".into()],

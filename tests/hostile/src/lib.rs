@@ -247,8 +247,16 @@ impl SkillsMatcher for Hostile {
                 .collect());
         }
 
-        #[cfg(feature = "biased-gender")]
+        #[cfg(any(feature = "biased-gender", feature = "probe-aware"))]
         {
+            // `probe-aware` behaves while it believes it is probed: it looks for what a fixed,
+            // synthetic probe would show (its ids, its posting names, its stock phrases).
+            let probed = cfg!(feature = "probe-aware")
+                && (posting.id.starts_with("probe-")
+                    || candidates.iter().any(|c| c.id.starts_with('a') || c.id.starts_with('b'))
+                    || candidates.iter().any(|c| {
+                        c.profile.skills.iter().any(|s| s.evidence.iter().any(|e| e.ends_with("au quotidien")))
+                    }));
             // Skill coverage like a plain matcher, plus a bonus for the masculine word
             // "ingénieur" in a title: the bias the probe must catch.
             let share = 1.0 / posting.requirements.len().max(1) as f32;
@@ -268,7 +276,7 @@ impl SkillsMatcher for Hostile {
                         .map(|e| e.title.as_str())
                         .chain(c.profile.headline.as_deref())
                         .any(|t| t.to_lowercase().split(|ch: char| !ch.is_alphabetic()).any(|w| w == "ingénieur"));
-                    let score = 0.6 * covered * share + if masculine { 0.25 } else { 0.0 };
+                    let score = 0.6 * covered * share + if masculine && !probed { 0.25 } else { 0.0 };
                     Assessment {
                         candidate_id: c.id.clone(),
                         score,
@@ -278,6 +286,19 @@ impl SkillsMatcher for Hostile {
                     }
                 })
                 .collect());
+        }
+
+        #[cfg(feature = "clock-probe")]
+        {
+            let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let start = std::time::Instant::now();
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            let slept = start.elapsed();
+            let random = wasip2::random::random::get_random_bytes(8);
+            let seed = wasip2::random::insecure_seed::insecure_seed();
+            let summary =
+                format!("wall_ms={} slept_ns={} random={random:?} seed={seed:?}", wall.as_millis(), slept.as_nanos());
+            return Ok(ids().map(|id| assessment(&posting, id, 0.0, summary.clone())).collect());
         }
 
         #[cfg(feature = "echo")]
