@@ -133,6 +133,16 @@ fn eval_draft_meets_the_targets_on_the_development_set() {
 }
 
 #[test]
+fn eval_draft_meets_the_targets_on_disguised_and_multi_criterion_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = vivier(dir.path(), &["eval", "draft", "--cases", &repo("tests/data/drafting/evasion.jsonl")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(out.contains("(30 cases, 0 drafting failures)"), "{out}");
+    assert!(out.contains("targets: met"), "{out}");
+}
+
+#[test]
 fn eval_draft_reports_misses_of_a_case_that_cannot_pass() {
     let dir = tempfile::tempdir().unwrap();
     let case = r#"{"id":"x","request":{"job_title":"Agent (F/H)","profile":["Permis B"]},"must_mention":[["licorne"]],"must_flag":[{"phrase":"Permis B","category":"age"}],"must_not_flag":[]}"#;

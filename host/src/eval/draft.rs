@@ -8,14 +8,16 @@
 //!  "must_not_flag": ["permis B exigé"]}
 //! ```
 //!
-//! A fact is mentioned when one of its phrasings is in the ad (folded, on word boundaries). A
+//! A fact is mentioned when one of its phrasings is in the ad (on word boundaries). A
 //! phrase is flagged when a violation (severity warning or error) of the right category is
 //! about those words, in the ad or in the request. A must-not-flag phrase counts as flagged
-//! when any violation is about its words.
+//! when any violation is about its words. Phrases and flagged words are compared as the linter
+//! reads them ([`canonical`]): a case may quote a disguised phrase ("h.o.m.m.e", a soft hyphen,
+//! a Cyrillic letter) as the ad has it or as people read it.
 
 use crate::cli::{Cli, Session};
 use crate::drafting;
-use crate::lint::text::{contains_words, fold};
+use crate::lint::text::{canonical, contains_words};
 use crate::lint::Flag;
 use crate::model::DraftRequest;
 use crate::world::World;
@@ -117,27 +119,32 @@ impl Score {
     }
 }
 
-/// Whether a flag is about `phrase` (folded containment either way).
+/// Whether a flag is about `phrase` (containment either way, in canonical form).
 fn about(flag: &Flag, phrase: &str) -> bool {
-    let p = fold(phrase);
+    let p = canonical(phrase);
+    let e = canonical(&flag.warning.excerpt);
     if flag.matched.is_empty() {
-        return fold(&flag.warning.excerpt) == p || contains_words(&fold(&flag.warning.excerpt), &p);
+        return e == p || contains_words(&e, &p);
     }
-    let m = fold(&flag.matched);
-    let e = fold(&flag.warning.excerpt);
+    let m = canonical(&flag.matched);
     // The words overlap, and the warning's passage is the one holding the phrase (not another
     // sentence that happens to share the words).
     let words = !m.is_empty() && !p.is_empty() && (contains_words(&p, &m) || contains_words(&m, &p));
-    words && (contains_words(&e, &p) || contains_words(&p, &e) || flag.warning.excerpt.contains('…'))
+    // An excerpt squashes white space, and with it the wider gaps between the words of a
+    // letter-spaced phrase: the passage is also compared without spaces.
+    let compact = |s: &str| s.replace(' ', "");
+    let (ce, cp) = (compact(&e), compact(&p));
+    let passage = contains_words(&e, &p) || contains_words(&p, &e) || ce.contains(&cp) || cp.contains(&ce);
+    words && (passage || flag.warning.excerpt.contains('…'))
 }
 
 /// Scores one case from its ad and flags.
 pub fn score_case(case: &Case, title: &str, markdown: &str, flags: &[Flag], score: &mut Score) {
     score.cases += 1;
-    let ad = fold(&format!("{title}\n{markdown}"));
+    let ad = canonical(&format!("{title}\n{markdown}"));
     for fact in &case.must_mention {
         score.mention_total += 1;
-        if fact.phrasings().iter().any(|p| contains_words(&ad, &fold(p))) {
+        if fact.phrasings().iter().any(|p| contains_words(&ad, &canonical(p))) {
             score.mention_hits += 1;
         } else {
             score.misses.push(format!("{}: not mentioned: {:?}", case.id, fact.phrasings()));

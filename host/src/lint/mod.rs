@@ -5,18 +5,17 @@
 //! both genders, missing mandatory mentions (décret n° 2018-1351, art. 3) and internal remarks
 //! of the recruiter's notes that leaked into the ad. It is a safety net for the human who edits
 //! and signs the ad, not a legal opinion: a flag is a prompt to reread.
+//!
+//! The checks themselves (criteria, rule tables, text normalisation, notes, titles, mentions)
+//! are the `vivier-lint` crate, shared with the template drafter; this module turns their
+//! findings into the host's draft warnings.
 
-pub mod criteria;
 pub mod mentions;
-pub mod notes;
-pub mod rules;
-pub mod text;
-pub mod title;
 
-pub use criteria::Criterion;
+pub use vivier_lint::{criteria, normalize, notes, rules, text, title, Criterion};
 
 use crate::model::{DraftRequest, DraftWarning, Severity};
-use text::{excerpt, fold};
+use text::{canonical, excerpt, fold};
 
 /// Characters of recruiter notes compared with the ad for leaks.
 pub const MAX_NOTES_CHARS: usize = 64 * 1024;
@@ -55,6 +54,8 @@ enum Origin {
     Notes,
 }
 
+/// One flag per criterion of each finding: a passage with an age limit and a sex requirement
+/// gets two warnings. The excerpt and the matched words are the text's own, tricks included.
 fn criterion_flags(text: &str, document: &str, origin: Origin, out: &mut Vec<Flag>) {
     for f in rules::check(text, document) {
         let matched = text[f.start..f.end].to_owned();
@@ -178,7 +179,7 @@ pub fn split_title(markdown: &str) -> (String, &str) {
 /// that names one sex.
 pub fn lint_request(request: &DraftRequest) -> Vec<Flag> {
     let fields = request_fields(request);
-    let document = fold(&fields.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n"));
+    let document = canonical(&fields.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n"));
     let mut out = Vec::new();
     for (name, text) in &fields {
         let origin = if *name == "recruiter_notes" { Origin::Notes } else { Origin::Request(name) };
@@ -206,7 +207,7 @@ pub fn lint_request(request: &DraftRequest) -> Vec<Flag> {
 /// Checks an ad: discriminatory criteria, the title, mandatory mentions, and, when the request
 /// is known, internal remarks of its notes copied into the ad.
 pub fn lint_ad(title: &str, markdown: &str, request: Option<&DraftRequest>) -> Vec<Flag> {
-    let document = fold(&format!("{title}\n{markdown}"));
+    let document = canonical(&format!("{title}\n{markdown}"));
     let mut out = Vec::new();
     criterion_flags(title, &document, Origin::Ad, &mut out);
     criterion_flags(markdown, &document, Origin::Ad, &mut out);

@@ -163,3 +163,46 @@ fn the_request_is_linted_notes_included() {
     assert!(flags.iter().any(|f| f.warning.code == "gendered-title"));
     assert!(!flags.iter().any(|f| f.matched.contains("Permis")));
 }
+
+#[test]
+fn disguised_criteria_are_flagged_with_the_ad_s_own_words() {
+    let ad = "## Profil\n- Candidat de mo\u{AD}ins de 35 ans.\n- Un h.o.m.m.e de préférence.\n- Nаtiоnаlité française exigée.\n";
+    let flags = lint_ad("Agent (F/H)", ad, None);
+    let find = |category: &str| {
+        flags.iter().find(|f| f.warning.code == "discriminatory-criterion" && f.warning.category == category).unwrap()
+    };
+    assert_eq!(find("age").matched, "mo\u{AD}ins de 35 ans");
+    assert_eq!(find("age").warning.excerpt, "Candidat de mo\u{AD}ins de 35 ans.");
+    assert_eq!(find("sex").matched, "h.o.m.m.e");
+    assert_eq!(find("nationality").matched, "Nаtiоnаlité");
+    assert_eq!(find("nationality").warning.severity, Severity::Error);
+}
+
+#[test]
+fn a_passage_with_two_criteria_gets_two_warnings() {
+    let flags = lint_ad("Agent (F/H)", "Homme de moins de 40 ans exigé.", None);
+    let categories: Vec<&str> = flags
+        .iter()
+        .filter(|f| f.warning.code == "discriminatory-criterion")
+        .map(|f| f.warning.category.as_str())
+        .collect();
+    assert_eq!(categories, ["sex", "age"]);
+}
+
+#[test]
+fn intent_in_notes_is_flagged_with_its_category_even_disguised() {
+    let request = DraftRequest {
+        job_title: "Agent (F/H)".into(),
+        recruiter_notes: Some("Entre nous, le maire veut un h\u{200B}omme de m o i n s  d e  4 0  a n s.".into()),
+        ..Default::default()
+    };
+    let flags = lint_request(&request);
+    for category in ["sex", "age"] {
+        assert!(
+            flags.iter().any(|f| f.warning.category == category
+                && f.warning.severity == Severity::Warning
+                && f.warning.message.contains("notes du recruteur")),
+            "{category}: {flags:#?}"
+        );
+    }
+}

@@ -1,7 +1,9 @@
 //! The job ad template and the checks of mandatory mentions. Plain Rust, testable natively.
 
-use crate::lint::{self, Criterion, Finding};
-use crate::words::excerpt;
+use crate::excerpt::excerpt;
+use vivier_lint::text::canonical;
+use vivier_lint::title::{self, TitleIssue};
+use vivier_lint::{rules, Criterion, Finding};
 use vivier_sdk::posting_drafter::{DraftError, DraftRequest, DraftWarning, JobAd, Severity};
 use vivier_sdk::text::{fold, squash_spaces};
 
@@ -169,8 +171,36 @@ fn warning(
     }
 }
 
-fn discrimination_warning(checked: &Checked, f: &Finding) -> DraftWarning {
-    let criterion: Criterion = f.criterion;
+/// This plugin's warning code for a criterion. The first thirteen are the codes it has always
+/// emitted; every criterion has its own, so two criteria of one passage give two warnings.
+pub fn warning_code(criterion: Criterion) -> &'static str {
+    match criterion {
+        Criterion::Age => "age-criterion",
+        Criterion::Sex => "sex-criterion",
+        Criterion::FamilySituation => "family-situation",
+        Criterion::Pregnancy => "pregnancy",
+        Criterion::Origin => "origin-criterion",
+        Criterion::Nationality => "nationality-criterion",
+        Criterion::Health => "health-criterion",
+        Criterion::PhysicalAppearance => "appearance-criterion",
+        Criterion::Religion => "religion-criterion",
+        Criterion::UnionActivity => "union-membership",
+        Criterion::PoliticalOpinion => "political-opinion",
+        Criterion::PlaceOfResidence => "residence-criterion",
+        Criterion::SexualOrientation => "sexual-orientation",
+        Criterion::Disability => "disability-criterion",
+        Criterion::GenderIdentity => "gender-identity-criterion",
+        Criterion::Surname => "surname-criterion",
+        Criterion::Language => "language-criterion",
+        Criterion::GeneticCharacteristics => "genetic-criterion",
+        Criterion::EconomicVulnerability => "economic-vulnerability-criterion",
+        Criterion::BankDomicile => "bank-domicile-criterion",
+        Criterion::LossOfAutonomy => "loss-of-autonomy-criterion",
+        Criterion::Mores => "mores-criterion",
+    }
+}
+
+fn discrimination_warning(checked: &Checked, f: &Finding, criterion: Criterion) -> DraftWarning {
     let (severity, suffix) = if f.ambiguous {
         (
             Severity::Info,
@@ -187,7 +217,7 @@ fn discrimination_warning(checked: &Checked, f: &Finding) -> DraftWarning {
         (Severity::Error, " Le passage a été retiré du projet d'annonce.")
     };
     warning(
-        criterion.code(),
+        warning_code(criterion),
         "discrimination",
         severity,
         format!("{}{suffix}", criterion.message()),
@@ -220,29 +250,42 @@ pub fn draft(request: &DraftRequest, options: &Options) -> Result<JobAd, DraftEr
     if request.job_title.trim().is_empty() {
         return Err(DraftError::InvalidRequest("l'intitulé du poste (job-title) est vide".to_owned()));
     }
-    let checked: Vec<Checked> = all_texts(request)
+    let texts = all_texts(request);
+    // The whole request, for the exceptions that depend on it (a post reserved to nationals).
+    let document = canonical(&texts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n"));
+    let checked: Vec<Checked> = texts
         .into_iter()
-        .map(|(field, text)| Checked { findings: lint::check(&text), field, text })
+        .map(|(field, text)| Checked { findings: rules::check(&text, &document), field, text })
         .collect();
 
     let mut warnings: Vec<DraftWarning> = Vec::new();
     for c in &checked {
         for f in &c.findings {
-            let w = discrimination_warning(c, f);
-            if !warnings.iter().any(|x| x.code == w.code && x.excerpt == w.excerpt) {
-                warnings.push(w);
+            for &criterion in &f.criteria {
+                let w = discrimination_warning(c, f, criterion);
+                if !warnings.iter().any(|x| x.code == w.code && x.excerpt == w.excerpt) {
+                    warnings.push(w);
+                }
             }
         }
     }
-    if let Some(word) = lint::gendered_title_word(&request.job_title) {
+    let gendered = match title::check(&request.job_title) {
+        Some(TitleIssue::FeminineOnly(word)) => Some(format!(
+            "Intitulé au féminin seul (« {word} ») : même suivi de « F/H », un intitulé genré est à éviter. \
+             Employez les deux formes ou l'écriture inclusive (par exemple « Assistant·e »)."
+        )),
+        Some(TitleIssue::MasculineOnly(word)) => Some(format!(
+            "Intitulé qui désigne un seul sexe (« {word} ») : employez un intitulé neutre, suivi de « (F/H) »."
+        )),
+        // The ad's title gets "(F/H)" from `ad_title`.
+        Some(TitleIssue::NoMark) | None => None,
+    };
+    if let Some(message) = gendered {
         warnings.push(warning(
             "gendered-title",
             "discrimination",
             Severity::Warning,
-            format!(
-                "Intitulé au féminin seul (« {word} ») : même suivi de « F/H », un intitulé genré est à éviter. \
-                 Employez les deux formes ou l'écriture inclusive (par exemple « Assistant·e »)."
-            ),
+            message,
             "Code du travail, art. L1142-1 ; code général de la fonction publique, art. L131-1",
             clean(&request.job_title),
         ));

@@ -4,16 +4,16 @@
 //! public-service job ad from a draft request, in Markdown, with the usual sections (employer,
 //! missions, profile, conditions, application) and mentions (disability, equal access). It warns
 //! about missing mandatory mentions (décret n° 2018-1351, art. 3) and runs a basic discrimination
-//! check over all request text, recruiter notes included. Recruiter notes are never copied into
-//! the ad; a discriminatory passage of another field is left out of it.
+//! check over all request text, recruiter notes included, with the host's own linter (the
+//! `vivier-lint` crate). Recruiter notes are never copied into the ad; a discriminatory passage
+//! of another field is left out of it.
 //!
 //! Settings (optional, through the `config` import): `disability-mention`, `equality-mention`
 //! (replace the closing sentences) and `employer` (used when a request names no employer).
 
 pub mod compose;
-pub mod lint;
+pub mod excerpt;
 pub mod notes;
-pub mod words;
 
 #[cfg(test)]
 mod tests;

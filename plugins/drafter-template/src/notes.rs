@@ -1,95 +1,15 @@
 //! Recruiter notes: the sentences that may feed the ad (facts about the post) and those that
 //! must stay internal (budget, people, conflicts, wishes about who to hire, any protected
-//! criterion). The host's linter checks the same thing on the result, whatever the drafter.
+//! criterion). The markers and the criteria are the host linter's (`vivier-lint`), which
+//! checks the same thing on the result, whatever the drafter.
 
-use crate::lint;
+use vivier_lint::notes::{has_marker, INTERNAL_MARKERS};
+use vivier_lint::rules;
 use vivier_sdk::text::{fold, squash_spaces};
 
-/// Folded phrases that make a remark internal.
-const INTERNAL_MARKERS: &[&str] = &[
-    "entre nous",
-    "confidentiel",
-    "confidentielle",
-    "ne pas mentionner",
-    "ne pas le mentionner",
-    "ne pas diffuser",
-    "ne pas publier",
-    "ne pas dire",
-    "ne pas ecrire",
-    "a ne pas",
-    "pas dans l annonce",
-    "pas a publier",
-    "en interne",
-    "interne uniquement",
-    "pour info",
-    "off",
-    "precedent titulaire",
-    "precedente titulaire",
-    "ancien titulaire",
-    "ancienne titulaire",
-    "predecesseur",
-    "remplace",
-    "remplacer",
-    "conflit",
-    "conflits",
-    "tension",
-    "tensions",
-    "difficile",
-    "difficiles",
-    "ambiance",
-    "turn over",
-    "turnover",
-    "budget",
-    "enveloppe",
-    "negociable",
-    "negocier",
-    "negociation",
-    "candidat interne",
-    "candidate interne",
-    "candidature interne",
-    "pressenti",
-    "pressentie",
-    "deja identifie",
-    "deja identifiee",
-    "quelqu un en vue",
-    "prefere",
-    "prefererait",
-    "aimerait",
-    "souhaiterait",
-    "voudrait",
-    "veut",
-    "arret maladie",
-    "burn out",
-    "depression",
-    "licenciement",
-    "disciplinaire",
-    "sanction",
-    "absenteisme",
-    "salaire actuel",
-    "ne convient pas",
-    "n a pas convenu",
-    "piston",
-    "recommande par",
-    "recommandee par",
-    "fils de",
-    "fille de",
-    "neveu",
-    "niece",
-    "elu",
-    "elue",
-    "le maire",
-    "dgs",
-    "dga",
-    "n 1",
-    "rumeur",
-    "plainte",
-    "mutation sanction",
-    "metier",
-    "ref",
-    "reference",
-    "prevoir",
-    "sensible",
-];
+/// Phrases that make a remark internal for this plugin on top of the linter's markers
+/// ([`INTERNAL_MARKERS`]): a reference or a métier is used as such, not pasted as a sentence.
+const DRAFTER_MARKERS: &[&str] = &["veut", "metier", "ref", "reference", "prevoir", "sensible"];
 
 /// Characters of notes read for the ad.
 pub const MAX_NOTES_CHARS: usize = 4000;
@@ -142,9 +62,9 @@ pub fn classify(notes: &str) -> Vec<NoteSentence> {
     split(notes)
         .into_iter()
         .map(|text| {
-            let folded = format!(" {} ", fold(&text));
-            let marked = INTERNAL_MARKERS.iter().any(|m| folded.contains(&format!(" {m} ")));
-            let criterion = !lint::check(&text).is_empty();
+            let marked = has_marker(&text, INTERNAL_MARKERS) || has_marker(&text, DRAFTER_MARKERS);
+            // Even a term that may be lawful ("senior") keeps the sentence out of the ad.
+            let criterion = !rules::check(&text, "").is_empty();
             // A publishable note is a full statement, capitalised and ended, for the ad.
             let mut text = text;
             if let Some(first) = text.chars().next() {

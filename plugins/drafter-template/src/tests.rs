@@ -248,3 +248,29 @@ fn a_megabyte_of_notes_is_drafted_quickly() {
     assert!(ad.markdown.len() < 20_000);
     assert!(codes(&ad).contains(&"recruiter-notes-truncated"));
 }
+
+#[test]
+fn disguised_criteria_are_found_and_kept_out_of_the_ad() {
+    let mut r = request();
+    r.profile.push("De préférence un h.o.m.m.e".into());
+    r.profile.push("N\u{0430}tio\u{AD}nalité fr\u{0430}nçaise exigée".into());
+    r.recruiter_notes = Some("Le DGS veut quelqu'un de m o i n s  d e  3 5  a n s.".into());
+    let ad = draft(&r, &Options::default()).unwrap();
+    let c = codes(&ad);
+    for code in ["sex-criterion", "nationality-criterion", "age-criterion"] {
+        assert!(c.contains(&code), "{code} not in {c:?}");
+    }
+    assert!(!ad.markdown.contains("h.o.m.m.e") && !ad.markdown.contains("nalité fr"), "{}", ad.markdown);
+    let age = ad.warnings.iter().find(|w| w.code == "age-criterion").unwrap();
+    assert_eq!(age.severity, Severity::Warning);
+}
+
+#[test]
+fn each_criterion_of_a_passage_gets_its_own_warning() {
+    let mut r = request();
+    r.profile.push("Homme de moins de 40 ans".into());
+    let ad = draft(&r, &Options::default()).unwrap();
+    let on_passage: Vec<&str> =
+        ad.warnings.iter().filter(|w| w.excerpt.contains("Homme de moins")).map(|w| w.code.as_str()).collect();
+    assert_eq!(on_passage, ["sex-criterion", "age-criterion"]);
+}

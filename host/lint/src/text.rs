@@ -1,7 +1,11 @@
 //! French-aware text handling for the linter: accent folding, elision, inclusive writing, and
-//! words with their byte spans so that a warning can quote the original text.
+//! words with their byte spans so that a warning can quote the original text. These functions
+//! read the text as it is; the matcher runs them on the normalised text of
+//! [`crate::normalize()`], and [`canonical`] folds a normalised text for comparisons.
 
 use unicode_normalization::UnicodeNormalization;
+
+pub use crate::normalize::canonical;
 
 /// Folds a string for comparison: accents removed, lower case, ligatures expanded, any run of
 /// characters that are not letters or digits turned into one space. "L'Âge  requis" → "l age requis".

@@ -1,40 +1,6 @@
-//! Folded words with their spans in the original text, and short excerpts.
+//! Short excerpts of request text for warnings.
 
-use vivier_sdk::text::{fold, squash_spaces};
-
-/// A word of a text: folded form and byte span in the original.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Word {
-    pub folded: String,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Splits a text into folded words ("Âgé·e de 30 ans" → "age", "e", "de", "30", "ans").
-pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut push = |s: usize, e: usize| {
-        for folded in fold(&text[s..e]).split(' ').filter(|w| !w.is_empty()) {
-            out.push(Word { folded: folded.to_owned(), start: s, end: e });
-        }
-    };
-    for (i, c) in text.char_indices() {
-        let word_char = c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c);
-        match (word_char, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                push(s, i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        push(s, text.len());
-    }
-    out
-}
+use vivier_sdk::text::squash_spaces;
 
 /// At most `max_chars` characters of `text` around the byte span `start..end`, cut at word
 /// boundaries, "…" where cut.
@@ -79,15 +45,6 @@ pub fn excerpt(text: &str, start: usize, end: usize, max_chars: usize) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_keep_spans() {
-        let text = "Âgé de moins de 30 ans";
-        let w = words(text);
-        assert_eq!(w[0].folded, "age");
-        assert_eq!(&text[w[0].start..w[0].end], "Âgé");
-        assert_eq!(w.len(), 6);
-    }
 
     #[test]
     fn excerpt_is_bounded() {

@@ -3,7 +3,8 @@
 //! must be in both genders ("Chargé ou chargée de mission", "Assistant·e") or carry "F/H",
 //! and that a feminine-only title stays gendered even with "H/F" ("Vendeuse H/F").
 
-use super::text::{fold, words};
+use crate::normalize::normalize;
+use crate::text::{fold, words};
 
 /// Why a title is not in both genders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,25 +65,30 @@ fn has_mark(title: &str) -> bool {
             .any(|w| w.ends_with(".e") || w.ends_with(".es"))
 }
 
-/// The first problem of a title, if any.
+/// The first problem of a title, if any. The title is read normalised (a soft hyphen or a
+/// Cyrillic letter inside "Homme" does not hide it); the word reported is the original one.
 pub fn check(title: &str) -> Option<TitleIssue> {
-    let ws = words(title);
-    let marked = has_mark(title);
-    let double = title.contains(" ou ") || title.contains('/') || title.contains('·') || title.contains("(e)");
+    let n = normalize(title);
+    let read = n.text.as_str();
+    let ws = words(read);
+    let marked = has_mark(read);
+    let double = read.contains(" ou ") || read.contains('/') || read.contains('·') || read.contains("(e)");
     for w in &ws {
-        let original = title[w.start..w.end].to_owned();
+        let (s, e) = n.source(w.start, w.end);
+        let original = title[s..e].to_owned();
+        let shown = &read[w.start..w.end];
         if MASCULINE_ONLY.contains(&w.folded.as_str()) {
             return Some(TitleIssue::MasculineOnly(original));
         }
         // "Assistante" is fine next to "Assistant" ("Assistant ou assistante"), not alone.
-        if FEMININE.contains(&w.folded.as_str()) && !original.contains('·') && !original.contains("(e)") {
+        if FEMININE.contains(&w.folded.as_str()) && !shown.contains('·') && !shown.contains("(e)") {
             let masculine_too = double && ws.iter().any(|o| o.folded != w.folded && w.folded.starts_with(&o.folded));
             if !masculine_too {
                 return Some(TitleIssue::FeminineOnly(original));
             }
         }
     }
-    if !marked && !fold(title).is_empty() {
+    if !marked && !fold(read).is_empty() {
         return Some(TitleIssue::NoMark);
     }
     None
@@ -104,5 +110,17 @@ mod tests {
         assert_eq!(check("Homme d'entretien"), Some(TitleIssue::MasculineOnly("Homme".into())));
         assert_eq!(check("Technicien informatique"), Some(TitleIssue::NoMark));
         assert_eq!(check("Sage-femme (F/H)"), None);
+    }
+
+    #[test]
+    fn hidden_gendered_titles_report_the_original_word() {
+        let t = "H\u{43E}\u{200B}mme d'entretien";
+        assert_eq!(check(t), Some(TitleIssue::MasculineOnly("H\u{43E}\u{200B}mme".into())));
+        assert_eq!(
+            check("Ａｓｓｉｓｔａｎｔｅ RH (F/H)"),
+            Some(TitleIssue::FeminineOnly("Ａｓｓｉｓｔａｎｔｅ".into()))
+        );
+        assert_eq!(check("Assistant·e RH"), None);
+        assert_eq!(check("Gestionnaire paie (F／H)"), None);
     }
 }

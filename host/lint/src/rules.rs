@@ -4,11 +4,15 @@
 //! "aide à domicile", "sage-femme", "syndicat intercommunal", "résidence administrative").
 //!
 //! A pattern is space-separated word specs: "a|b" alternatives, "#" a number, "x*" a prefix,
-//! "~" zero to two arbitrary words. Patterns run on words from [`super::text::words`], so
-//! accents, case, elision ("d'origine" → "d origine") and inclusive endings do not matter.
+//! "~" zero to two arbitrary words. Patterns run on words from [`crate::text::words`] of the
+//! normalised text ([`crate::normalize()`]), so accents, case, elision ("d'origine" → "d
+//! origine"), inclusive endings and the tricks that hide words from a matcher do not matter.
 
-use super::criteria::Criterion::{self, *};
-use super::text::{contains_words, fold, sentence_at, words, Word};
+use crate::criteria::Criterion::{self, *};
+use crate::normalize::normalize;
+use crate::text::{contains_words, fold, sentence_at, words, Word};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 pub(crate) struct Rule {
     pub criteria: &'static [Criterion],
@@ -363,7 +367,7 @@ pub(crate) static RULES: &[Rule] = &[
     r(&[PlaceOfResidence], "votre|ton domicile"),
     Rule { unless_before: &["a", "au", "aux", "leur", "son", "sa", "du"], ..r(&[PlaceOfResidence], "domicile|residence a|proche|pres|situe|situee|dans|sur") },
     r(&[PlaceOfResidence], "candidat|candidats|candidature|candidatures|profil|profils local|locale|locaux|locales"),
-    r(&[PlaceOfResidence], "candidat|candidats|candidature|candidatures|profil|profils du|de secteur|canton|quartier|commune|village"),
+    r(&[PlaceOfResidence], "candidat|candidats|candidature|candidatures|profil|profils du|de secteur|canton|quartier|commune|village|coin|cru"),
     r(&[PlaceOfResidence], "candidat|candidats|candidature|candidatures|profil|profils de la commune"),
     r(&[PlaceOfResidence], "vivre|vivant a|au|dans|en|sur|pres"),
     r(&[PlaceOfResidence], "code postal"),
@@ -429,6 +433,29 @@ pub(crate) static RULES: &[Rule] = &[
     Rule { unless_near: &["promotion", "prevention", "sains", "sain", "favorables", "education"], ..r(&[Mores], "mode|modes de vie") },
     r(&[Mores], "vie dissolue"),
     r(&[Mores], "frequentations"),
+    // ── Intent: how recruiters' notes say who to keep out ───────────────────────────────
+    // Notes are never published, but what they say can still steer the selection: "trop âgé",
+    // "éviter les mamans", "pas de Maghrébins", and slurs that have no lawful use.
+    Rule { unless_near: AGE_CONTEXT, ..r(&[Age], "trop vieux|vieille|vieilles|age|agee|ages|agees") },
+    r(&[Age], "pas|sans|aucun|eviter|ecarter|exclure de|d|les|des vieux|vieilles|quinquagenaire*|sexagenaire*|quadragenaire*|quinqua|quinquas"),
+    Rule { unless_near: AGE_CONTEXT, ..r(&[Age], "quinquagenaire*|sexagenaire*|quadragenaire*|trentenaire*") },
+    r(&[Sex], "gars|nana|nanas|mec|mecs"),
+    r(&[FamilySituation, Sex], "pas|sans|aucune|eviter|ecarter|exclure de|d|les|des mere|meres|maman|mamans"),
+    r(&[Origin], "pas|sans|aucun|eviter|ecarter|exclure de|d|les|des maghrebin*|arabes|noirs|noires|africain*|asiatiques|roms|gitan*|blacks"),
+    r(&[Origin], "beur|beurs|beurette*|rebeu*|renoi*|bougnoul*|bamboula*|negre|negres|negresse*"),
+    r(&[Disability], "eviter|ecarter|exclure|refuser les|des|de|d|tout|toute|tous handicap*|invalide*|infirme*"),
+    r(&[SexualOrientation], "pede|pedes|gouine|gouines|tapette|tapettes|tarlouze*|homo|homos"),
+    r(&[GenderIdentity], "travelo*"),
+    Rule { unless_after: EXPERIENCE, unless_near: AGE_CONTEXT, ..r(&[Age], "au dela|dessus de # ans") },
+    Rule { unless_after: &["d", "de"], ..r(&[Age], "la|sa vingtaine|trentaine|quarantaine|cinquantaine|soixantaine") },
+    Rule {
+        unless_near: &["sejour", "titre", "autorisation", "union", "europeenne", "ue", "eee", "ressortissants"],
+        window: 8,
+        ..r(&[Nationality], "eviter|ecarter|exclure|refuser les|des|tout|toute|tous ~ etranger|etrangers|etrangere|etrangeres")
+    },
+    r(&[FamilySituation], "sans|aucune|aucun attache|attaches"),
+    r(&[FamilySituation], "pas d|de attache|attaches"),
+    r(&[Pregnancy, FamilySituation], "pas|ne|plus ~ avoir|faire d|de|des|un enfant|enfants|bebe"),
 ];
 
 /// Words shortly before a phrase that make it a non-discrimination statement
@@ -450,6 +477,8 @@ const STATEMENT: &[&str] = &[
 
 fn number(folded: &str) -> bool {
     folded.chars().all(|c| c.is_ascii_digit())
+        // A letter O among digits is read as a zero: "3O ans".
+        || (folded.starts_with(|c: char| c.is_ascii_digit()) && folded.chars().all(|c| c.is_ascii_digit() || c == 'o'))
         || matches!(
             folded,
             "un" | "une"
@@ -521,9 +550,40 @@ fn near(ws: &[Word], from: usize, to: usize, set: &[&str], window: usize) -> boo
     })
 }
 
-/// Every rule hit in `text`, in text order. `document` is the folded text of the whole
-/// document the text belongs to (for document-level exceptions).
+/// Every rule hit in `text`, in text order, with byte spans in `text`. `document` is the
+/// canonical text ([`crate::text::canonical`]) of the whole document the text belongs to (for
+/// document-level exceptions).
+///
+/// The text is normalised first: the rules read what people read, and each span is mapped back
+/// to the original words. Distinct criteria stay distinct findings or distinct entries of one
+/// finding's `criteria`: a passage with an age limit and a sex requirement gives both.
 pub fn check(text: &str, document: &str) -> Vec<Finding> {
+    let n = normalize(text);
+    let mut out = check_normalized(&n.text, document);
+    for f in &mut out {
+        (f.start, f.end) = n.source(f.start, f.end);
+    }
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+/// Punctuation that closes a clause: an exception read after a match does not cross it
+/// ("moins de 40 ans, de nationalité française" is not "40 ans de pratique").
+const CLAUSE_END: &[char] = &[',', ';', ':', '.', '!', '?', '(', ')', '\n'];
+
+/// The words after the match ending before word `end` that are in the same clause, at most three.
+fn after<'a>(text: &str, ws: &'a [Word], end: usize) -> &'a [Word] {
+    let mut k = end;
+    while k < ws.len()
+        && k < end + 3
+        && (k == 0 || !text.get(ws[k - 1].end..ws[k].start).is_some_and(|gap| gap.contains(CLAUSE_END)))
+    {
+        k += 1;
+    }
+    &ws[end..k]
+}
+
+fn check_normalized(text: &str, document: &str) -> Vec<Finding> {
     let ws = words(text);
     let sentence_of = |byte: usize| -> String {
         let (s, e) = sentence_at(text, byte);
@@ -540,7 +600,7 @@ pub fn check(text: &str, document: &str) -> Vec<Finding> {
             let end = i + len;
             let before = i.checked_sub(1).map(|j| ws[j].folded.as_str());
             if before.is_some_and(|b| rule.unless_before.contains(&b))
-                || ws[end..(end + 3).min(ws.len())].iter().any(|w| rule.unless_after.contains(&w.folded.as_str()))
+                || after(text, &ws, end).iter().any(|w| rule.unless_after.contains(&w.folded.as_str()))
                 || near(&ws, i, end, rule.unless_near, rule.window)
                 || ws[i.saturating_sub(6)..i].iter().any(|w| STATEMENT.contains(&w.folded.as_str()))
             {
@@ -558,7 +618,8 @@ pub fn check(text: &str, document: &str) -> Vec<Finding> {
                 start: ws[i].start,
                 end: ws[end - 1].end,
             };
-            // One finding per criterion and place: keep the longest.
+            // One finding per criterion and place: keep the longest. Findings that share no
+            // criterion are never merged, whatever their overlap.
             let same = |f: &Finding| {
                 f.criteria.iter().any(|c| finding.criteria.contains(c))
                     && f.start < finding.end
@@ -583,6 +644,44 @@ pub fn check(text: &str, document: &str) -> Vec<Finding> {
             out.push(finding);
         }
     }
-    out.sort_by_key(|f| (f.start, f.end));
     out
+}
+
+/// Short French words that glue the words of the rules together, for reading spaced-out runs.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "ces", "cette", "d", "dans", "de", "des", "du", "elle", "en", "est", "et", "etre",
+    "il", "je", "l", "la", "le", "les", "n", "ne", "ni", "non", "nous", "on", "ou", "par", "pas", "plus", "pour", "qu",
+    "que", "qui", "s", "sa", "sans", "se", "ses", "son", "sur", "tres", "un", "une", "vous", "y",
+];
+
+/// The words of the rules (pattern words, exceptions) and French function words; the prefixes
+/// of "x*" specs.
+fn vocabulary() -> &'static (HashSet<&'static str>, Vec<&'static str>) {
+    static VOCABULARY: OnceLock<(HashSet<&'static str>, Vec<&'static str>)> = OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let mut words: HashSet<&'static str> = FUNCTION_WORDS.iter().copied().collect();
+        let mut prefixes = Vec::new();
+        for rule in RULES {
+            for alt in rule.pattern.split([' ', '|']).filter(|a| !matches!(*a, "#" | "~" | "")) {
+                match alt.strip_suffix('*') {
+                    Some(prefix) => prefixes.push(prefix),
+                    None => {
+                        words.insert(alt);
+                    }
+                }
+            }
+            for list in [rule.unless_near, rule.unless_before, rule.unless_after] {
+                words.extend(list.iter().copied());
+            }
+        }
+        words.extend(STATEMENT.iter().copied());
+        (words, prefixes)
+    })
+}
+
+/// A folded word the rules know, or the prefix of an "x*" spec with an ending of at most four
+/// letters ("handicapees", not "travailleurhandicape").
+pub(crate) fn is_vocabulary(word: &str) -> bool {
+    let (words, prefixes) = vocabulary();
+    words.contains(word) || prefixes.iter().any(|p| word.starts_with(p) && word.len() <= p.len() + 4)
 }

@@ -2,12 +2,16 @@
 //! ad, and whether an internal remark leaked into a draft. Notes taken with a hiring manager
 //! mix facts about the post ("astreinte un week-end sur quatre") with things that must stay
 //! inside the service (budget, the previous holder, an internal candidate, opinions, health).
+//!
+//! Notes are compared in canonical form ([`canonical`]): a marker or a criterion hidden with
+//! soft hyphens or look-alike letters is still one, and a remark copied into the ad with such
+//! tricks is still a leak.
 
-use super::rules;
-use super::text::{fold, sentences};
+use crate::rules;
+use crate::text::{canonical, sentences};
 
 /// Folded phrases that mark a remark as internal.
-const INTERNAL_MARKERS: &[&str] = &[
+pub const INTERNAL_MARKERS: &[&str] = &[
     "entre nous",
     "confidentiel",
     "confidentielle",
@@ -93,21 +97,29 @@ pub struct NoteSentence {
     pub internal: bool,
 }
 
-/// Splits notes into sentences (also at "-" bullets) and classifies them. A sentence is internal
-/// when it holds an internal marker or a discriminatory criterion.
+/// The text holds one of `markers` (folded phrases), once normalised, on word boundaries.
+pub fn has_marker(text: &str, markers: &[&str]) -> bool {
+    let padded = format!(" {} ", canonical(text));
+    markers.iter().any(|m| padded.contains(&format!(" {m} ")))
+}
+
+/// A sentence of notes that must stay internal: it holds an internal marker or a discriminatory
+/// criterion (not a merely ambiguous term). `document` is the canonical text of the whole notes.
+pub fn is_internal(sentence: &str, document: &str) -> bool {
+    has_marker(sentence, INTERNAL_MARKERS) || rules::check(sentence, document).iter().any(|f| !f.ambiguous)
+}
+
+/// Splits notes into sentences (also at "-" bullets) and classifies them with [`is_internal`].
 pub fn classify(notes: &str) -> Vec<NoteSentence> {
-    let doc = fold(notes);
+    let doc = canonical(notes);
     let mut out = Vec::new();
     for (s, e) in sentences(notes) {
         for part in notes[s..e].split(" - ") {
             let text = part.trim().trim_start_matches(['-', '*', '•', ' ']).trim().to_owned();
-            if fold(&text).is_empty() {
+            if canonical(&text).is_empty() {
                 continue;
             }
-            let folded = format!(" {} ", fold(&text));
-            let marked = INTERNAL_MARKERS.iter().any(|m| folded.contains(&format!(" {m} ")));
-            let discriminatory = rules::check(&text, &doc).iter().any(|f| !f.ambiguous);
-            out.push(NoteSentence { internal: marked || discriminatory, text });
+            out.push(NoteSentence { internal: is_internal(&text, &doc), text });
         }
     }
     out
@@ -131,10 +143,10 @@ fn content_words(folded: &str) -> Vec<&str> {
 /// sentence, note sentence) pairs.
 pub fn leaks(notes: &str, ad: &str) -> Vec<(String, String)> {
     let ad_sentences: Vec<(String, String)> =
-        sentences(ad).into_iter().map(|(s, e)| (ad[s..e].trim().to_owned(), fold(&ad[s..e]))).collect();
+        sentences(ad).into_iter().map(|(s, e)| (ad[s..e].trim().to_owned(), canonical(&ad[s..e]))).collect();
     let mut out = Vec::new();
     for note in classify(notes).into_iter().filter(|n| n.internal) {
-        let folded = fold(&note.text);
+        let folded = canonical(&note.text);
         let words = content_words(&folded);
         let markers: Vec<&str> = INTERNAL_MARKERS
             .iter()
@@ -176,5 +188,14 @@ mod tests {
         assert_eq!(l.len(), 1);
         assert!(l[0].0.contains("précédent titulaire"));
         assert!(leaks(NOTES, "## Vos missions\n- Astreinte un week-end sur quatre.\n").is_empty());
+    }
+
+    #[test]
+    fn hidden_markers_criteria_and_copies_are_still_found() {
+        let c = classify("Astreinte le samedi. En\u{AD}tre no\u{200B}us, budget serré. On cherche un h.o.m.m.e.");
+        let internal: Vec<bool> = c.iter().map(|n| n.internal).collect();
+        assert_eq!(internal, [false, true, true]);
+        let ad = "## Vos missions\n- Le précédent tіtulaіre est parti en cоnflit avec la cheffe.\n";
+        assert_eq!(leaks(NOTES, ad).len(), 1);
     }
 }
