@@ -246,3 +246,63 @@ fn shadow_mode_never_changes_a_response_and_is_compared_in_a_report() {
     let (valid, v) = audit_verify(dir.path());
     assert!(valid, "{v}");
 }
+
+/// The console's Modules page, signed in with `key` through the sign-in form.
+fn console_modules(s: &Server, key: &str) -> String {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let form = agent.get(&s.url("/admin/connexion")).call().unwrap();
+    let login = form.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let html = form.into_string().unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let signed = agent
+        .post(&s.url("/admin/connexion"))
+        .set("Cookie", &login)
+        .send_form(&[("csrf", csrf.as_str()), ("cle", key)])
+        .unwrap();
+    let session = signed
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("vivier_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    agent.get(&s.url("/admin/modules")).set("Cookie", &session).call().unwrap().into_string().unwrap()
+}
+
+/// At random times the host probes the active matcher again, in the background; a run that
+/// fails a signal is recorded per version and raises an alert in the journal and the console.
+#[test]
+fn the_active_matcher_is_probed_again_in_the_background_and_a_failure_raises_an_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = create_key(dir.path(), "admin");
+    // A mean of two seconds between runs, for the test (six hours by default).
+    let s = Server::start_with(dir.path(), &[("VIVIER_PROBE_EVERY_SECS", "2")]);
+    upload(&s, &admin, &bundle_of(dir.path(), "biased-matcher", "hostile-biased-gender"));
+    let why = "Test de la sonde continue : le module doit être signalé en arrière-plan";
+    let ok = activate(&s, &admin, json!({ "plugin": "biased-matcher", "override_justification": why }));
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let alert = loop {
+        let alerts = events(&s, &admin, "probe.alert");
+        if let Some(a) = alerts.into_iter().find(|a| a["payload"]["plugin"] == "biased-matcher@0.0.1") {
+            break a;
+        }
+        assert!(std::time::Instant::now() < deadline, "no background probe ran");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    assert_eq!(alert["actor"], "system");
+    assert_eq!(alert["payload"]["passed"], false);
+    assert!(alert["payload"]["failed_signals"].as_array().unwrap().contains(&json!("gender")), "{alert}");
+    let runs = events(&s, &admin, "probe.continuous");
+    assert!(runs.iter().any(|r| r["payload"]["plugin"] == "biased-matcher@0.0.1"), "{runs:?}");
+    let page = console_modules(&s, &admin);
+    assert!(page.contains("Alerte de la sonde de biais continue") && page.contains("biased-matcher"), "{page}");
+    // Back to the lexical matcher, which passes: the alert is about the active module only.
+    assert_eq!(activate(&s, &admin, json!({ "plugin": "vivier-matcher-lexical" })).status, 200);
+    assert!(!console_modules(&s, &admin).contains("Alerte de la sonde de biais continue"));
+    assert!(s.stop().success());
+    let (valid, v) = audit_verify(dir.path());
+    assert!(valid, "{v}");
+}

@@ -32,6 +32,9 @@ pub struct ServerConfig {
     pub audit_retention_days: u32,
     /// How often the retention job runs.
     pub purge_interval_secs: u64,
+    /// Mean time between two runs of the continuous bias probe on the active matcher, in
+    /// seconds (the actual times are random); 0 turns it off.
+    pub probe_every_secs: u64,
     /// Vendor public keys whose signatures are trusted (hex or base64).
     pub trusted_keys: Vec<String>,
     /// The admin console's session cookie carries `Secure` (set it when served over HTTPS).
@@ -51,6 +54,7 @@ impl Default for ServerConfig {
             candidate_retention_days: 730,
             audit_retention_days: 365,
             purge_interval_secs: 3600,
+            probe_every_secs: 6 * 3600,
             trusted_keys: vec![],
             console_secure_cookie: false,
         }
@@ -93,6 +97,7 @@ impl ServerConfig {
         env_var("VIVIER_CANDIDATE_RETENTION_DAYS", &mut config.candidate_retention_days)?;
         env_var("VIVIER_AUDIT_RETENTION_DAYS", &mut config.audit_retention_days)?;
         env_var("VIVIER_PURGE_INTERVAL_SECS", &mut config.purge_interval_secs)?;
+        env_var("VIVIER_PROBE_EVERY_SECS", &mut config.probe_every_secs)?;
         env_var("VIVIER_CONSOLE_SECURE_COOKIE", &mut config.console_secure_cookie)?;
         config.validate()?;
         Ok(config)

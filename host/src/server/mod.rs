@@ -7,6 +7,7 @@
 
 pub mod admission;
 pub mod config;
+pub mod continuous_probe;
 pub mod console;
 pub mod error;
 pub mod linger;
@@ -427,6 +428,7 @@ pub async fn serve_with(
     let addr = listener.local_addr()?;
     let mut background = replica::spawn(state.clone(), database);
     background.push(routes::retention::spawn(state.clone()));
+    background.extend(continuous_probe::spawn(state.clone()));
     spawn_model_install(&state);
     // Scripts and tests read the bound address (port 0 picks a free one) from this line.
     println!("vivier listening on http://{addr}");

@@ -48,3 +48,17 @@ pub async fn rank_in(pool: &Pool, trace_id: &str, candidate_id: &str) -> Result<
     .fetch_optional(pool)
     .await?)
 }
+
+/// `(at_ms, payload)` of the latest continuous bias probe of a plugin digest, if one ran.
+pub async fn latest_continuous_probe(pool: &Pool, digest: &str) -> Result<Option<(i64, String)>, StoreError> {
+    // Payloads are JSON text on both backends: filtered here rather than with either's JSON
+    // functions. Runs are a few a day; the last thousand cover months.
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT at_ms, payload FROM audit_log WHERE kind = $1 ORDER BY seq DESC LIMIT 1000")
+            .bind("probe.continuous")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().find(|(_, p)| {
+        serde_json::from_str::<serde_json::Value>(p).is_ok_and(|v| v["digest"].as_str() == Some(digest))
+    }))
+}

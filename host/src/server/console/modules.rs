@@ -93,6 +93,7 @@ async fn render(state: &Shared, s: &Session, done: Option<&str>) -> Result<Strin
     if let Some(m) = done.and_then(done_message) {
         let _ = write!(b, "<div class=\"succes\" role=\"status\"><p>{m}</p></div>");
     }
+    b.push_str(&continuous_probe_alert(state, &slots).await?);
     if !s.is_admin() {
         b.push_str(
             "<p class=\"note\">Vous êtes connecté avec une clé d'auditeur : consultation seule, aucune action.</p>",
@@ -406,4 +407,40 @@ pub async fn install(State(state): State<Shared>, headers: HeaderMap, mut form: 
         Ok(_) => Redirect::to("/admin/modules?fait=installer").into_response(),
         Err(e) => api_error(e, &s),
     }
+}
+
+/// The alert of the continuous bias probe: shown while the latest background run on the active
+/// matcher failed a signal (see `server::continuous_probe`).
+async fn continuous_probe_alert(
+    state: &Shared,
+    slots: &[(World, crate::server::slots::SlotState)],
+) -> Result<String, ApiError> {
+    let Some(active) = slots.iter().find(|(w, _)| *w == World::SkillsMatcher).and_then(|(_, s)| s.active.clone())
+    else {
+        return Ok(String::new());
+    };
+    let digest = &active.entry.bundle.digest;
+    let Some((at, payload)) = store::activity::latest_continuous_probe(state.store.pool(), digest).await? else {
+        return Ok(String::new());
+    };
+    let p: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+    if p["passed"] != false {
+        return Ok(String::new());
+    }
+    let signals: Vec<String> = p["failed_signals"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str()).map(|s| format!("<code>{}</code>", escape(s))).collect())
+        .unwrap_or_default();
+    Ok(format!(
+        "<div class=\"erreur\" role=\"alert\"><p><strong>Alerte de la sonde de biais continue</strong> : \
+         le module actif <code>{}</code> a montré un écart systématique ({}) lors d'un contrôle \
+         en arrière-plan le {}. Ses classements restent des suggestions ; examinez le journal \
+         (<code>probe.alert</code>) et envisagez de revenir au module précédent ou de l'arrêter.</p></div>",
+        escape(p["plugin"].as_str().unwrap_or("?")),
+        signals.join(", "),
+        {
+            let (y, m, d) = crate::server::routes::civil_from_days(at.div_euclid(86_400_000));
+            format!("{d:02}/{m:02}/{y}")
+        },
+    ))
 }
