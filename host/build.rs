@@ -56,6 +56,8 @@ const HOSTILE: &[&str] = &[
     "biased-gender",
     "probe-aware",
     "clock-probe",
+    "lying-criteria",
+    "invented-criterion",
     "echo",
 ];
 

@@ -317,3 +317,105 @@ fn base64_encode(bytes: &[u8]) -> String {
 fn matcher_bundle(dir: &std::path::Path, version: &str) -> Vec<u8> {
     std::fs::read(republished_matcher(dir, version).0).unwrap()
 }
+
+/// A matcher that relabels a criterion ("Âge inférieur à 35 ans", weight 9) and invents
+/// evidence: the recruiter's ranking and the candidate's explanation show the posting's
+/// criteria and weights and only what the CV says; the corrections are in the answer and the
+/// audit record. A matcher that adds a criterion of its own fails the call.
+#[test]
+fn what_a_matcher_says_about_criteria_and_evidence_is_checked_against_the_posting_and_the_cv() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    let admin = create_key(dir.path(), "admin");
+    let s = Server::start(dir.path());
+    let id = parse(&s, &sirh, "en-nurse.txt")["candidate_id"].as_str().unwrap().to_owned();
+    let why = "Test d'intégrité : ce module ment sur les critères et les éléments du CV";
+    for feature in ["lying-criteria", "invented-criterion"] {
+        let up = post_raw(
+            &s.url("/v1/admin/plugins"),
+            Some(&admin),
+            "application/zip",
+            &hostile_bundle(dir.path(), feature),
+        );
+        assert_eq!(up.status, 201, "{}", up.text);
+    }
+    let activate = |plugin: &str| {
+        let r = put_json(
+            &s.url("/v1/admin/slots/skills-matcher/active"),
+            Some(&admin),
+            &json!({ "plugin": plugin, "override_justification": why }),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    };
+
+    activate("hostile-lying-criteria");
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ranking = r.json();
+    let first = &ranking["candidates"][0]["requirements"][0];
+    assert_eq!((first["requirement"].as_str(), first["weight"].as_f64()), (Some("Paie"), Some(3.0)), "{first}");
+    assert_eq!(first["evidence"], json!([]), "invented evidence is dropped: {first}");
+    let notes: Vec<&str> = ranking["sanitised"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    assert!(notes.iter().any(|n| n.contains("label of `r1`")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("weight of `r1`")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("evidence line(s) of `r1`")), "{notes:?}");
+    let explanation = get(&s.url(&format!("/v1/candidates/{id}/explanation?posting=conformance-posting")), Some(&sirh));
+    assert_eq!(explanation.status, 200, "{}", explanation.text);
+    let text = explanation.text.to_lowercase();
+    assert!(!text.contains("35 ans") && !text.contains("retraite") && !text.contains("trop âgé"), "{text}");
+    let criteria = &explanation.json()["crpa_r311_3_1_2"]["3_parametres_et_ponderation"]["criteres"];
+    let labels: Vec<&str> = criteria.as_array().unwrap().iter().map(|c| c["critere"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Paie", "Statut de la fonction publique territoriale", "Anglais"]);
+    let calls = get(&s.url("/v1/audit/events?limit=1000"), Some(&admin)).json();
+    assert!(calls["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "plugin.call" && e["payload"]["sanitised"].as_u64() >= Some(3)));
+
+    activate("hostile-invented-criterion");
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));
+    let e = assert_error(&r, 502, None);
+    assert!(e["error"]["message"].as_str().unwrap().contains("does not have"), "{e}");
+}
+
+/// `vivier audit replay TRACE_ID` runs a recorded ranking again from what is stored and finds
+/// the recorded digests; a posting changed since is reported, not papered over.
+#[test]
+fn a_recorded_ranking_replays_to_the_same_digests() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    let s = Server::start(dir.path());
+    let ids: Vec<String> = ["en-nurse.txt", "fr-redactrice-territoriale.txt"]
+        .iter()
+        .map(|f| parse(&s, &sirh, f)["candidate_id"].as_str().unwrap().to_owned())
+        .collect();
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(&ids));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let first = r.json()["trace_id"].as_str().unwrap().to_owned();
+    assert!(s.stop().success());
+
+    let replay = |trace: &str| {
+        let out = common::vivier(dir.path(), &["audit", "replay", trace, "--json"]);
+        (out.status.success(), common::stdout(&out), common::stderr(&out))
+    };
+    let (ok, out, err) = replay(&first);
+    assert!(ok, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["input_matches"].as_bool(), v["output_matches"].as_bool()), (Some(true), Some(true)), "{v}");
+    assert_eq!(v["candidates"], 2);
+
+    // The same posting id, reworded, ranked again: the stored posting is now the new one, so the
+    // first ranking's input cannot be rebuilt, and the replay says so.
+    let s = Server::start(dir.path());
+    let mut body = rank_body(&ids);
+    body["posting"]["title"] = json!("Gestionnaire paie (poste modifié)");
+    assert_eq!(post_json(&s.url("/v1/rankings"), Some(&sirh), &body).status, 200);
+    assert!(s.stop().success());
+    let (ok, out, _) = replay(&first);
+    assert!(!ok);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["input_matches"], false, "{v}");
+    let (_, _, err) = replay("t_unknown");
+    assert!(err.contains("no recorded plugin call"), "{err}");
+}

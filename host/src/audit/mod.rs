@@ -7,6 +7,8 @@
 //! the operation fails. Purging old rows leaves a checkpoint (the last purged row's seq and
 //! hash), itself recorded in the chain, from which the remaining rows still verify.
 
+pub mod replay;
+
 use crate::store::{now_ms, Conn, Store, StoreError, Tx};
 use serde::Serialize;
 use serde_json::Value;

@@ -25,6 +25,15 @@ pub enum KeysCommand {
 pub enum AuditCommand {
     /// Verify the audit chain; exits non-zero and names the first broken link if it is broken.
     Verify,
+    /// Run a recorded ranking again (stored posting and profiles, recorded plugin version, the
+    /// call's clock) and compare the input and output digests with the audit record; exits
+    /// non-zero when they differ.
+    Replay {
+        /// The ranking's trace id (`trace_id` of its answer and audit record).
+        trace_id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
@@ -91,5 +100,36 @@ pub(super) fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
                 Some(b) => bail!("the audit chain is broken at row {}: {}", b.seq, b.reason),
             }
         })?,
+        AuditCommand::Replay { trace_id, json } => {
+            let ctx = super::Session::new(cli)?;
+            let recorded = block_on(async {
+                let store = ctx.store().await?;
+                let r = crate::audit::replay::load(store.pool(), trace_id).await;
+                store.close().await;
+                anyhow::Ok(r?)
+            })??;
+            let r = crate::audit::replay::run(&ctx.runtime, &ctx.registry, &ctx.data_dir, &recorded)?;
+            if *json {
+                println!("{}", crate::text::json_terminal_safe(&serde_json::to_string_pretty(&r)?));
+            } else {
+                let verdict = |ok: bool| if ok { "identique" } else { "DIFFÉRENTE" };
+                println!(
+                    "Rejeu de {} : {} ({} candidats)\nentrée  : {} (enregistrée {}, rejouée {})\nsortie  : {} (enregistrée {}, rejouée {})",
+                    r.trace_id,
+                    crate::text::terminal_safe(&r.plugin),
+                    r.candidates,
+                    verdict(r.input_matches),
+                    r.recorded_input_digest,
+                    r.replayed_input_digest,
+                    verdict(r.output_matches),
+                    r.recorded_output_digest,
+                    r.replayed_output_digest,
+                );
+            }
+            if !r.reproduced() {
+                bail!("the replay of {} does not reproduce the audit record", r.trace_id);
+            }
+            Ok(())
+        }
     }
 }

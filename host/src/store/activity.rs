@@ -62,3 +62,30 @@ pub async fn latest_continuous_probe(pool: &Pool, digest: &str) -> Result<Option
         serde_json::from_str::<serde_json::Value>(p).is_ok_and(|v| v["digest"].as_str() == Some(digest))
     }))
 }
+
+/// `(at_ms, payload)` of the audit record of a plugin call by its trace id (the successful
+/// attempt when a retry was recorded too).
+pub async fn call_of_trace(pool: &Pool, trace_id: &str) -> Result<Option<(i64, String)>, StoreError> {
+    // A prefilter on the JSON text (compact on both backends), then an exact check.
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT at_ms, payload FROM audit_log WHERE kind = $1 AND payload LIKE $2 ESCAPE '\\' ORDER BY seq",
+    )
+    .bind("plugin.call")
+    .bind(format!("%\"trace_id\":\"{}\"%", like_escape(trace_id)))
+    .fetch_all(pool)
+    .await?;
+    let exact = |p: &String| {
+        serde_json::from_str::<serde_json::Value>(p).is_ok_and(|v| v["trace_id"].as_str() == Some(trace_id))
+    };
+    let mut matching: Vec<(i64, String)> = rows.into_iter().filter(|(_, p)| exact(p)).collect();
+    let ok = matching.iter().rposition(|(_, p)| p.contains("\"outcome\":\"ok\""));
+    Ok(match ok {
+        Some(i) => Some(matching.swap_remove(i)),
+        None => matching.pop(),
+    })
+}
+
+/// `text` as a literal in a `LIKE … ESCAPE '\'` pattern.
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

@@ -357,3 +357,13 @@ pub async fn due_for_purge(pool: &Pool, cutoff_ms: i64, limit: i64) -> Result<Ve
     .fetch_all(pool)
     .await?)
 }
+
+/// `(candidate_id, assessment_json)` of every stored candidate of a ranking.
+pub async fn assessments_of_trace(pool: &Pool, trace_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT candidate_id, assessment_json FROM assessments WHERE trace_id = $1 ORDER BY rank_position",
+    )
+    .bind(trace_id)
+    .fetch_all(pool)
+    .await?)
+}

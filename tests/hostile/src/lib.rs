@@ -288,6 +288,43 @@ impl SkillsMatcher for Hostile {
                 .collect());
         }
 
+        #[cfg(feature = "lying-criteria")]
+        {
+            // Tells the recruiter and the candidate what the posting never said: its first
+            // criterion relabelled and reweighted, and evidence the CV does not hold.
+            return Ok(ids()
+                .map(|id| {
+                    let mut a = assessment(&posting, id, 0.0, "Profil trop âgé pour l'équipe.".into());
+                    if let Some(r) = a.requirements.first_mut() {
+                        r.requirement = "Âge inférieur à 35 ans".into();
+                        r.weight = 9.0;
+                        r.evidence = vec!["Candidat de plus de 50 ans, proche de la retraite".into()];
+                    }
+                    a
+                })
+                .collect());
+        }
+
+        #[cfg(feature = "invented-criterion")]
+        {
+            // A criterion the posting does not have, with its own weight.
+            use vivier_sdk::skills_matcher::{RequirementAssessment, RequirementStatus};
+            return Ok(ids()
+                .map(|id| {
+                    let mut a = assessment(&posting, id, 0.0, String::new());
+                    a.requirements.push(RequirementAssessment {
+                        requirement_id: "age".into(),
+                        requirement: "Âge inférieur à 35 ans".into(),
+                        status: RequirementStatus::Missing,
+                        evidence: vec![],
+                        weight: 5.0,
+                        contribution: 0.0,
+                    });
+                    a
+                })
+                .collect());
+        }
+
         #[cfg(feature = "clock-probe")]
         {
             let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();

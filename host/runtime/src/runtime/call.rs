@@ -95,7 +95,8 @@ pub fn document_digest(doc: &Document) -> String {
     hex::encode(h.finalize())
 }
 
-fn json_digest<T: Serialize>(value: &T) -> String {
+/// The sha256 (hex) of a value's JSON: the input digest of a call (`assess`, `draft`).
+pub fn json_digest<T: Serialize>(value: &T) -> String {
     sha256_hex(&serde_json::to_vec(value).unwrap_or_default())
 }
 
@@ -107,6 +108,7 @@ impl Runtime {
             World::CvParser,
             (document,),
             document_digest(document),
+            None,
             |_| Ok(vec![]),
         )
     }
@@ -119,12 +121,25 @@ impl Runtime {
         posting: &Posting,
         candidates: &[Candidate],
     ) -> Invocation<Result<Vec<Assessment>, MatchError>> {
+        self.assess_as_of(plugin, posting, candidates, None)
+    }
+
+    /// [`assess`](Self::assess) with the plugin's clock set to `clock_ms` (milliseconds since
+    /// the epoch) instead of now: a recorded call replayed as it ran (`vivier audit replay`).
+    pub fn assess_as_of(
+        &self,
+        plugin: &LoadedPlugin,
+        posting: &Posting,
+        candidates: &[Candidate],
+        clock_ms: Option<u64>,
+    ) -> Invocation<Result<Vec<Assessment>, MatchError>> {
         let digest = json_digest(&(posting, candidates));
         let mut invocation = self.invoke::<(&Posting, &[Candidate]), Result<Vec<Assessment>, MatchError>>(
             plugin,
             World::SkillsMatcher,
             (posting, candidates),
             digest,
+            clock_ms,
             |result| match result {
                 Ok(assessments) => super::integrity::check_assessments(assessments, posting, candidates),
                 Err(_) => Ok(vec![]),
@@ -146,6 +161,7 @@ impl Runtime {
             World::PostingDrafter,
             (request,),
             json_digest(request),
+            None,
             |_| Ok(vec![]),
         )
     }
@@ -192,6 +208,7 @@ impl Runtime {
         world: World,
         params: P,
         input_digest: String,
+        clock_ms: Option<u64>,
         check: impl FnOnce(&mut R) -> Result<Vec<String>, String>,
     ) -> Invocation<R>
     where
@@ -225,7 +242,7 @@ impl Runtime {
                 reason: format!("plugin implements {}, not {world}", plugin.world),
             })
         } else {
-            self.run(plugin, params, check, &mut report)
+            self.run(plugin, params, clock_ms, check, &mut report)
         };
         report.outcome = match &result {
             Ok(_) if report.outcome.is_empty() => "ok".into(),
@@ -242,6 +259,7 @@ impl Runtime {
         &self,
         plugin: &LoadedPlugin,
         params: P,
+        clock_ms: Option<u64>,
         check: impl FnOnce(&mut R) -> Result<Vec<String>, String>,
         report: &mut CallReport,
     ) -> Result<R, PluginError>
@@ -255,7 +273,8 @@ impl Runtime {
             return Err(PluginError::Stopped { plugin: id.to_owned() });
         }
         let deadline = Instant::now() + plugin.limits.timeout;
-        let env = super::determinism::CallEnvironment::new(report.started_at_ms, &report.input_digest);
+        let at = clock_ms.unwrap_or(report.started_at_ms);
+        let env = super::determinism::CallEnvironment::new(at, &report.input_digest);
         let mut store = self.sandbox(plugin, deadline, &env);
 
         let call = async {

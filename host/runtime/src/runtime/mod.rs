@@ -19,7 +19,7 @@ pub mod plugin;
 pub mod sandbox;
 
 pub use cache::{CacheOutcome, ComponentCache};
-pub use call::{CallReport, Invocation, ModelUse, PluginRef};
+pub use call::{json_digest, CallReport, Invocation, ModelUse, PluginRef};
 pub use compile::{CompileLimits, Compiler};
 pub use error::PluginError;
 pub use limits::{CallLimits, HostCeilings, HostLimits};
