@@ -363,8 +363,10 @@ fn a_plugin_waiting_on_an_endpoint_that_never_answers_ends_at_its_deadline() {
 fn one_call_cannot_open_more_requests_than_its_caps() {
     let mock = MockLlm::start();
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
-    let grant = format!("POST http://127.0.0.1:{}/ok/=127.0.0.1", mock.port);
-    let plugin = load_hostile_http(&rt, "http-flood", mock.port, &grant, "/ok/v1/chat/completions", 10_000);
+    // An endpoint that takes each request and never answers: whatever reached it is what ran
+    // at once.
+    let grant = format!("POST http://127.0.0.1:{}/hang/=127.0.0.1", mock.port);
+    let plugin = load_hostile_http(&rt, "http-flood", mock.port, &grant, "/hang/v1/chat/completions", 2_000);
     let inv = rt.draft(&plugin, &request());
     match &inv.result {
         Err(PluginError::OutboundDenied { reason, .. }) => {

@@ -405,39 +405,6 @@ fn host_memory_returns_to_baseline_after_a_thousand_resource_floods() {
 // --- Compilation: a component built to make the compiler slow or hungry is refused in bounded
 // time, and the host's memory stays flat (the compiler runs in a child process). ---
 
-fn leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// A component holding one core module whose one function has `body` as its code (after one
-/// i32 local), and nothing else: no import, no export.
-fn component_with_body(body: &[u8]) -> Vec<u8> {
-    let mut func = vec![1, 1, 0x7f]; // one group of one i32 local
-    func.extend_from_slice(body);
-    func.push(0x0b);
-    let mut code = Vec::new();
-    leb(&mut code, 1);
-    leb(&mut code, func.len() as u64);
-    code.extend(func);
-    let mut module = b"\0asm\x01\0\0\0".to_vec();
-    module.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10]);
-    leb(&mut module, code.len() as u64);
-    module.extend(code);
-    let mut component = b"\0asm\x0d\0\x01\0".to_vec();
-    component.push(1); // core module section
-    leb(&mut component, module.len() as u64);
-    component.extend(module);
-    component
-}
-
 fn compile_bundle(id: &str, wasm: Vec<u8>) -> vivier::bundle::Bundle {
     vivier::bundle::Bundle::pack(manifest(id, "skills-matcher", 64, 1000, ""), wasm, None).unwrap()
 }
@@ -451,7 +418,11 @@ fn deeply_nested_blocks_are_refused_before_compiling() {
     body.extend(std::iter::repeat_n(0x0bu8, depth));
     let before = rss_bytes();
     let err = rt
-        .load(&compile_bundle("nested", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default())
+        .load(
+            &compile_bundle("nested", vivier::runtime::compile::samples::component_with_body(&body)),
+            SignatureStatus::Unsigned,
+            PluginGrants::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, LoadError::TooComplex(ref m) if m.contains("nested more than")), "{err}");
     assert!(rss_bytes() < before + (16 << 20));
@@ -475,7 +446,11 @@ fn a_component_slow_to_compile_is_stopped_and_retried_without_optimisation() {
     }
     let before = rss_bytes();
     let err = rt
-        .load(&compile_bundle("chain", component_with_body(&body)), SignatureStatus::Unsigned, PluginGrants::default())
+        .load(
+            &compile_bundle("chain", vivier::runtime::compile::samples::component_with_body(&body)),
+            SignatureStatus::Unsigned,
+            PluginGrants::default(),
+        )
         .unwrap_err();
     // Compiled (bounded), then refused for what it is: a component that exports nothing.
     assert!(matches!(err, LoadError::ExportMismatch { .. } | LoadError::TooComplex(_)), "{err}");

@@ -13,41 +13,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use vivier::bundle::SignatureStatus;
+use vivier::runtime::compile::samples::component_with_body;
 use vivier::runtime::compile::{check_shape, CompileLimits, Compiler, CHILD_SUBCOMMAND};
 use vivier::runtime::PluginGrants;
 use vivier::{builtin, Runtime, RuntimeConfig};
-
-fn leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// A component with one core module whose one function (one i32 local) has `body` as code.
-fn component_with_body(body: &[u8]) -> Vec<u8> {
-    let mut func = vec![1, 1, 0x7f];
-    func.extend_from_slice(body);
-    func.push(0x0b);
-    let mut code = Vec::new();
-    leb(&mut code, 1);
-    leb(&mut code, func.len() as u64);
-    code.extend(func);
-    let mut module = b"\0asm\x01\0\0\0".to_vec();
-    module.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10]);
-    leb(&mut module, code.len() as u64);
-    module.extend(code);
-    let mut component = b"\0asm\x0d\0\x01\0".to_vec();
-    component.push(1);
-    leb(&mut component, module.len() as u64);
-    component.extend(module);
-    component
-}
 
 /// `local += 1` (8 bytes).
 const WORK: [u8; 8] = [0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00, 0x01];

@@ -386,6 +386,44 @@ pub fn child_main(args: &[String]) -> i32 {
     }
 }
 
+/// Hand-built components, for the tests and the compile benchmark: shapes a vendor can write
+/// byte by byte and no compiler emits.
+pub mod samples {
+    /// Appends `v` as unsigned LEB128.
+    pub fn leb128(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    /// A component holding one core module whose one function (one i32 local) has `body` as
+    /// its code, and nothing else: no import, no export.
+    pub fn component_with_body(body: &[u8]) -> Vec<u8> {
+        let mut func = vec![1, 1, 0x7f]; // one group of one i32 local
+        func.extend_from_slice(body);
+        func.push(0x0b);
+        let mut code = Vec::new();
+        leb128(&mut code, 1);
+        leb128(&mut code, func.len() as u64);
+        code.extend(func);
+        let mut module = b"\0asm\x01\0\0\0".to_vec();
+        module.extend([1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10]); // type () -> (), one function
+        leb128(&mut module, code.len() as u64);
+        module.extend(code);
+        let mut component = b"\0asm\x0d\0\x01\0".to_vec();
+        component.push(1); // core module section
+        leb128(&mut component, module.len() as u64);
+        component.extend(module);
+        component
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,28 +434,16 @@ mod tests {
         body.extend(std::iter::repeat_n([0x02, 0x40], depth).flatten()); // block (empty type)
         body.extend(std::iter::repeat_n(0x0b, depth + 1)); // end × depth, then the function's end
         let mut code = Vec::new();
-        leb(&mut code, 1);
-        leb(&mut code, body.len() as u64);
+        samples::leb128(&mut code, 1);
+        samples::leb128(&mut code, body.len() as u64);
         code.extend(body);
         let mut m = b"\0asm\x01\0\0\0".to_vec();
         m.extend([1, 4, 1, 0x60, 0, 0]); // type section: () -> ()
         m.extend([3, 2, 1, 0]); // function section
         m.push(10);
-        leb(&mut m, code.len() as u64);
+        samples::leb128(&mut m, code.len() as u64);
         m.extend(code);
         m
-    }
-
-    fn leb(out: &mut Vec<u8>, mut v: u64) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
     }
 
     #[test]
