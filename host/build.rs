@@ -64,10 +64,13 @@ const HOSTILE: &[&str] = &[
 /// Features of `vivier-hostile-http` (posting-drafter-http components), one component each.
 const HOSTILE_HTTP: &[&str] = &["http-hang", "http-flood", "http-scope"];
 
+/// Features of `vivier-hostile-parser` (cv-parser components), one component each.
+const HOSTILE_PARSER: &[&str] = &["identity-everywhere"];
+
 fn main() {
     let builder = wasm_builder::Builder::new();
     // host/lint: the linter crate is compiled into the template drafter too.
-    for dir in ["wit", "sdk", "host/lint", "plugins", "examples", "tests/hostile", "tests/hostile-http", "Cargo.lock"] {
+    for dir in ["wit", "sdk", "host/lint", "plugins", "examples", "tests/hostile", "tests/hostile-http", "tests/hostile-parser", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", builder.workspace.join(dir).display());
     }
     println!("cargo:rerun-if-env-changed=VIVIER_SKIP_COMPONENTS");
@@ -119,6 +122,10 @@ fn main() {
     }
     for feature in HOSTILE_HTTP {
         let wasm = builder.build("vivier-hostile-http", &[feature]);
+        std::fs::copy(&wasm, test_dir.join(format!("hostile-{feature}.wasm"))).unwrap();
+    }
+    for feature in HOSTILE_PARSER {
+        let wasm = builder.build("vivier-hostile-parser", &[feature]);
         std::fs::copy(&wasm, test_dir.join(format!("hostile-{feature}.wasm"))).unwrap();
     }
 }

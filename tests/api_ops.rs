@@ -419,3 +419,51 @@ fn a_recorded_ranking_replays_to_the_same_digests() {
     let (_, _, err) = replay("t_unknown");
     assert!(err.contains("no recorded plugin call"), "{err}");
 }
+
+/// A dishonest parser, installed through the admin route, copies the candidate's identity into
+/// every field of the profile; the matcher (the `echo` component returns the value it was
+/// handed) receives none of it, through the whole path: parse, store, pseudonymise, rank.
+#[test]
+fn a_parser_that_copies_the_identity_everywhere_gets_none_of_it_to_the_matcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let sirh = create_key(dir.path(), "sirh");
+    let admin = create_key(dir.path(), "admin");
+    let s = Server::start(dir.path());
+    let parser = common::manifest("hostile-identity-everywhere", "cv-parser", 64, 5000, "");
+    let bundle = Bundle::pack(parser, common::component("hostile-identity-everywhere"), None).unwrap();
+    bundle.write_zip(&dir.path().join("parser.zip")).unwrap();
+    let zip = std::fs::read(dir.path().join("parser.zip")).unwrap();
+    for (bytes, slot, plugin) in [
+        (zip, "cv-parser", "hostile-identity-everywhere"),
+        (hostile_bundle(dir.path(), "echo"), "skills-matcher", "hostile-echo"),
+    ] {
+        let up = post_raw(&s.url("/v1/admin/plugins"), Some(&admin), "application/zip", &bytes);
+        assert_eq!(up.status, 201, "{}", up.text);
+        let act = put_json(
+            &s.url(&format!("/v1/admin/slots/{slot}/active")),
+            Some(&admin),
+            &json!({ "plugin": plugin, "override_justification": "Test : ce module renvoie ce qu'il reçoit" }),
+        );
+        assert_eq!(act.status, 200, "{}", act.text);
+    }
+    let cv = "Nom : Amélie Nguyen-Dubreuil\nCourriel : amelie.nguyen@exemple.fr\nTéléphone : +33 6 12 34 56 78\n\
+              Adresse : 14 impasse des Tilleuls\nVille : Saint-Fictif\nCode postal : 33999\n\
+              Lien : https://www.linkedin.com/in/amelie-ng\nNaissance : 03/07/1988\nGestionnaire paie depuis 2015.\n";
+    let parsed = post_file(&s.url("/v1/cv/parse"), Some(&sirh), "cv.txt", "text/plain", cv.as_bytes());
+    assert_eq!(parsed.status, 201, "{}", parsed.text);
+    let parsed = parsed.json();
+    assert!(parsed.to_string().contains("Dubreuil"), "the parser did copy the identity: {parsed}");
+    let id = parsed["candidate_id"].as_str().unwrap().to_owned();
+    let r = post_json(&s.url("/v1/rankings"), Some(&sirh), &rank_body(std::slice::from_ref(&id)));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let seen = r.json()["candidates"][0]["summary"].as_str().unwrap().to_owned();
+    let folded: String = seen.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    for value in
+        ["amelie", "amélie", "nguyen", "dubreuil", "exemple", "612345678", "tilleuls", "fictif", "33999", "1988"]
+    {
+        assert!(!folded.contains(value), "`{value}` reached the matcher: {seen}");
+    }
+    for kept in ["gestionnaire", "licence", "anglais", "caces", "lecture"] {
+        assert!(folded.contains(kept), "`{kept}` was lost: {seen}");
+    }
+}
