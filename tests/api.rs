@@ -267,6 +267,16 @@ fn bad_input_gets_typed_errors_never_500() {
         422,
         Some("posting.requirements[1].weight"),
     );
+    // The posting's criteria are what candidates' explanations show: ids unique, weights positive.
+    for (field, value, path) in [
+        ("id", json!("r1"), "posting.requirements[1].id"),
+        ("weight", json!(-2), "posting.requirements[1].weight"),
+        ("label", json!(" "), "posting.requirements[1].label"),
+    ] {
+        let mut posting = fixture_json("posting.json");
+        posting["requirements"][1][field] = value;
+        assert_error(&post_json(&rank, key, &json!({ "posting": posting, "candidate_ids": ["c_1"] })), 422, Some(path));
+    }
     let posting = fixture_json("posting.json");
     assert_error(&post_json(&rank, key, &json!({ "posting": posting })), 422, Some("candidate_ids"));
     assert_error(

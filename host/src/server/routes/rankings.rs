@@ -64,6 +64,7 @@ pub async fn rank(
         )));
     }
     let posting = read_posting(req.posting)?;
+    check_requirements(&posting)?;
     let posting_id = posting.id.trim().to_owned();
     if posting_id.is_empty() || posting_id.len() > 200 {
         return Err(ApiError::invalid("posting.id", "the posting id must be 1 to 200 characters"));
@@ -206,6 +207,29 @@ pub async fn rank(
         "candidates": rows,
         "sanitised": report.sanitised,
     })))
+}
+
+/// The posting's criteria are what the ranking and the candidates' explanations show (a
+/// matcher's rows are checked against them): each with its own non-empty id and label and a
+/// positive weight.
+fn check_requirements(posting: &Posting) -> ApiResult<()> {
+    let mut ids = std::collections::HashSet::new();
+    for (i, r) in posting.requirements.iter().enumerate() {
+        let field = |f: &str| format!("posting.requirements[{i}].{f}");
+        if r.id.trim().is_empty() || r.id.len() > 200 {
+            return Err(ApiError::invalid(field("id"), "a requirement id must be 1 to 200 characters"));
+        }
+        if !ids.insert(r.id.as_str()) {
+            return Err(ApiError::invalid(field("id"), format!("requirement id `{}` is given twice", r.id)));
+        }
+        if r.label.trim().is_empty() {
+            return Err(ApiError::invalid(field("label"), "a requirement needs a label"));
+        }
+        if !r.weight.is_finite() || r.weight <= 0.0 {
+            return Err(ApiError::invalid(field("weight"), "a weight must be a positive number"));
+        }
+    }
+    Ok(())
 }
 
 /// The posting of a ranking request, in either accepted shape; errors name the field.
