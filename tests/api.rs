@@ -36,6 +36,21 @@ fn roles_reach_only_their_routes() {
     assert_error(&post_json(&s.url("/v1/decisions"), Some(&k.auditor), &json!({})), 403, None);
     assert_error(&get(&s.url("/v1/admin/slots"), Some(&k.auditor)), 403, None);
     assert_eq!(get(&s.url("/v1/admin/plugins"), Some(&k.admin)).status, 200);
+    // Two credentials in one request: refused, whichever comes first.
+    for (first, second) in [(k.admin.as_str(), "vvk_not-a-real-key"), ("vvk_not-a-real-key", k.admin.as_str())] {
+        use std::io::{Read, Write};
+        let addr = s.url("").trim_start_matches("http://").trim_end_matches('/').to_owned();
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET /v1/admin/plugins HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {first}\r\n\
+             Authorization: Bearer {second}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
     assert_eq!(get(&s.url("/v1/audit/verify"), Some(&k.auditor)).json()["valid"], true);
     assert_eq!(get(&s.url("/v1/audit/verify"), Some(&k.admin)).json()["valid"], true);
     assert_eq!(get(&s.url("/metrics"), Some(&k.auditor)).status, 200);
@@ -133,6 +148,17 @@ fn recruitment_flow_parse_rank_decide_explain() {
     assert_eq!(d.json()["human_review_required"], true);
     assert!(!d.json()["markdown"].as_str().unwrap().is_empty());
     assert_eq!(d.json()["generated_by"]["ai_generated"], false, "{}", d.text);
+    // Markup and unsafe links in the request never reach the ad meant to be published.
+    let mut hostile = fixture_json("draft-request.json");
+    hostile["missions"] =
+        json!(["Accueil du public <script>alert(1)</script>", "[Postuler ici](javascript:alert(document.cookie))"]);
+    let d = post_json(&s.url("/v1/postings/draft"), key, &hostile);
+    assert_eq!(d.status, 200, "{}", d.text);
+    let ad = d.json();
+    let markdown = ad["markdown"].as_str().unwrap().to_lowercase();
+    assert!(!markdown.contains("<script") && !markdown.contains("javascript:"), "{markdown}");
+    assert!(markdown.contains("accueil du public"), "{markdown}");
+    assert!(ad["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "unsafe-markup"), "{ad}");
 
     // The host's linter on an ad the recruiter wrote: a discriminatory criterion is flagged with
     // its category, a clean sentence is not.
@@ -203,6 +229,13 @@ fn recruitment_flow_parse_rank_decide_explain() {
     }
     let html = get(&format!("{url}&format=html"), key);
     assert!(html.content_type.starts_with("text/html"));
+    // A page meant for a candidate carries the console's headers: no script, framing or sniffing.
+    let raw = ureq::get(&format!("{url}&format=html"))
+        .set("Authorization", &format!("Bearer {}", key.unwrap()))
+        .call()
+        .unwrap();
+    assert!(raw.header("content-security-policy").unwrap().contains("default-src 'none'"));
+    assert_eq!((raw.header("x-content-type-options"), raw.header("x-frame-options")), (Some("nosniff"), Some("DENY")));
     assert!(html.text.contains("Degré et mode de contribution") && html.text.contains("article 86"));
     assert!(get_accept(&url, key, "text/html").text.starts_with("<!doctype html>"));
     assert_error(&get(&s.url(&format!("/v1/candidates/{}/explanation", ids[0])), key), 400, Some("posting"));
@@ -218,7 +251,7 @@ fn recruitment_flow_parse_rank_decide_explain() {
     let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&k.auditor)).json();
     let events = events["events"].as_array().unwrap();
     let calls: Vec<&Value> = events.iter().filter(|e| e["kind"] == "plugin.call").collect();
-    assert_eq!(calls.len(), 6); // 3 parses, 2 rankings, 1 draft
+    assert_eq!(calls.len(), 7); // 3 parses, 2 rankings, 2 drafts
     for c in &calls {
         let p = &c["payload"];
         assert_eq!(p["plugin"]["digest"].as_str().unwrap().len(), 64);

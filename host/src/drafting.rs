@@ -41,10 +41,65 @@ fn host_owned(category: &str) -> bool {
         || matches!(category, "discrimination" | "missing-mention" | "mandatory-mention" | "internal-remark")
 }
 
-/// Lints a plugin's ad against its request and assembles the output.
-pub fn finish(request: &DraftRequest, ad: JobAd, generated_by: GeneratedBy) -> (DraftOutput, Vec<lint::Flag>) {
+/// What a drafter's Markdown may not carry into an ad meant to be published: raw HTML (a
+/// script, an iframe, an event handler) and links whose scheme runs or embeds something.
+fn unsafe_markup() -> &'static [regex::Regex] {
+    static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            // A link or image whose target is javascript:, vbscript:, data: or file:; its text stays.
+            r"(?i)!?\[([^\]]*)\]\(\s*<?\s*(?:javascript|vbscript|data|file)\s*:(?:[^()]|\([^()]*\))*\)",
+            // A reference definition with such a target.
+            r"(?im)^\s*\[[^\]]+\]:\s*<?\s*(?:javascript|vbscript|data|file)\s*:.*$",
+            // Raw HTML: comments, then tags (an autolink such as <https://…> is not a tag).
+            r"(?s)<!--.*?-->",
+            r"(?i)</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>",
+            // A bare scheme left in text.
+            r"(?i)\b(?:javascript|vbscript)\s*:",
+        ]
+        .iter()
+        .map(|p| regex::Regex::new(p).expect("static pattern compiles"))
+        .collect()
+    })
+}
+
+/// The Markdown without unsafe markup, and what was removed.
+pub fn publishable(markdown: &str) -> (String, Vec<String>) {
+    let mut text = markdown.to_owned();
+    let mut removed = Vec::new();
+    for (i, pattern) in unsafe_markup().iter().enumerate() {
+        removed.extend(pattern.find_iter(&text).map(|m| m.as_str().to_owned()));
+        // A link keeps its text; everything else goes.
+        let with = if i == 0 { "$1" } else { "" };
+        text = pattern.replace_all(&text, with).into_owned();
+    }
+    (text, removed)
+}
+
+/// Lints a plugin's ad against its request and assembles the output. Unsafe markup is removed
+/// first, whatever the drafter, and said in a warning.
+pub fn finish(request: &DraftRequest, mut ad: JobAd, generated_by: GeneratedBy) -> (DraftOutput, Vec<lint::Flag>) {
+    let (markdown, removed) = publishable(&ad.markdown);
+    ad.markdown = markdown;
+    let (title, removed_title) = publishable(&ad.title);
+    ad.title = title;
+    let removed: Vec<String> = removed.into_iter().chain(removed_title).collect();
     let flags = lint::lint_draft(request, &ad.title, &ad.markdown);
     let mut warnings: Vec<DraftWarning> = flags.iter().map(|f| f.warning.clone()).collect();
+    if let Some(first) = removed.first() {
+        warnings.push(DraftWarning {
+            code: "unsafe-markup".into(),
+            category: "security".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "{} élément(s) de code HTML ou lien non sûr (javascript:, data:…) retiré(s) de l'annonce : \
+                 une annonce publiée ne doit contenir que du texte et des liens web.",
+                removed.len()
+            ),
+            article: String::new(),
+            excerpt: crate::text::terminal_safe(&first.chars().take(120).collect::<String>()).into_owned(),
+        });
+    }
     if generated_by.ai_generated {
         warnings.push(DraftWarning {
             code: "ai-generated".into(),
@@ -96,4 +151,31 @@ pub fn draft(
         Err(e) => Err(DraftFailure::Plugin(e)),
     };
     (result, inv.report)
+}
+
+#[cfg(test)]
+mod publishable_tests {
+    use super::publishable;
+
+    #[test]
+    fn scripts_html_and_unsafe_links_are_removed_links_and_text_kept() {
+        let md = "# Poste\n<script>alert(1)</script> Missions <b onclick=\"x()\">accueil</b>\n\
+                  [Candidater](javascript:alert(document.cookie)) ou [le site](https://exemple.fr/offre)\n\
+                  ![logo](data:image/svg+xml;base64,AAAA) <!-- caché -->\n[ref]: javascript:evil()\n\
+                  Contact : <https://exemple.fr> ; salaire < 3 000 € ; javascript : non.";
+        let (out, removed) = publishable(md);
+        for gone in ["<script", "</script>", "onclick", "javascript:", "data:", "<!--", "<b"] {
+            assert!(!out.to_lowercase().contains(gone), "{gone} left in: {out}");
+        }
+        for kept in [
+            "Candidater",
+            "[le site](https://exemple.fr/offre)",
+            "<https://exemple.fr>",
+            "salaire < 3 000 €",
+            "accueil",
+        ] {
+            assert!(out.contains(kept), "{kept} lost: {out}");
+        }
+        assert!(removed.len() >= 6, "{removed:?}");
+    }
 }

@@ -7,8 +7,8 @@
 
 pub mod admission;
 pub mod config;
-pub mod continuous_probe;
 pub mod console;
+pub mod continuous_probe;
 pub mod error;
 pub mod linger;
 pub mod metrics;
@@ -299,6 +299,10 @@ fn spawn_model_install(state: &Shared) {
 
 /// Requires a valid key whose role is one of `roles`; puts the [`Caller`] in the request.
 async fn require(state: Shared, roles: &'static [Role], mut req: Request, next: Next) -> Response {
+    // Two credentials in one request are ambiguous: which one acts? Refused, never guessed.
+    if req.headers().get_all(header::AUTHORIZATION).iter().count() > 1 {
+        return unauthorized("send exactly one `Authorization: Bearer KEY` header");
+    }
     let key = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -12,7 +12,7 @@ use crate::server::Shared;
 use crate::store::candidates;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -191,7 +191,8 @@ pub async fn explain(
         ))
         .await?;
     if html {
-        return Ok(Html(render_html(&body)).into_response());
+        // The console's headers: no script, no framing, no sniffing.
+        return Ok(crate::server::console::layout::html_response(axum::http::StatusCode::OK, render_html(&body)));
     }
     Ok(Json(body).into_response())
 }
