@@ -70,7 +70,17 @@ const HOSTILE_PARSER: &[&str] = &["identity-everywhere"];
 fn main() {
     let builder = wasm_builder::Builder::new();
     // host/lint: the linter crate is compiled into the template drafter too.
-    for dir in ["wit", "sdk", "host/lint", "plugins", "examples", "tests/hostile", "tests/hostile-http", "tests/hostile-parser", "Cargo.lock"] {
+    for dir in [
+        "wit",
+        "sdk",
+        "host/lint",
+        "plugins",
+        "examples",
+        "tests/hostile",
+        "tests/hostile-http",
+        "tests/hostile-parser",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", builder.workspace.join(dir).display());
     }
     println!("cargo:rerun-if-env-changed=VIVIER_SKIP_COMPONENTS");
