@@ -199,17 +199,9 @@ fn leet(d: char) -> Option<char> {
 /// digit after a letter and before a letter or at the word's end: "h0mme", "f3mm3", but not
 /// "35ans", "3e", "B2", "M57", "RN7" or "1er".
 fn digits_as_letters(units: &mut [Unit]) {
-    let mut i = 0;
-    while i < units.len() {
-        if !units[i].c.is_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < units.len() && units[i].c.is_alphanumeric() {
-            i += 1;
-        }
-        let word = start..i;
+    // Reading a digit as a letter keeps it alphanumeric: the words found first stay the words.
+    for word in crate::spacing::tokens(units) {
+        let start = word.start;
         let letters = units[word.clone()].iter().filter(|u| u.c.is_alphabetic()).count();
         if letters < 3 || !units[start].c.is_alphabetic() {
             continue;

@@ -52,7 +52,7 @@ fn is_gap(gap: &[Unit]) -> bool {
 }
 
 /// Index ranges of the letter-and-digit tokens of `units`.
-fn tokens(units: &[Unit]) -> Vec<Range<usize>> {
+pub(crate) fn tokens(units: &[Unit]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < units.len() {

@@ -123,6 +123,19 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
+/// Lower case, accents removed, letters and digits only: what two writings of the same words
+/// share whatever their case, accents, spacing and punctuation ("Dupont-", "D U P O N T").
+pub fn fold_alnum(text: &str) -> String {
+    text.chars().flat_map(fold_alnum_char).collect()
+}
+
+/// [`fold_alnum`] of one character: what it becomes (nothing, one or more characters).
+pub fn fold_alnum_char(c: char) -> impl Iterator<Item = char> {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    c.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,7 @@
 //! "06.12.34.56.78" are all found; the removed span runs over the original characters.
 
 use crate::model::Identity;
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use crate::text::{fold_alnum as fold, fold_alnum_char as fold_char};
 
 /// Shortest name part removed: initials and particles ("de", "Le") would erase common words.
 const MIN_NAME_PART: usize = 3;
@@ -21,14 +20,6 @@ pub struct IdentityValues {
     words: Vec<String>,
     /// Removed wherever they occur (long values: e-mails, phones, links, dates, addresses).
     anywhere: Vec<String>,
-}
-
-fn fold_char(c: char) -> impl Iterator<Item = char> {
-    c.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric())
-}
-
-fn fold(text: &str) -> String {
-    text.chars().flat_map(fold_char).collect()
 }
 
 const MONTHS: [&str; 12] = [

@@ -13,8 +13,8 @@
 
 use crate::model::*;
 use std::collections::{HashMap, HashSet};
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+// Two renderings of the same words compare equal whatever their spacing and punctuation.
+use crate::text::fold_alnum as fold;
 
 /// Checks and corrects a matcher's assessments; `Err` fails the call, `Ok` lists corrections.
 pub(crate) fn check_assessments(
@@ -182,16 +182,6 @@ fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Object(fields) => fields.values().for_each(|v| strings(v, out)),
         _ => {}
     }
-}
-
-/// Lower case, accents removed, only letters and digits: what two renderings of the same words
-/// share whatever their spacing and punctuation.
-fn fold(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect()
 }
 
 /// Whether an evidence line reads as an excerpt of the profile. The line is cut into parts at
