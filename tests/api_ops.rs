@@ -20,7 +20,7 @@ fn hostile_bundle(dir: &Path, feature: &str) -> Vec<u8> {
 }
 
 fn rank_body(ids: &[String]) -> serde_json::Value {
-    json!({ "posting": fixture_json("posting.json"), "candidate_ids": ids })
+    json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": ids })
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn graceful_shutdown_lets_in_flight_requests_finish() {
     let profile = parse(&s, &sirh, "fr-redactrice-territoriale.txt")["profile"].clone();
     // A ranking of many inline profiles takes long enough to be in flight when SIGTERM arrives.
     let profiles: Vec<_> = (0..1500).map(|i| json!({ "ref": format!("r{i}"), "profile": profile })).collect();
-    let body = json!({ "posting": fixture_json("posting.json"), "profiles": profiles });
+    let body = json!({ "posting": fixture_json("job-posting.json"), "profiles": profiles });
     let url = s.url("/v1/rankings");
     let key = sirh.clone();
     let started = Arc::new(AtomicBool::new(false));

@@ -144,7 +144,7 @@ fn ranking_body() -> Value {
             }})
         })
         .collect();
-    json!({ "posting": fixture_json("posting.json"), "profiles": profiles })
+    json!({ "posting": fixture_json("job-posting.json"), "profiles": profiles })
 }
 
 /// The response without what differs by construction between two calls.

@@ -261,7 +261,7 @@ async fn console_end_to_end() {
     // SIRH traffic on the new plugin, and a decision against its ranking.
     let a = parse(&s, &sirh, "fr-redactrice-territoriale.txt")["candidate_id"].as_str().unwrap().to_owned();
     let b = parse(&s, &sirh, "en-nurse.txt")["candidate_id"].as_str().unwrap().to_owned();
-    let body = json!({ "posting": fixture_json("posting.json"), "candidate_ids": [a, b] });
+    let body = json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": [a, b] });
     let ranking = post_json(&s.url("/v1/rankings"), Some(&sirh), &body);
     assert_eq!(ranking.status, 200, "{}", ranking.text);
     let ranking = ranking.json();

@@ -68,7 +68,7 @@ fn twenty_kill_9s_during_writes_lose_no_acknowledged_write() {
                         match r {
                             Ok(resp) => {
                                 let v: serde_json::Value = resp.into_json().unwrap();
-                                let entry = match v["decision"]["id"].as_str() {
+                                let entry = match v["decision"]["decision_id"].as_str() {
                                     Some(id) => ("decision", id.to_owned()),
                                     None => ("candidate", v["candidate_id"].as_str().unwrap().to_owned()),
                                 };
@@ -259,7 +259,7 @@ fn requests_beyond_capacity_get_an_immediate_503_with_retry_after() {
     let clients: Vec<_> = (0..n)
         .map(|_| {
             let (url, key, barrier, order) = (s.url("/v1/rankings"), sirh.clone(), barrier.clone(), order.clone());
-            let body = json!({ "posting": fixture_json("posting.json"), "candidate_ids": [id] });
+            let body = json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": [id] });
             std::thread::spawn(move || {
                 barrier.wait();
                 let r = post_json(&url, Some(&key), &body);
@@ -339,7 +339,7 @@ fn a_matcher_stuck_in_the_host_holds_only_its_lane_and_stops_in_flight() {
     );
     assert_eq!(act.status, 200, "{}", act.text);
 
-    let body = json!({ "posting": fixture_json("posting.json"), "candidate_ids": [id] });
+    let body = json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": [id] });
     let asleep: Vec<_> = (0..2)
         .map(|_| {
             let (url, key, body) = (s.url("/v1/rankings"), sirh.clone(), body.clone());

@@ -97,7 +97,7 @@ fn three_replicas_share_one_database() {
     let r = post_json(
         &format!("{}/v1/rankings", bases[2]),
         Some(&sirh),
-        &json!({ "posting": fixture_json("posting.json"), "candidate_ids": [cand] }),
+        &json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": [cand] }),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["plugin"]["version"], "0.9.0", "replica 3 ranks with the plugin activated on replica 1");
@@ -147,7 +147,7 @@ fn three_replicas_share_one_database() {
                     i += 1;
                     let cand = &cands[i % cands.len()];
                     let ok = if i % 4 == 0 {
-                        let body = json!({ "posting": fixture_json("posting.json"), "candidate_ids": [cand] });
+                        let body = json!({ "posting": fixture_json("job-posting.json"), "candidate_ids": [cand] });
                         try_post(&format!("{base}/v1/rankings"), &sirh, &body).map(|(code, _)| {
                             assert_eq!(code, 200, "a ranking on a live replica succeeds");
                         })
@@ -156,7 +156,7 @@ fn three_replicas_share_one_database() {
                                            "recruiter_id": format!("agent-{w}"), "rationale": format!("entretien {i}") });
                         try_post(&format!("{base}/v1/decisions"), &sirh, &body).map(|(code, v)| {
                             assert_eq!(code, 201, "{v}");
-                            let id = v["decision"]["id"].as_str().unwrap().to_owned();
+                            let id = v["decision"]["decision_id"].as_str().unwrap().to_owned();
                             acknowledged.lock().unwrap().push((cand.clone(), id));
                         })
                     };

@@ -29,7 +29,7 @@ fn candidates(s: &Server, k: &Keys, genders: &[&str]) -> Vec<String> {
 
 /// Ranks the candidates for a posting (same CV, equal scores: the order given is the ranking's).
 fn rank(s: &Server, k: &Keys, posting: &str, ids: &[String]) -> String {
-    let mut p = fixture_json("posting.json");
+    let mut p = fixture_json("job-posting.json");
     p["id"] = posting.into();
     let r = post_json(&s.url("/v1/rankings"), Some(&k.sirh), &json!({ "posting": p, "candidate_ids": ids }));
     assert_eq!(r.status, 200, "{}", r.text);

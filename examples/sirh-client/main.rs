@@ -65,7 +65,8 @@ fn main() -> Result<(), String> {
 
     // 2. Rank them for the posting: suggestions for the recruiter, every candidate returned.
     let posting: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("tests/fixtures/conformance/posting.json")).map_err(|e| e.to_string())?,
+        &std::fs::read_to_string(root.join("tests/fixtures/conformance/job-posting.json"))
+            .map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     let ranking =

@@ -32,9 +32,29 @@ pub enum PostingError {
     Missing(&'static str),
     #[error("field `{field}` of the posting {problem}")]
     Invalid { field: &'static str, problem: String },
+    #[error("the posting has an unknown field `{0}`; its fields are {FIELDS_TEXT}")]
+    Unknown(String),
+    #[error("one posting format: `requirements` is not a field of the posting; its requirement rows are derived from `required_skills`, `optional_skills` and `min_experience_years`")]
+    RequirementRows,
 }
 
-/// A job posting as written in POSTING.json. Unknown fields are ignored.
+/// Every field of POSTING.json; any other is refused, so that a typo is never silently ignored.
+pub const FIELDS: [&str; 10] = [
+    "id",
+    "title",
+    "filiere",
+    "categorie",
+    "cadre_emplois",
+    "service",
+    "missions",
+    "required_skills",
+    "optional_skills",
+    "min_experience_years",
+];
+const FIELDS_TEXT: &str = "id, title, filiere, categorie, cadre_emplois, service, missions, required_skills, \
+optional_skills, min_experience_years";
+
+/// A job posting as written in POSTING.json. Unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobPosting {
     pub id: String,
@@ -114,6 +134,13 @@ impl JobPosting {
         let Value::Object(obj) = value else {
             return Err(PostingError::NotAnObject);
         };
+        if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(if unknown == "requirements" {
+                PostingError::RequirementRows
+            } else {
+                PostingError::Unknown(unknown.chars().take(64).collect())
+            });
+        }
         let years = match obj.get("min_experience_years") {
             None | Some(Value::Null) => return Err(PostingError::Missing("min_experience_years")),
             Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
@@ -218,7 +245,7 @@ mod tests {
         "id": "p1", "title": "Gestionnaire paie", "filiere": "administrative", "categorie": "C",
         "cadre_emplois": "adjoints administratifs territoriaux", "service": "DRH",
         "missions": ["Préparer la paie"], "required_skills": ["Paie", "Statut de la FPT"],
-        "optional_skills": ["Excel"], "min_experience_years": 2, "salary": "ignored"
+        "optional_skills": ["Excel"], "min_experience_years": 2
     }"#;
 
     #[test]
@@ -255,6 +282,11 @@ mod tests {
             JobPosting::from_json(&v.to_string()).unwrap_err()
         };
         assert_eq!(with(&|o| drop(o.remove("title"))), PostingError::Missing("title"));
+        assert_eq!(with(&|o| drop(o.insert("salary".into(), "35 k€".into()))), PostingError::Unknown("salary".into()));
+        assert_eq!(
+            with(&|o| drop(o.insert("requirements".into(), Value::Array(vec![])))),
+            PostingError::RequirementRows
+        );
         assert_eq!(with(&|o| drop(o.remove("required_skills"))), PostingError::Missing("required_skills"));
         assert!(matches!(
             with(&|o| drop(o.insert("required_skills".into(), Value::Array(vec![])))),

@@ -129,9 +129,15 @@ pub struct Resp {
     pub text: String,
     pub content_type: String,
     pub retry_after: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
@@ -150,10 +156,43 @@ fn finish(r: Result<ureq::Response, ureq::Error>) -> Resp {
     let status = resp.status();
     let content_type = resp.header("content-type").unwrap_or("").to_owned();
     let retry_after = resp.header("retry-after").map(str::to_owned);
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|n| (n.to_ascii_lowercase(), resp.header(&n).unwrap_or("").to_owned()))
+        .collect();
     // Not `into_string`: it stops at 10 MB, and a candidate's full history under load is larger.
     let mut text = String::new();
     let _ = std::io::Read::read_to_string(&mut resp.into_reader(), &mut text);
-    Resp { status, text, content_type, retry_after }
+    Resp { status, text, content_type, retry_after, headers }
+}
+
+/// Any request, with extra headers, and a body with its content type.
+pub fn send(method: &str, url: &str, key: Option<&str>, headers: &[(&str, &str)], body: Option<(&str, &[u8])>) -> Resp {
+    let mut req = with_key(agent().request(method, url), key);
+    for (name, value) in headers {
+        req = req.set(name, value);
+    }
+    finish(match body {
+        Some((content_type, bytes)) => req.set("Content-Type", content_type).send_bytes(bytes),
+        None => req.call(),
+    })
+}
+
+/// A multipart/form-data body of `(name, filename, content)` parts, with its content type.
+pub fn multipart(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for (name, filename, content) in parts {
+        let disposition = match filename {
+            Some(f) => format!("form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/plain"),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 fn with_key(req: ureq::Request, key: Option<&str>) -> ureq::Request {

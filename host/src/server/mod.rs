@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod continuous_probe;
 pub mod error;
+pub mod idempotency;
 pub mod linger;
 pub mod metrics;
 pub mod openapi;
@@ -368,7 +369,11 @@ async fn finish_response(State(state): State<Shared>, req: Request, next: Next) 
 pub fn router(state: Shared) -> Router {
     use routes::*;
     let plugin_calls = plugin_routes().route_layer(middleware::from_fn_with_state(state.clone(), admission::admit));
-    let sirh = guarded(&state, &[Role::Sirh], sirh_routes().merge(plugin_calls));
+    // A replayed answer takes no admission turn: idempotency runs before it, after the key check.
+    let sirh_calls = sirh_routes()
+        .merge(plugin_calls)
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
+    let sirh = guarded(&state, &[Role::Sirh], sirh_calls);
     let admin = guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()));
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
     let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());

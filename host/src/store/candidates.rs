@@ -10,6 +10,10 @@ pub struct CandidateRow {
     pub last_contact_at: i64,
     pub outcome: Option<String>,
     pub erased_at: Option<i64>,
+    /// The SIRH's own applicant id, unique per API key; cleared at erasure.
+    pub external_id: Option<String>,
+    /// The API key that created the candidate.
+    pub owner_key: Option<String>,
 }
 
 pub struct NewParse<'a> {
@@ -20,15 +24,21 @@ pub struct NewParse<'a> {
     pub timeline_json: &'a str,
     pub trace_id: &'a str,
     pub document_digest: &'a str,
+    pub external_id: Option<&'a str>,
+    pub owner_key: &'a str,
     pub now: i64,
 }
 
 pub async fn insert_parsed(conn: &mut Conn, p: &NewParse<'_>) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO candidates (id, created_at, last_contact_at) VALUES ($1, $2, $2)")
-        .bind(p.candidate_id)
-        .bind(p.now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO candidates (id, created_at, last_contact_at, external_id, owner_key) VALUES ($1, $2, $2, $3, $4)",
+    )
+    .bind(p.candidate_id)
+    .bind(p.now)
+    .bind(p.external_id)
+    .bind(p.owner_key)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("INSERT INTO identities (candidate_id, identity_json) VALUES ($1, $2)")
         .bind(p.candidate_id)
         .bind(p.identity_json)
@@ -122,21 +132,77 @@ pub async fn posting(pool: &Pool, id: &str) -> Result<Option<String>, StoreError
     Ok(sqlx::query_scalar("SELECT posting_json FROM postings WHERE id = $1").bind(id).fetch_optional(pool).await?)
 }
 
-type CandidateTuple = (String, i64, i64, Option<String>, Option<i64>);
+type CandidateTuple = (String, i64, i64, Option<String>, Option<i64>, Option<String>, Option<String>);
+
+const CANDIDATE_SELECT: &str =
+    "SELECT id, created_at, last_contact_at, outcome, erased_at, external_id, owner_key FROM candidates";
+
+fn candidate_row(
+    (id, created_at, last_contact_at, outcome, erased_at, external_id, owner_key): CandidateTuple,
+) -> CandidateRow {
+    CandidateRow { id, created_at, last_contact_at, outcome, erased_at, external_id, owner_key }
+}
 
 pub async fn get(pool: &Pool, id: &str) -> Result<Option<CandidateRow>, StoreError> {
     let row: Option<CandidateTuple> =
-        sqlx::query_as("SELECT id, created_at, last_contact_at, outcome, erased_at FROM candidates WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
+        sqlx::query_as(&format!("{CANDIDATE_SELECT} WHERE id = $1")).bind(id).fetch_optional(pool).await?;
+    Ok(row.map(candidate_row))
+}
+
+/// The live candidate a key created under the SIRH's applicant id `external_id`.
+pub async fn by_external_id(
+    conn: &mut Conn,
+    owner_key: &str,
+    external_id: &str,
+) -> Result<Option<CandidateRow>, StoreError> {
+    let row: Option<CandidateTuple> =
+        sqlx::query_as(&format!("{CANDIDATE_SELECT} WHERE owner_key = $1 AND external_id = $2 AND erased_at IS NULL"))
+            .bind(owner_key)
+            .bind(external_id)
+            .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(id, created_at, last_contact_at, outcome, erased_at)| CandidateRow {
-        id,
-        created_at,
-        last_contact_at,
-        outcome,
-        erased_at,
-    }))
+    Ok(row.map(candidate_row))
+}
+
+/// A position in a list ordered by `(created_at, id)`: the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    /// The opaque text a client sends back as `after`.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at, self.id)
+    }
+    pub fn decode(text: &str) -> Option<Self> {
+        let (at, id) = text.split_once('.')?;
+        let created_at = at.parse().ok()?;
+        let ok = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        ok.then(|| Cursor { created_at, id: id.to_owned() })
+    }
+}
+
+/// The live candidates a key created, oldest first, after `after`, at most `limit`.
+pub async fn list(
+    pool: &Pool,
+    owner_key: &str,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<CandidateRow>, StoreError> {
+    let (at, id) = after.map_or((i64::MIN, String::new()), |c| (c.created_at, c.id.clone()));
+    let rows: Vec<CandidateTuple> = sqlx::query_as(&format!(
+        "{CANDIDATE_SELECT} WHERE owner_key = $1 AND erased_at IS NULL \
+         AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at, id LIMIT $4"
+    ))
+    .bind(owner_key)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(candidate_row).collect())
 }
 
 /// Identity, profile, warnings, timeline, parse trace id.
@@ -271,13 +337,18 @@ pub struct DecisionRow {
     pub recruiter_id: String,
     pub rationale: Option<String>,
     pub trace_ids: Vec<String>,
+    /// When the recruiter decided (given by the SIRH, else the time of receipt).
+    pub decided_at: i64,
+    /// The earlier decision this one replaces, when it contradicts it.
+    pub supersedes: Option<String>,
+    /// When Vivier recorded it.
     pub created_at: i64,
 }
 
 pub async fn insert_decision(conn: &mut Conn, d: &DecisionRow, key_id: &str) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO decisions (id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at, key_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO decisions (id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at, key_id, \
+         decided_at, supersedes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&d.id)
     .bind(&d.candidate_id)
@@ -288,6 +359,8 @@ pub async fn insert_decision(conn: &mut Conn, d: &DecisionRow, key_id: &str) -> 
     .bind(serde_json::to_string(&d.trace_ids).expect("strings serialise"))
     .bind(d.created_at)
     .bind(key_id)
+    .bind(d.decided_at)
+    .bind(&d.supersedes)
     .execute(&mut *conn)
     .await?;
     // The outcome drives retention: a hired candidate's file leaves the unsuccessful-candidate purge.
@@ -305,23 +378,91 @@ pub async fn insert_decision(conn: &mut Conn, d: &DecisionRow, key_id: &str) -> 
     Ok(())
 }
 
-type DecisionTuple = (String, String, Option<String>, String, String, Option<String>, String, i64);
+type DecisionTuple =
+    (String, String, Option<String>, String, String, Option<String>, String, i64, Option<i64>, Option<String>);
 
+const DECISION_SELECT: &str =
+    "SELECT id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, \
+     created_at, decided_at, supersedes FROM decisions";
+
+fn decision_rows(rows: Vec<DecisionTuple>) -> Result<Vec<DecisionRow>, StoreError> {
+    rows.into_iter()
+        .map(
+            |(
+                id,
+                candidate_id,
+                posting_id,
+                decision,
+                recruiter_id,
+                rationale,
+                traces,
+                created_at,
+                decided_at,
+                supersedes,
+            )| {
+                let trace_ids =
+                    serde_json::from_str(&traces).map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
+                Ok(DecisionRow {
+                    id,
+                    candidate_id,
+                    posting_id,
+                    decision,
+                    recruiter_id,
+                    rationale,
+                    trace_ids,
+                    decided_at: decided_at.unwrap_or(created_at),
+                    supersedes,
+                    created_at,
+                })
+            },
+        )
+        .collect()
+}
+
+/// A candidate's decisions, in the order they were recorded.
 pub async fn decisions(pool: &Pool, candidate_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
-    let rows: Vec<DecisionTuple> = sqlx::query_as(
-        "SELECT id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids_json, created_at \
-         FROM decisions WHERE candidate_id = $1 ORDER BY created_at, id",
-    )
-    .bind(candidate_id)
+    let rows: Vec<DecisionTuple> =
+        sqlx::query_as(&format!("{DECISION_SELECT} WHERE candidate_id = $1 ORDER BY created_at, id"))
+            .bind(candidate_id)
+            .fetch_all(pool)
+            .await?;
+    decision_rows(rows)
+}
+
+/// The decisions a key recorded, oldest first, after `after`, at most `limit`; optionally only
+/// one candidate's or one posting's.
+pub async fn decisions_of_key(
+    pool: &Pool,
+    key_id: &str,
+    candidate_id: Option<&str>,
+    posting_id: Option<&str>,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<DecisionRow>, StoreError> {
+    let (at, id) = after.map_or((i64::MIN, String::new()), |c| (c.created_at, c.id.clone()));
+    // Empty strings stand for "any": PostgreSQL cannot type `$n IS NULL` on an untyped bind.
+    let rows: Vec<DecisionTuple> = sqlx::query_as(&format!(
+        "{DECISION_SELECT} WHERE key_id = $1 AND ($2 = '' OR candidate_id = $2) AND ($3 = '' OR posting_id = $3) \
+         AND (created_at > $4 OR (created_at = $4 AND id > $5)) ORDER BY created_at, id LIMIT $6"
+    ))
+    .bind(key_id)
+    .bind(candidate_id.unwrap_or(""))
+    .bind(posting_id.unwrap_or(""))
+    .bind(at)
+    .bind(id)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|(id, candidate_id, posting_id, decision, recruiter_id, rationale, traces, created_at)| {
-            let trace_ids =
-                serde_json::from_str(&traces).map_err(|e| StoreError::Corrupt(format!("decision {id}: {e}")))?;
-            Ok(DecisionRow { id, candidate_id, posting_id, decision, recruiter_id, rationale, trace_ids, created_at })
-        })
-        .collect()
+    decision_rows(rows)
+}
+
+/// The assessment of one candidate in one ranking.
+pub async fn assessment_in(
+    pool: &Pool,
+    trace_id: &str,
+    candidate_id: &str,
+) -> Result<Option<AssessmentRow>, StoreError> {
+    Ok(assessments(pool, candidate_id, None).await?.into_iter().find(|a| a.trace_id == trace_id))
 }
 
 /// Erases every personal datum of a candidate; the candidate row stays as an empty tombstone.
@@ -334,15 +475,20 @@ pub async fn erase(conn: &mut Conn, id: &str, reason: &str, now: i64) -> Result<
         "DELETE FROM assessments WHERE candidate_id = $1",
         "DELETE FROM decisions WHERE candidate_id = $1",
         "DELETE FROM candidate_monitoring WHERE candidate_id = $1",
+        // Stored answers of idempotent requests that named the candidate hold its data too.
+        "DELETE FROM idempotency_keys WHERE candidate_id = $1",
     ] {
         removed += sqlx::query(sql).bind(id).execute(&mut *conn).await?.rows_affected();
     }
-    sqlx::query("UPDATE candidates SET erased_at = $1, erasure_reason = $2, outcome = NULL WHERE id = $3")
-        .bind(now)
-        .bind(reason)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    // The SIRH's applicant id goes too: it designates the person.
+    sqlx::query(
+        "UPDATE candidates SET erased_at = $1, erasure_reason = $2, outcome = NULL, external_id = NULL WHERE id = $3",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(removed)
 }
 

@@ -10,6 +10,7 @@
 pub mod activity;
 pub mod bundles;
 pub mod candidates;
+pub mod idempotency;
 pub mod keys;
 pub mod monitoring;
 pub mod oversight;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_console.sql")),
     (5, include_str!("migrations/0005_replicas.sql")),
     (6, include_str!("migrations/0006_probe_settings.sql")),
+    (7, include_str!("migrations/0007_sirh_contract.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises writers across replicas: migrations and

@@ -5,7 +5,7 @@ use wasmtime::component::{ComponentType, Lift, Lower};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DraftRequest {
     #[component(name = "job-title")]
     pub job_title: String,

@@ -27,6 +27,7 @@ pub enum RequirementKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Requirement {
     pub id: String,
     pub label: String,
@@ -40,6 +41,7 @@ pub struct Requirement {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Posting {
     pub id: String,
     pub title: String,
@@ -50,6 +52,7 @@ pub struct Posting {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Candidate {
     pub id: String,
     pub profile: Profile,

@@ -15,6 +15,7 @@ pub struct Document {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct PartialDate {
     pub year: u16,
     pub month: Option<u8>,
@@ -22,6 +23,7 @@ pub struct PartialDate {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Experience {
     pub title: String,
     pub organisation: Option<String>,
@@ -34,6 +36,7 @@ pub struct Experience {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Education {
     pub degree: String,
     pub institution: Option<String>,
@@ -45,6 +48,7 @@ pub struct Education {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Skill {
     pub label: String,
     #[component(name = "concept-id")]
@@ -54,6 +58,7 @@ pub struct Skill {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Language {
     pub name: String,
     pub level: Option<String>,
@@ -61,6 +66,7 @@ pub struct Language {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Certification {
     pub name: String,
     pub issuer: Option<String>,
@@ -84,6 +90,7 @@ pub enum EmploymentStatus {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct PublicService {
     pub grade: Option<String>,
     #[component(name = "cadre-emplois")]
@@ -95,6 +102,7 @@ pub struct PublicService {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
 #[component(record)]
+#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub headline: Option<String>,
     pub summary: Option<String>,

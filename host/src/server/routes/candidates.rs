@@ -8,9 +8,10 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::Shared;
 use crate::store::candidates::{self, CandidateRow};
 use crate::store::now_ms;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub async fn live(state: &Shared, id: &str) -> ApiResult<CandidateRow> {
@@ -54,11 +55,10 @@ pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> Api
     }
     let mut decisions = Vec::new();
     for d in candidates::decisions(pool, &id).await? {
-        let v = json!({
-            "kind": "human_decision", "decision_id": d.id, "at": rfc3339(d.created_at), "posting_id": d.posting_id,
-            "decision": d.decision, "recruiter_id": d.recruiter_id, "rationale": d.rationale, "trace_ids_seen": d.trace_ids,
-        });
-        events.push((d.created_at, v.clone()));
+        let mut v = super::decisions::decision_json(&d);
+        v["kind"] = "human_decision".into();
+        v["at"] = rfc3339(d.decided_at).into();
+        events.push((d.decided_at, v.clone()));
         decisions.push(v);
     }
     events.sort_by_key(|(at, _)| *at);
@@ -66,21 +66,24 @@ pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> Api
         Some((i, p, w, t, _)) => (parse(i), parse(p), parse(w), parse(t)),
         None => (Value::Null, Value::Null, Value::Null, Value::Null),
     };
-    Ok(Json(json!({
-        "candidate_id": c.id,
-        "created_at": rfc3339(c.created_at),
-        "last_contact_at": rfc3339(c.last_contact_at),
-        "outcome": c.outcome,
-        "identity": identity,
-        "profile": profile,
-        "warnings": warnings,
-        "gaps": timeline["gaps"],
-        // Declared for fairness monitoring only; shown here because the candidate may ask for it.
-        "monitoring": crate::store::monitoring::get(pool, &id).await?,
-        "ai_suggestions": suggestions,
-        "human_decisions": decisions,
-        "timeline": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-    })))
+    let mut file = summary_json(&c);
+    file.as_object_mut().expect("an object").extend(
+        json!({
+            "identity": identity,
+            "profile": profile,
+            "warnings": warnings,
+            "gaps": timeline["gaps"],
+            // Declared for fairness monitoring only; shown here because the candidate may ask for it.
+            "monitoring": crate::store::monitoring::get(pool, &id).await?,
+            "ai_suggestions": suggestions,
+            "human_decisions": decisions,
+            "timeline": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        })
+        .as_object()
+        .expect("an object")
+        .clone(),
+    );
+    Ok(Json(file))
 }
 
 /// Erases a candidate's personal data in one transaction with its audit tombstone.
@@ -98,12 +101,55 @@ pub async fn erase_candidate(state: &Shared, id: &str, actor: &str, reason: &str
     Ok(removed)
 }
 
+/// Erasure is idempotent: erasing an erased candidate answers as the first erasure did.
 pub async fn erase(
     State(state): State<Shared>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    live(&state, &id).await?;
-    erase_candidate(&state, &id, &caller.key_id, "request").await?;
-    Ok(StatusCode::NO_CONTENT)
+    match candidates::get(state.store.pool(), &id).await? {
+        Some(c) if c.erased_at.is_some() => Ok(StatusCode::NO_CONTENT),
+        Some(_) => {
+            erase_candidate(&state, &id, &caller.key_id, "request").await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        None => Err(ApiError::not_found(format!("no candidate `{}`", super::decisions::clip(&id))).with_field("id")),
+    }
+}
+
+/// The one shape of a candidate in lists and in its file.
+pub fn summary_json(c: &CandidateRow) -> Value {
+    json!({
+        "candidate_id": c.id,
+        "external_id": c.external_id,
+        "created_at": rfc3339(c.created_at),
+        "last_contact_at": rfc3339(c.last_contact_at),
+        "outcome": c.outcome,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateQuery {
+    external_id: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /v1/candidates`: the live candidates this key created, oldest first, or the one with
+/// the SIRH's applicant id `external_id`.
+pub async fn list(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<CandidateQuery>,
+) -> ApiResult<Json<Value>> {
+    let (after, limit) = super::paging(q.after.as_deref(), q.limit)?;
+    if let Some(ext) = q.external_id.as_deref().filter(|e| !e.is_empty()) {
+        super::parse::check_external_id("external_id", ext)?;
+        let mut conn = state.store.pool().acquire().await.map_err(crate::store::StoreError::from)?;
+        let found = candidates::by_external_id(&mut conn, &caller.key_id, ext).await?;
+        return Ok(Json(json!({ "items": found.iter().map(summary_json).collect::<Vec<_>>(), "next_after": null })));
+    }
+    let rows = candidates::list(state.store.pool(), &caller.key_id, after.as_ref(), limit + 1).await?;
+    Ok(Json(super::page(rows, limit, |c| (c.created_at, c.id.clone()), summary_json)))
 }

@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::model::{Assessment, RequirementStatus};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::Shared;
-use crate::store::candidates;
+use crate::store::candidates::{self, DecisionRow};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,48 @@ use serde_json::{json, Value};
 pub struct ExplanationQuery {
     posting: Option<String>,
     format: Option<String>,
+}
+
+/// The decisions about this posting that still stand (not replaced by a later one), in the
+/// order they were recorded. A decision without a posting concerns every posting.
+fn standing_decisions(all: Vec<DecisionRow>, posting_id: &str) -> Vec<DecisionRow> {
+    let superseded: Vec<String> = all.iter().filter_map(|d| d.supersedes.clone()).collect();
+    all.into_iter()
+        .filter(|d| d.posting_id.as_deref().is_none_or(|p| p == posting_id))
+        .filter(|d| !superseded.contains(&d.id))
+        .collect()
+}
+
+/// The ranking the explanation describes: the one the recruiter saw before the latest standing
+/// decision that names one (its latest), never a ranking made after; without such a decision,
+/// the latest ranking. The second value says which, in French.
+async fn explained_ranking(
+    pool: &crate::store::Pool,
+    candidate_id: &str,
+    posting_id: &str,
+    decisions: &[DecisionRow],
+) -> ApiResult<(candidates::AssessmentRow, String)> {
+    let rankings = candidates::assessments(pool, candidate_id, Some(posting_id)).await?;
+    for d in decisions.iter().rev() {
+        if let Some(a) = rankings.iter().rev().find(|a| d.trace_ids.contains(&a.trace_id)) {
+            let why = format!(
+                "Le classement du {} (trace {}), que le recruteur a consulté avant sa décision du {}. Un classement produit après cette décision n'en change pas l'explication.",
+                date_fr(a.created_at), a.trace_id, date_fr(d.decided_at)
+            );
+            return Ok((a.clone(), why));
+        }
+    }
+    let Some(a) = rankings.last() else {
+        return Err(ApiError::not_found(format!(
+            "candidate `{candidate_id}` was not ranked for posting `{posting_id}`"
+        ))
+        .with_field("posting"));
+    };
+    let why = format!(
+        "Le classement le plus récent, du {} (trace {}) : aucune décision enregistrée n'indique encore quel classement le recruteur a consulté.",
+        date_fr(a.created_at), a.trace_id
+    );
+    Ok((a.clone(), why))
 }
 
 fn date_fr(ms: i64) -> String {
@@ -68,10 +110,8 @@ pub async fn explain(
     };
     live(&state, &id).await?;
     let pool = state.store.pool();
-    let Some(a) = candidates::assessments(pool, &id, Some(&posting_id)).await?.pop() else {
-        return Err(ApiError::not_found(format!("candidate `{id}` was not ranked for posting `{posting_id}`"))
-            .with_field("posting"));
-    };
+    let decisions = standing_decisions(candidates::decisions(pool, &id).await?, &posting_id);
+    let (a, basis) = explained_ranking(pool, &id, &posting_id, &decisions).await?;
     let assessment: Assessment = serde_json::from_str(&a.assessment_json).map_err(ApiError::internal)?;
     let posting: Value = match candidates::posting(pool, &posting_id).await? {
         Some(p) => serde_json::from_str(&p).unwrap_or(Value::Null),
@@ -83,11 +123,6 @@ pub async fn explain(
         None => None,
     };
     let profile: Value = cv.as_ref().map(|c| serde_json::from_str(&c.1).unwrap_or(Value::Null)).unwrap_or(Value::Null);
-    let decisions: Vec<_> = candidates::decisions(pool, &id)
-        .await?
-        .into_iter()
-        .filter(|d| d.posting_id.as_deref().is_none_or(|p| p == posting_id))
-        .collect();
     let transparency = state
         .registry
         .find(&format!("{}@{}", a.plugin_id, a.plugin_version))
@@ -146,7 +181,8 @@ pub async fn explain(
         .map(|d| {
             json!({
                 "decision": decision_fr(&d.decision),
-                "date": date_fr(d.created_at),
+                "date": date_fr(d.decided_at),
+                "decided_at": rfc3339(d.decided_at),
                 "prise_par": "un agent du service recruteur",
                 "motif": d.rationale,
                 "suggestions_consultees": d.trace_ids,
@@ -164,6 +200,11 @@ pub async fn explain(
         "candidate_id": id,
         "posting": { "id": posting_id, "title": title },
         "generated_at": rfc3339(crate::store::now_ms()),
+        "classement_explique": {
+            "trace_id": a.trace_id,
+            "date": rfc3339(a.created_at),
+            "pourquoi_ce_classement": basis,
+        },
         "langue": "fr",
         "crpa_r311_3_1_2": {
             "1_degre_et_mode_de_contribution": contribution,
@@ -253,6 +294,7 @@ fn render_html(b: &Value) -> String {
 <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.5}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .5em}}</style></head><body>
 <h1>Comment un algorithme a contribué à l'examen de votre candidature</h1>
 <p>Offre : <strong>{title}</strong> (référence {pid})</p>
+<p>Classement expliqué : {why}</p>
 <h2>1. Degré et mode de contribution du traitement à la décision</h2><p>{c1}</p>
 <h2>2. Données traitées et leurs sources</h2><ul>{d}</ul><p>{dn}</p><p>Sources :</p><ul>{src}</ul>
 <h2>3. Paramètres du traitement et leur pondération, appliqués à votre situation</h2><p>{pe}</p>
@@ -264,6 +306,7 @@ fn render_html(b: &Value) -> String {
 <h2>Vos droits</h2><p>{rights}</p></body></html>"#,
         title = s(&b["posting"]["title"]),
         pid = s(&b["posting"]["id"]),
+        why = s(&b["classement_explique"]["pourquoi_ce_classement"]),
         c1 = s(&r["1_degre_et_mode_de_contribution"]),
         d = list(&r["2_donnees_traitees_et_sources"]["donnees"]),
         dn = s(&r["2_donnees_traitees_et_sources"]["donnees_non_utilisees"]),

@@ -8,7 +8,7 @@ use crate::model::{Document, ParseError};
 use crate::runtime::call::document_digest;
 use crate::server::error::{bytes_rejection, from_json, is_json, ApiError, ApiResult};
 use crate::server::{call_payload, Shared};
-use crate::store::candidates::{insert_parsed, insert_suggestion, NewParse, NewSuggestion};
+use crate::store::candidates::{by_external_id, insert_parsed, insert_suggestion, NewParse, NewSuggestion};
 use crate::store::{new_id, now_ms};
 use crate::timeline;
 use crate::world::World;
@@ -27,31 +27,75 @@ struct JsonDocument {
     #[serde(default)]
     media_type: Option<String>,
     content_base64: String,
+    #[serde(default)]
+    external_id: Option<String>,
 }
 
-async fn read_document(state: &Shared, req: Request) -> ApiResult<Document> {
+/// The longest SIRH applicant id accepted.
+pub const MAX_EXTERNAL_ID: usize = 128;
+
+/// The SIRH's applicant id: 1 to 128 characters among letters, digits and `.`, `_`, `:`, `-`
+/// (an id, never a name: it is stored with the candidate and returned everywhere).
+pub fn check_external_id(field: &str, id: &str) -> ApiResult<()> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_EXTERNAL_ID
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            field,
+            format!("an external id is 1 to {MAX_EXTERNAL_ID} characters among letters, digits and . _ : -"),
+        ))
+    }
+}
+
+/// A CV as uploaded, with the SIRH's applicant id when it gave one.
+pub struct Upload {
+    pub document: Document,
+    pub external_id: Option<String>,
+}
+
+async fn read_upload(state: &Shared, req: Request) -> ApiResult<Upload> {
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    let doc = if content_type.starts_with("multipart/form-data") {
+    let (doc, external_id) = if content_type.starts_with("multipart/form-data") {
         let mut multipart = Multipart::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad_request(format!("invalid multipart body: {e}")))?;
-        let mut found = None;
+        let (mut found, mut external_id) = (None, None);
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-            if field.name() != Some("file") {
-                continue;
+            match field.name() {
+                Some("file") if found.is_some() => {
+                    return Err(ApiError::invalid("file", "one CV per request: send several with POST /v1/cv/batches"))
+                }
+                Some("file") => {
+                    let filename = field.file_name().unwrap_or("cv").to_owned();
+                    let declared = field.content_type().map(str::to_owned);
+                    let bytes = field.bytes().await.map_err(multipart_error)?;
+                    let media_type = match declared.as_deref() {
+                        None | Some("application/octet-stream") => media_type_for(Path::new(&filename)).to_owned(),
+                        Some(m) => m.to_owned(),
+                    };
+                    found = Some(Document { filename, media_type, bytes: bytes.to_vec() });
+                }
+                Some("external_id") if external_id.is_none() => {
+                    let text = field.text().await.map_err(multipart_error)?;
+                    external_id = Some(text.trim().to_owned());
+                }
+                other => {
+                    let name = other.unwrap_or("").chars().take(64).collect::<String>();
+                    return Err(ApiError::invalid(
+                        name.clone(),
+                        format!(
+                            "unknown or repeated part `{name}`: the parts are `file` and, optionally, `external_id`"
+                        ),
+                    ));
+                }
             }
-            let filename = field.file_name().unwrap_or("cv").to_owned();
-            let declared = field.content_type().map(str::to_owned);
-            let bytes = field.bytes().await.map_err(multipart_error)?;
-            let media_type = match declared.as_deref() {
-                None | Some("application/octet-stream") => media_type_for(Path::new(&filename)).to_owned(),
-                Some(m) => m.to_owned(),
-            };
-            found = Some(Document { filename, media_type, bytes: bytes.to_vec() });
-            break;
         }
-        found.ok_or_else(|| ApiError::invalid("file", "the multipart body has no `file` part"))?
+        let document = found.ok_or_else(|| ApiError::invalid("file", "the multipart body has no `file` part"))?;
+        (document, external_id)
     } else if is_json(&req) {
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(bytes_rejection)?;
         let body: JsonDocument = from_json(&bytes)?;
@@ -59,7 +103,7 @@ async fn read_document(state: &Shared, req: Request) -> ApiResult<Document> {
             .decode(body.content_base64.trim())
             .map_err(|e| ApiError::invalid("content_base64", format!("not valid base64: {e}")))?;
         let media_type = body.media_type.unwrap_or_else(|| media_type_for(Path::new(&body.filename)).to_owned());
-        Document { filename: body.filename, media_type, bytes }
+        (Document { filename: body.filename, media_type, bytes }, body.external_id)
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -80,7 +124,24 @@ async fn read_document(state: &Shared, req: Request) -> ApiResult<Document> {
     if doc.filename.len() > 255 {
         return Err(ApiError::invalid("filename", "the file name is longer than 255 bytes"));
     }
-    Ok(doc)
+    if let Some(id) = &external_id {
+        check_external_id("external_id", id)?;
+    }
+    Ok(Upload { document: doc, external_id })
+}
+
+/// A live candidate under this applicant id already: its id, never a second copy of the data.
+fn external_id_taken(existing: &crate::store::candidates::CandidateRow) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "external_id_exists",
+        format!(
+            "this key already has candidate `{}` under this external id; erase it first to parse again",
+            existing.id
+        ),
+    )
+    .with_field("external_id")
+    .with_details(json!({ "candidate_id": existing.id }))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
@@ -107,7 +168,15 @@ pub async fn parse(
     Extension(caller): Extension<Caller>,
     req: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let doc = std::sync::Arc::new(read_document(&state, req).await?);
+    let upload = read_upload(&state, req).await?;
+    let external_id = upload.external_id;
+    if let Some(ext) = &external_id {
+        let mut conn = state.store.pool().acquire().await.map_err(crate::store::StoreError::from)?;
+        if let Some(existing) = by_external_id(&mut conn, &caller.key_id, ext).await? {
+            return Err(external_id_taken(&existing));
+        }
+    }
+    let doc = std::sync::Arc::new(upload.document);
     let trace_id = new_id("t");
     let d = doc.clone();
     let (_active, attempts) = state.call(World::CvParser, move |rt, p| rt.parse(p, &d)).await?;
@@ -131,6 +200,12 @@ pub async fn parse(
     let (warnings_json, timeline_json) = (to_json(&cv.warnings), to_json(&timeline));
     let digest = document_digest(&doc);
     let mut tx = state.audit.begin().await?;
+    // Checked again under the write lock: two parses racing with one external id make one candidate.
+    if let Some(ext) = &external_id {
+        if let Some(existing) = by_external_id(tx.conn(), &caller.key_id, ext).await? {
+            return Err(external_id_taken(&existing));
+        }
+    }
     insert_parsed(
         tx.conn(),
         &NewParse {
@@ -141,6 +216,8 @@ pub async fn parse(
             timeline_json: &timeline_json,
             trace_id: &trace_id,
             document_digest: &digest,
+            external_id: external_id.as_deref(),
+            owner_key: &caller.key_id,
             now,
         },
     )
@@ -165,6 +242,7 @@ pub async fn parse(
         StatusCode::CREATED,
         Json(json!({
             "candidate_id": candidate_id,
+            "external_id": external_id,
             "trace_id": trace_id,
             "identity": cv.identity,
             "profile": cv.profile,

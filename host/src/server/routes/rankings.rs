@@ -24,8 +24,7 @@ automatiquement. La décision appartient à un agent, qui peut s'écarter de ce 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankingRequest {
-    /// Either the recruiter's POSTING.json (`required_skills`, `min_experience_years`, ...) or a
-    /// posting already in the matcher's shape (`requirements`).
+    /// The recruiter's POSTING.json (`required_skills`, `min_experience_years`, ...).
     posting: Value,
     #[serde(default)]
     candidate_ids: Vec<String>,
@@ -64,7 +63,6 @@ pub async fn rank(
         )));
     }
     let posting = read_posting(req.posting)?;
-    check_requirements(&posting)?;
     let posting_id = posting.id.trim().to_owned();
     if posting_id.is_empty() || posting_id.len() > 200 {
         return Err(ApiError::invalid("posting.id", "the posting id must be 1 to 200 characters"));
@@ -209,46 +207,19 @@ pub async fn rank(
     })))
 }
 
-/// The posting's criteria are what the ranking and the candidates' explanations show (a
-/// matcher's rows are checked against them): each with its own non-empty id and label and a
-/// positive weight.
-fn check_requirements(posting: &Posting) -> ApiResult<()> {
-    let mut ids = std::collections::HashSet::new();
-    for (i, r) in posting.requirements.iter().enumerate() {
-        let field = |f: &str| format!("posting.requirements[{i}].{f}");
-        if r.id.trim().is_empty() || r.id.len() > 200 {
-            return Err(ApiError::invalid(field("id"), "a requirement id must be 1 to 200 characters"));
-        }
-        if !ids.insert(r.id.as_str()) {
-            return Err(ApiError::invalid(field("id"), format!("requirement id `{}` is given twice", r.id)));
-        }
-        if r.label.trim().is_empty() {
-            return Err(ApiError::invalid(field("label"), "a requirement needs a label"));
-        }
-        if !r.weight.is_finite() || r.weight <= 0.0 {
-            return Err(ApiError::invalid(field("weight"), "a weight must be a positive number"));
-        }
-    }
-    Ok(())
-}
-
-/// The posting of a ranking request, in either accepted shape; errors name the field.
+/// The posting of a ranking request: the recruiter's POSTING.json, the one posting format (its
+/// requirement rows are derived by the host, see `crate::posting`); errors name the field.
 fn read_posting(value: Value) -> ApiResult<Posting> {
-    if value.get("required_skills").is_some() {
-        return match JobPosting::from_json(&value.to_string()) {
-            Ok(p) => Ok(p.to_matching()),
-            Err(e) => {
-                let field = match &e {
-                    PostingError::Missing(f) | PostingError::Invalid { field: f, .. } => format!("posting.{f}"),
-                    PostingError::NotJson(_) | PostingError::NotAnObject => "posting".to_owned(),
-                };
-                Err(ApiError::invalid(field, e.to_string()))
-            }
-        };
+    match JobPosting::from_json(&value.to_string()) {
+        Ok(p) => Ok(p.to_matching()),
+        Err(e) => {
+            let field = match &e {
+                PostingError::Missing(f) | PostingError::Invalid { field: f, .. } => format!("posting.{f}"),
+                PostingError::Unknown(f) => format!("posting.{f}"),
+                PostingError::RequirementRows => "posting.requirements".to_owned(),
+                PostingError::NotJson(_) | PostingError::NotAnObject => "posting".to_owned(),
+            };
+            Err(ApiError::invalid(field, e.to_string()))
+        }
     }
-    serde_path_to_error::deserialize::<_, Posting>(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "posting".to_owned() } else { format!("posting.{path}") };
-        ApiError::invalid(field, e.into_inner().to_string())
-    })
 }

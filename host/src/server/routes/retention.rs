@@ -27,7 +27,10 @@ pub async fn run_once(state: &Shared, actor: &str) -> ApiResult<Value> {
     }
     let audit_cutoff = now - i64::from(state.config.audit_retention_days) * DAY_MS;
     let purged = state.audit.purge_before(audit_cutoff).await?;
-    Ok(json!({ "candidates_erased": erased, "audit_rows_purged": purged }))
+    let mut tx = state.store.begin_write().await?;
+    let idempotency = crate::store::idempotency::purge_expired(&mut tx, now).await?;
+    tx.commit().await.map_err(crate::store::StoreError::from)?;
+    Ok(json!({ "candidates_erased": erased, "audit_rows_purged": purged, "idempotency_keys_expired": idempotency }))
 }
 
 /// The scheduled purge; the server aborts it before closing the store (an erasure in flight is
