@@ -353,7 +353,7 @@ fn what_a_matcher_says_about_criteria_and_evidence_is_checked_against_the_postin
     assert_eq!(r.status, 200, "{}", r.text);
     let ranking = r.json();
     let first = &ranking["candidates"][0]["requirements"][0];
-    assert_eq!((first["requirement"].as_str(), first["weight"].as_f64()), (Some("Paie"), Some(3.0)), "{first}");
+    assert_eq!((first["requirement"].as_str(), first["weight"].as_f64()), (Some("Paie"), Some(2.0)), "{first}");
     assert_eq!(first["evidence"], json!([]), "invented evidence is dropped: {first}");
     let notes: Vec<&str> = ranking["sanitised"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
     assert!(notes.iter().any(|n| n.contains("label of `r1`")), "{notes:?}");

@@ -84,12 +84,13 @@ fn invalid_postings_give_a_clear_error() {
     let cv = data("cvs/cv01-gestionnaire-remuneration.txt");
     let mut posting: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data("postings/p-paie.json")).unwrap()).unwrap();
-    posting["salaire"] = "ignoré".into();
     let ok = dir.path().join("ok.json");
     std::fs::write(&ok, posting.to_string()).unwrap();
     assert!(vivier(dir.path(), &["rank", "--posting", ok.to_str().unwrap(), &cv]).status.success());
     type Edit = Box<dyn Fn(&mut serde_json::Value)>;
-    let cases: [(&str, Edit, &str); 3] = [
+    let cases: [(&str, Edit, &str); 4] = [
+        // A typo is never silently ignored.
+        ("unknown", Box::new(|v| v["salaire"] = "35 k€".into()), "unknown field `salaire`"),
         ("no-title", Box::new(|v| drop(v.as_object_mut().unwrap().remove("title"))), "no `title` field"),
         ("no-skills", Box::new(|v| v["required_skills"] = serde_json::json!([])), "`required_skills`"),
         ("bad-years", Box::new(|v| v["min_experience_years"] = "deux".into()), "`min_experience_years`"),

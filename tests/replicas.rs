@@ -48,14 +48,16 @@ fn three_replicas_share_one_database() {
 
     // Replica 1 starts first and compiles the plugins; its compiled cache is copied to the other
     // two (as an operator warms a new pod), which then start at once.
-    let first = Server::start_on(dirs[0].path(), Some(&db), &[]);
+    // A load test: one key sends thousands of requests a minute, above any sane per-key quota.
+    const UNLIMITED: &[(&str, &str)] = &[("VIVIER_RATE_LIMIT_PER_MINUTE", "0")];
+    let first = Server::start_on(dirs[0].path(), Some(&db), UNLIMITED);
     for d in &dirs[1..3] {
         copy_dir(&dirs[0].path().join("cache"), &d.path().join("cache"));
     }
     let mut replicas = vec![first];
     replicas.extend(std::thread::scope(|scope| {
         let handles: Vec<_> =
-            dirs[1..3].iter().map(|d| scope.spawn(|| Server::start_on(d.path(), Some(&db), &[]))).collect();
+            dirs[1..3].iter().map(|d| scope.spawn(|| Server::start_on(d.path(), Some(&db), UNLIMITED))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
     }));
     let bases: Vec<String> = replicas.iter().map(|s| s.base.clone()).collect();

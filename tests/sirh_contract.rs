@@ -209,3 +209,42 @@ fn explanations_stay_pinned_to_the_ranking_the_recruiter_saw() {
     assert_eq!(items[0], d);
     assert_eq!(items[1]["supersedes"], d["decision_id"]);
 }
+
+#[test]
+fn requests_are_correlated_into_the_audit_and_limited_per_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sirh, auditor) = (create_key(dir.path(), "sirh"), create_key(dir.path(), "auditor"));
+    let s = Server::start_with(dir.path(), &[("VIVIER_RATE_LIMIT_PER_MINUTE", "6")]);
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    // The client's request id comes back, and with the trace id it is in the audit row.
+    let (ct, body) = multipart("b", &[("file", Some("cv.txt"), &cv("en-nurse.txt"))]);
+    let headers = [("X-Request-Id", "sirh-req-42"), ("traceparent", traceparent)];
+    let parsed = send("POST", &s.url(PARSE), Some(&sirh), &headers, Some((&ct, &body)));
+    assert_eq!(parsed.status, 201, "{}", parsed.text);
+    assert_eq!(parsed.header("x-request-id"), Some("sirh-req-42"));
+    assert_eq!(parsed.header("ratelimit-policy"), Some("\"per-key\";q=6;w=60"));
+    assert!(parsed.header("ratelimit").is_some_and(|v| v.starts_with("\"per-key\";r=")), "{:?}", parsed.headers);
+    let events = get(&s.url("/v1/audit/events?limit=1000"), Some(&auditor)).json();
+    let call = events["events"].as_array().unwrap().iter().find(|e| e["kind"] == "plugin.call").cloned().unwrap();
+    assert_eq!(call["payload"]["request"]["id"], "sirh-req-42", "{call}");
+    assert_eq!(call["payload"]["request"]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert!(call["at"].as_str().unwrap().ends_with('Z'));
+    // A request id that is not an opaque token is replaced, never copied; errors carry it.
+    let r = send("GET", &s.url("/v1/candidates/c_unknown"), Some(&sirh), &[("X-Request-Id", "Jean Dupont")], None);
+    let generated = r.header("x-request-id").unwrap().to_owned();
+    assert!(generated.starts_with("req_"), "{generated}");
+    assert_eq!(assert_error(&r, 404, None)["error"]["request_id"], generated.as_str());
+    // Times are RFC 3339 UTC in every answer.
+    let listed = get(&s.url("/v1/candidates"), Some(&sirh)).json();
+    assert!(listed["items"][0]["created_at"].as_str().unwrap().ends_with('Z'), "{listed}");
+
+    // One key over its quota gets 429 with Retry-After; another key is not slowed. (A minute
+    // boundary may reset the window once: at most twice the quota is needed.)
+    let limited = (0..13).map(|_| get(&s.url("/v1/candidates"), Some(&sirh))).find(|r| r.status == 429).unwrap();
+    let err = assert_error(&limited, 429, None);
+    assert_eq!(err["error"]["code"], "rate_limited");
+    let wait: u64 = limited.retry_after.as_deref().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(limited.header("ratelimit").unwrap().contains(";r=0;"), "{:?}", limited.headers);
+    assert_eq!(get(&s.url("/v1/audit/verify"), Some(&auditor)).status, 200);
+}

@@ -123,6 +123,8 @@ async fn candidates_decisions_and_erasure(db: Db) {
             timeline_json: "{}",
             trace_id: "t_parse",
             document_digest: "d1",
+            external_id: Some("APP-1"),
+            owner_key: "key_x",
             now,
         },
     )
@@ -156,6 +158,8 @@ async fn candidates_decisions_and_erasure(db: Db) {
         recruiter_id: "r1".into(),
         rationale: None,
         trace_ids: vec!["t_rank".into()],
+        decided_at: now,
+        supersedes: None,
         created_at: now + 1,
     };
     candidates::insert_decision(&mut tx, &decision, "key_x").await.unwrap();
@@ -170,6 +174,23 @@ async fn candidates_decisions_and_erasure(db: Db) {
     assert_eq!((d.len(), d[0].trace_ids.clone(), d[0].rationale.clone()), (1, vec!["t_rank".to_owned()], None));
     let c = candidates::get(store.pool(), "c_1").await.unwrap().unwrap();
     assert_eq!(c.outcome.as_deref(), Some("hired"));
+    // The SIRH's applicant id finds the candidate for its key only; lists page by cursor.
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert_eq!(
+        candidates::by_external_id(&mut conn, "key_x", "APP-1").await.unwrap().map(|c| c.id).as_deref(),
+        Some("c_1")
+    );
+    assert!(candidates::by_external_id(&mut conn, "key_y", "APP-1").await.unwrap().is_none());
+    drop(conn);
+    let page = candidates::list(store.pool(), "key_x", None, 10).await.unwrap();
+    assert_eq!(page.len(), 1);
+    let after = candidates::Cursor { created_at: page[0].created_at, id: page[0].id.clone() };
+    assert!(candidates::list(store.pool(), "key_x", Some(&after), 10).await.unwrap().is_empty());
+    let mine = candidates::decisions_of_key(store.pool(), "key_x", Some("c_1"), None, None, 10).await.unwrap();
+    assert_eq!((mine.len(), mine[0].decided_at), (1, now));
+    assert_eq!(candidates::decisions_of_key(store.pool(), "key_x", None, Some("p1"), None, 10).await.unwrap().len(), 1);
+    assert!(candidates::decisions_of_key(store.pool(), "key_x", None, Some("p2"), None, 10).await.unwrap().is_empty());
+    assert!(candidates::decisions_of_key(store.pool(), "key_y", None, None, None, 10).await.unwrap().is_empty());
     // A hired candidate leaves the purge; erasure removes the personal data and keeps a tombstone.
     assert!(candidates::due_for_purge(store.pool(), now + 10, 10).await.unwrap().is_empty());
     let mut tx = store.begin_write().await.unwrap();

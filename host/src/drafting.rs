@@ -7,7 +7,7 @@ use crate::runtime::{CallReport, LoadedPlugin, Runtime};
 use serde::{Deserialize, Serialize};
 
 /// Which plugin drafted the ad.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneratedBy {
     pub id: String,
     pub version: String,

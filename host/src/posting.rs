@@ -55,7 +55,8 @@ const FIELDS_TEXT: &str = "id, title, filiere, categorie, cadre_emplois, service
 optional_skills, min_experience_years";
 
 /// A job posting as written in POSTING.json. Unknown fields are refused.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct JobPosting {
     pub id: String,
     pub title: String,
@@ -64,8 +65,13 @@ pub struct JobPosting {
     pub cadre_emplois: String,
     pub service: String,
     pub missions: Vec<String>,
+    /// One requirement row each (`r1`, `r2`…, weight 2, mandatory).
+    #[schemars(length(min = 1))]
     pub required_skills: Vec<String>,
+    /// One requirement row each (`o1`, `o2`…, weight 1); may be empty.
     pub optional_skills: Vec<String>,
+    /// Above 0, one requirement row `experience` (weight 1.5).
+    #[schemars(range(min = 0, max = 45))]
     pub min_experience_years: f64,
 }
 

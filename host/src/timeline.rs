@@ -8,7 +8,7 @@ use serde::Serialize;
 /// A gap longer than this many months is reported.
 pub const GAP_MONTHS: i32 = 6;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Gap {
     /// First month without a known position.
     pub from: PartialDate,
@@ -17,7 +17,7 @@ pub struct Gap {
     pub months: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Irregularity {
     EndBeforeStart { experience: usize, title: String },

@@ -16,6 +16,20 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// The request an audit row was written for (see `server::request_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The client's `X-Request-Id`, or one made by the server.
+    pub request_id: String,
+    /// The trace id of the client's W3C `traceparent`, when it sent a valid one.
+    pub trace_id: Option<String>,
+}
+
+tokio::task_local! {
+    /// The HTTP request being served, if any: its ids go into every row it appends.
+    pub static REQUEST: RequestContext;
+}
+
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -114,7 +128,11 @@ async fn append(conn: &mut Conn, event: &Event) -> Result<i64, StoreError> {
     let (last_seq, prev_hash) = head(conn).await?;
     let seq = last_seq + 1;
     let at_ms = now_ms();
-    let payload = serde_json::to_string(&event.payload).expect("JSON values serialise");
+    let mut value = event.payload.clone();
+    if let (Ok(ctx), Some(obj)) = (REQUEST.try_with(Clone::clone), value.as_object_mut()) {
+        obj.insert("request".into(), serde_json::json!({ "id": ctx.request_id, "trace_id": ctx.trace_id }));
+    }
+    let payload = serde_json::to_string(&value).expect("JSON values serialise");
     let hash = row_hash(seq, at_ms, event.kind, &event.actor, &payload, &prev_hash);
     sqlx::query(
         "INSERT INTO audit_log (seq, at_ms, kind, actor, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -39,6 +39,8 @@ pub struct ServerConfig {
     pub trusted_keys: Vec<String>,
     /// The admin console's session cookie carries `Secure` (set it when served over HTTPS).
     pub console_secure_cookie: bool,
+    /// Requests each API key may send per minute (429 beyond); 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +59,7 @@ impl Default for ServerConfig {
             probe_every_secs: 6 * 3600,
             trusted_keys: vec![],
             console_secure_cookie: false,
+            rate_limit_per_minute: 1200,
         }
     }
 }
@@ -99,6 +102,7 @@ impl ServerConfig {
         env_var("VIVIER_PURGE_INTERVAL_SECS", &mut config.purge_interval_secs)?;
         env_var("VIVIER_PROBE_EVERY_SECS", &mut config.probe_every_secs)?;
         env_var("VIVIER_CONSOLE_SECURE_COOKIE", &mut config.console_secure_cookie)?;
+        env_var("VIVIER_RATE_LIMIT_PER_MINUTE", &mut config.rate_limit_per_minute)?;
         config.validate()?;
         Ok(config)
     }

@@ -89,6 +89,9 @@ impl IntoResponse for ApiError {
         if let Some(details) = self.details {
             body["error"]["details"] = details;
         }
+        if let Ok(id) = crate::audit::REQUEST.try_with(|r| r.request_id.clone()) {
+            body["error"]["request_id"] = id.into();
+        }
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));

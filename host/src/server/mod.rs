@@ -14,7 +14,9 @@ pub mod idempotency;
 pub mod linger;
 pub mod metrics;
 pub mod openapi;
+pub mod rate_limit;
 pub mod replica;
+pub mod request_id;
 pub mod routes;
 pub mod shadow;
 pub mod slots;
@@ -56,6 +58,8 @@ pub struct AppState {
     pub admin_lock: tokio::sync::Mutex<()>,
     /// Shadow plugins and their bounded run queue.
     pub shadow: shadow::Shadow,
+    /// Requests counted per API key.
+    pub rate_limiter: rate_limit::RateLimiter,
 }
 
 pub type Shared = Arc<AppState>;
@@ -187,6 +191,7 @@ pub async fn build_state_with(
         metrics: Metrics::default(),
         admin_lock: tokio::sync::Mutex::new(()),
         shadow,
+        rate_limiter: rate_limit::RateLimiter::default(),
     });
     share_bundles(&state).await?;
     init_slots(&state).await?;
@@ -315,8 +320,28 @@ async fn require(state: Shared, roles: &'static [Role], mut req: Request, next: 
     };
     match auth::authenticate(state.store.pool(), &key).await {
         Ok(Some(caller)) if roles.contains(&caller.role) => {
-            req.extensions_mut().insert(caller);
-            next.run(req).await
+            let now = (now_ms() / 1000) as u64;
+            match state.rate_limiter.check(&caller.key_id, state.config.rate_limit_per_minute, now) {
+                Err(quota) => {
+                    let mut r = ApiError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "rate_limited",
+                        format!("this key sent {} requests this minute, its quota; retry later", quota.limit),
+                    )
+                    .with_retry_after(quota.reset_secs)
+                    .into_response();
+                    quota.write_headers(r.headers_mut());
+                    r
+                }
+                Ok(quota) => {
+                    req.extensions_mut().insert(caller);
+                    let mut r = next.run(req).await;
+                    if let Some(q) = quota {
+                        q.write_headers(r.headers_mut());
+                    }
+                    r
+                }
+            }
         }
         Ok(Some(caller)) => ApiError::new(
             StatusCode::FORBIDDEN,
@@ -395,6 +420,8 @@ pub fn router(state: Shared) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), finish_response))
         .layer(middleware::from_fn(linger::linger))
+        // Outermost: every answer, errors included, carries the request id.
+        .layer(middleware::from_fn(request_id::correlate))
         .with_state(state)
 }
 

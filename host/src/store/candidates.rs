@@ -6,9 +6,12 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateRow {
     pub id: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub last_contact_at: i64,
     pub outcome: Option<String>,
+    #[serde(serialize_with = "crate::store::as_rfc3339::option::serialize")]
     pub erased_at: Option<i64>,
     /// The SIRH's own applicant id, unique per API key; cleared at erasure.
     pub external_id: Option<String>,
@@ -229,6 +232,7 @@ pub async fn profile(pool: &Pool, id: &str) -> Result<Option<String>, StoreError
 pub struct SuggestionRow {
     pub trace_id: String,
     pub kind: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
     pub plugin_id: String,
     pub plugin_version: String,
@@ -262,6 +266,7 @@ pub struct AssessmentRow {
     pub candidate_count: i64,
     pub score: f64,
     pub assessment_json: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
     pub plugin_id: String,
     pub plugin_version: String,
@@ -338,10 +343,12 @@ pub struct DecisionRow {
     pub rationale: Option<String>,
     pub trace_ids: Vec<String>,
     /// When the recruiter decided (given by the SIRH, else the time of receipt).
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub decided_at: i64,
     /// The earlier decision this one replaces, when it contradicts it.
     pub supersedes: Option<String>,
     /// When Vivier recorded it.
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
 }
 

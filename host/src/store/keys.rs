@@ -8,7 +8,9 @@ pub struct KeyRecord {
     pub id: String,
     pub role: Role,
     pub label: Option<String>,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
+    #[serde(serialize_with = "crate::store::as_rfc3339::option::serialize")]
     pub revoked_at: Option<i64>,
 }
 

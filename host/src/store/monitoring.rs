@@ -9,6 +9,7 @@ use serde::Serialize;
 pub struct Monitoring {
     pub gender: Option<String>,
     pub age_band: Option<String>,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub updated_at: i64,
 }
 

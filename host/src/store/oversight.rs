@@ -12,6 +12,7 @@ pub struct ProbeRow {
     pub settings_digest: String,
     pub report_json: String,
     pub passed: bool,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
 }
 
@@ -62,6 +63,7 @@ pub struct EvalRunRow {
     pub dataset: String,
     pub dataset_digest: String,
     pub metrics_json: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub created_at: i64,
 }
 
@@ -129,6 +131,7 @@ pub struct ShadowSlot {
     pub plugin_ref: String,
     pub plugin_digest: String,
     pub attached_by: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub attached_at: i64,
 }
 

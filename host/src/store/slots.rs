@@ -11,6 +11,7 @@ pub struct SlotRow {
     pub pinned: bool,
     pub stopped: bool,
     pub failure_policy: String,
+    #[serde(serialize_with = "crate::store::as_rfc3339::serialize")]
     pub updated_at: i64,
 }
 

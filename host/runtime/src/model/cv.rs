@@ -4,7 +4,9 @@ use super::types::{Profile, Warning};
 use serde::{Deserialize, Serialize};
 use wasmtime::component::{ComponentType, Lift, Lower};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 pub struct Identity {
     #[component(name = "full-name")]

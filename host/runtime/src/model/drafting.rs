@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use wasmtime::component::{ComponentType, Lift, Lower};
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(default, deny_unknown_fields)]
 pub struct DraftRequest {
@@ -39,7 +41,9 @@ pub struct DraftRequest {
     pub recruiter_notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(enum)]
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
@@ -52,7 +56,7 @@ pub enum Severity {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema)]
 #[component(record)]
 pub struct DraftWarning {
     pub code: String,

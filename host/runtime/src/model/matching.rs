@@ -62,7 +62,9 @@ pub struct Candidate {
     pub experience_months: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(enum)]
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
@@ -75,7 +77,7 @@ pub enum RequirementStatus {
     Missing,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema)]
 #[component(record)]
 pub struct RequirementAssessment {
     #[component(name = "requirement-id")]

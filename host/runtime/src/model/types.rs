@@ -13,7 +13,9 @@ pub struct Document {
     pub bytes: Vec<u8>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct PartialDate {
@@ -21,7 +23,9 @@ pub struct PartialDate {
     pub month: Option<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Experience {
@@ -34,7 +38,9 @@ pub struct Experience {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Education {
@@ -46,7 +52,9 @@ pub struct Education {
     pub level: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
@@ -56,7 +64,9 @@ pub struct Skill {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
@@ -64,7 +74,9 @@ pub struct Language {
     pub level: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {
@@ -73,7 +85,9 @@ pub struct Certification {
     pub date: Option<PartialDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(enum)]
 #[repr(u8)]
 #[serde(rename_all = "snake_case")]
@@ -88,7 +102,9 @@ pub enum EmploymentStatus {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct PublicService {
@@ -100,7 +116,9 @@ pub struct PublicService {
     pub status: Option<EmploymentStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(
+    Debug, Clone, PartialEq, Default, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema,
+)]
 #[component(record)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -118,7 +136,7 @@ pub struct Profile {
     pub interests: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ComponentType, Lift, Lower, schemars::JsonSchema)]
 #[component(record)]
 pub struct Warning {
     pub code: String,

@@ -31,16 +31,17 @@ fn parse(text: &str) -> Value {
 pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let c = live(&state, &id).await?;
     let pool = state.store.pool();
-    let cv = candidates::cv(pool, &id).await?;
+    // A live candidate always has its CV's reading: both are written in one transaction.
+    let (identity, profile, warnings, timeline, parse_trace) = candidates::cv(pool, &id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("candidate {id} has no stored CV")))?;
     let mut events = Vec::new();
     let mut suggestions = Vec::new();
-    if let Some((_, _, _, _, trace)) = &cv {
-        if let Some(s) = candidates::suggestion_by_trace(pool, trace).await? {
-            let v = json!({ "kind": "ai_suggestion", "type": "parse", "trace_id": s.trace_id, "at": rfc3339(s.created_at),
-                "plugin": { "id": s.plugin_id, "version": s.plugin_version, "digest": s.plugin_digest } });
-            events.push((s.created_at, v.clone()));
-            suggestions.push(v);
-        }
+    if let Some(s) = candidates::suggestion_by_trace(pool, &parse_trace).await? {
+        let v = json!({ "kind": "ai_suggestion", "type": "parse", "trace_id": s.trace_id, "at": rfc3339(s.created_at),
+            "plugin": { "id": s.plugin_id, "version": s.plugin_version, "digest": s.plugin_digest } });
+        events.push((s.created_at, v.clone()));
+        suggestions.push(v);
     }
     for a in candidates::assessments(pool, &id, None).await? {
         let assessment = parse(&a.assessment_json);
@@ -62,27 +63,23 @@ pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> Api
         decisions.push(v);
     }
     events.sort_by_key(|(at, _)| *at);
-    let (identity, profile, warnings, timeline) = match &cv {
-        Some((i, p, w, t, _)) => (parse(i), parse(p), parse(w), parse(t)),
-        None => (Value::Null, Value::Null, Value::Null, Value::Null),
-    };
     let mut file = summary_json(&c);
-    file.as_object_mut().expect("an object").extend(
-        json!({
-            "identity": identity,
-            "profile": profile,
-            "warnings": warnings,
-            "gaps": timeline["gaps"],
-            // Declared for fairness monitoring only; shown here because the candidate may ask for it.
-            "monitoring": crate::store::monitoring::get(pool, &id).await?,
-            "ai_suggestions": suggestions,
-            "human_decisions": decisions,
-            "timeline": events.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        })
-        .as_object()
-        .expect("an object")
-        .clone(),
-    );
+    let fields = [
+        ("identity", parse(&identity)),
+        ("profile", parse(&profile)),
+        ("warnings", parse(&warnings)),
+        ("gaps", parse(&timeline)["gaps"].clone()),
+        ("ai_suggestions", suggestions.into()),
+        ("human_decisions", decisions.into()),
+        ("timeline", events.into_iter().map(|(_, v)| v).collect::<Vec<_>>().into()),
+    ];
+    for (k, v) in fields {
+        file[k] = v;
+    }
+    // Declared for fairness monitoring only; shown, when given, because the candidate may ask for it.
+    if let Some(m) = crate::store::monitoring::get(pool, &id).await? {
+        file["monitoring"] = serde_json::to_value(m).map_err(ApiError::internal)?;
+    }
     Ok(Json(file))
 }
 

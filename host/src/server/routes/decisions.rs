@@ -28,12 +28,13 @@ const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 /// Longest recruiter id and posting id accepted.
 pub const MAX_ID: usize = 200;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     candidate_id: String,
     #[serde(default)]
     posting_id: Option<String>,
+    #[schemars(extend("enum" = ["shortlisted", "interview", "rejected", "hired", "withdrawn"]))]
     decision: String,
     recruiter_id: String,
     #[serde(default)]
@@ -43,6 +44,7 @@ pub struct DecisionRequest {
     trace_ids: Vec<String>,
     /// When the recruiter decided, RFC 3339; default: now.
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     decided_at: Option<String>,
     /// The earlier decision this one replaces.
     #[serde(default)]

@@ -20,13 +20,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::Path;
 
-#[derive(Deserialize)]
+/// A CV sent as JSON, for clients that cannot send multipart.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct JsonDocument {
+pub struct JsonDocument {
     filename: String,
+    /// Guessed from the file name when absent.
     #[serde(default)]
     media_type: Option<String>,
+    /// The document's bytes, base64.
     content_base64: String,
+    /// The SIRH's applicant id, unique per key (1 to 128 of letters, digits and . _ : -).
     #[serde(default)]
     external_id: Option<String>,
 }

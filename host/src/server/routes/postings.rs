@@ -73,7 +73,7 @@ pub async fn draft(
 }
 
 /// An ad to check, with the request it was written from when there is one.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LintBody {
     /// The ad in Markdown; its first `# ` heading is the title unless `title` is given.

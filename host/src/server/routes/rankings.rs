@@ -21,10 +21,12 @@ use serde_json::{json, Value};
 pub const NOTICE: &str = "Suggestions pour aider le recruteur : aucune candidature n'est écartée ni retenue \
 automatiquement. La décision appartient à un agent, qui peut s'écarter de ce classement.";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RankingRequest {
-    /// The recruiter's POSTING.json (`required_skills`, `min_experience_years`, ...).
+    /// The recruiter's posting: its requirement rows are derived by the host (each required
+    /// skill weighs 2, each optional skill 1, the minimum experience 1.5).
+    #[schemars(with = "JobPosting")]
     posting: Value,
     #[serde(default)]
     candidate_ids: Vec<String>,
@@ -32,7 +34,7 @@ pub struct RankingRequest {
     profiles: Vec<InlineProfile>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct InlineProfile {
     /// The SIRH's own reference, echoed back; never shown to the matcher.
