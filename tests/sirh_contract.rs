@@ -248,3 +248,143 @@ fn requests_are_correlated_into_the_audit_and_limited_per_key() {
     assert!(limited.header("ratelimit").unwrap().contains(";r=0;"), "{:?}", limited.headers);
     assert_eq!(get(&s.url("/v1/audit/verify"), Some(&auditor)).status, 200);
 }
+
+/// A loopback endpoint that records each request (headers, body) and answers 500 to the first.
+fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks/vivier", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut head, mut length) = (String::new(), 0usize);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            log.lock().unwrap().push((head, String::from_utf8(body).unwrap()));
+            let status = if n == 0 { "500 Internal Server Error" } else { "204 No Content" };
+            let _ = stream
+                .write_all(format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").as_bytes());
+        }
+    });
+    (url, seen)
+}
+
+fn header_of(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+    })
+}
+
+#[test]
+fn a_campaign_is_one_job_and_the_sirh_hears_of_it_signed() {
+    use hmac::Mac;
+    let dir = tempfile::tempdir().unwrap();
+    let (sirh, admin) = (create_key(dir.path(), "sirh"), create_key(dir.path(), "admin"));
+    let s =
+        Server::start_with(dir.path(), &[("VIVIER_WEBHOOK_POLL_MS", "100"), ("VIVIER_WEBHOOK_RETRY_BASE_MS", "300")]);
+    let (url, seen) = receiver();
+    let hook = post_json(&s.url("/v1/admin/webhooks"), Some(&admin), &json!({ "url": url, "events": ["*"] }));
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let secret = hook.json()["secret"].as_str().unwrap().to_owned();
+    assert_error(
+        &post_json(&s.url("/v1/admin/webhooks"), Some(&admin), &json!({ "url": "ftp://x", "events": ["*"] })),
+        422,
+        Some("url"),
+    );
+
+    // One applicant is already known under APP-1: the batch gives its id back, parses nothing.
+    let known = parse_with(&s, &sirh, "en-nurse.txt", Some("APP-1"), None, "b");
+    let known = known.json()["candidate_id"].as_str().unwrap().to_owned();
+    let mut zipped = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut zipped);
+        z.start_file("z.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut z, &cv("fr-alternance.txt")).unwrap();
+        z.finish().unwrap();
+    }
+    let zipped = zipped.into_inner();
+    let png = b"\x89PNG\r\n\x1a\n not a CV".to_vec();
+    let (ct, body) = multipart(
+        "batch",
+        &[
+            ("file", Some("a.txt"), &cv("en-nurse.txt")),
+            ("file", Some("b.txt"), &cv("fr-redactrice-territoriale.txt")),
+            ("file", Some("cvs.zip"), &zipped),
+            ("file", Some("photo.png"), &png),
+            ("external_ids", None, br#"{"a.txt": "APP-1", "z.txt": "APP-3"}"#),
+        ],
+    );
+    let created = send("POST", &s.url("/v1/cv/batches"), Some(&sirh), &[], Some((&ct, &body)));
+    assert_eq!(created.status, 202, "{}", created.text);
+    let job = created.json();
+    let location = created.header("location").unwrap().to_owned();
+    assert_eq!(location, format!("/v1/jobs/{}", job["job_id"].as_str().unwrap()));
+    assert_eq!(job["total"], 4);
+    let done = (0..600)
+        .map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            get(&s.url(&location), Some(&sirh)).json()
+        })
+        .find(|j| j["status"] == "done")
+        .expect("the batch finishes");
+    assert_eq!(done["done"], 4, "{done}");
+    let items = done["items"].as_array().unwrap();
+    let status: Vec<&str> = items.iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(status, ["existing", "parsed", "parsed", "failed"], "{done}");
+    assert_eq!(items[0]["candidate_id"], known.as_str());
+    assert_eq!((items[2]["filename"].as_str(), items[2]["external_id"].as_str()), (Some("z.txt"), Some("APP-3")));
+    assert_eq!(items[3]["error"]["code"], "unreadable_document", "{done}");
+    let parsed = items[1]["candidate_id"].as_str().unwrap().to_owned();
+    assert_eq!(get(&s.url(&format!("/v1/candidates/{parsed}")), Some(&sirh)).status, 200);
+    // Another key does not see the job; a batch with a stray part is refused whole.
+    let other = create_key(dir.path(), "sirh");
+    assert_error(&get(&s.url(&location), Some(&other)), 404, None);
+    let (ct, body) = multipart("b", &[("file", Some("a.txt"), &cv("en-nurse.txt")), ("nom", None, b"Dupont")]);
+    assert_error(&send("POST", &s.url("/v1/cv/batches"), Some(&sirh), &[], Some((&ct, &body))), 422, Some("nom"));
+
+    // The erasure is notified too; every notification is signed, the first one retried.
+    assert_eq!(delete(&s.url(&format!("/v1/candidates/{parsed}")), Some(&sirh)).status, 204);
+    let got = (0..300)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let seen = seen.lock().unwrap().clone();
+            let types: Vec<String> = seen
+                .iter()
+                .filter_map(|(_, b)| serde_json::from_str::<Value>(b).ok()?["type"].as_str().map(str::to_owned))
+                .collect();
+            (types.iter().filter(|t| *t == "job.done").count() >= 2 && types.iter().any(|t| t == "candidate.erased"))
+                .then_some(seen)
+        })
+        .expect("job.done (retried) and candidate.erased arrive");
+    for (head, body) in &got {
+        let sig = header_of(head, "vivier-signature").unwrap();
+        let (t, v1) = sig.split_once(",v1=").unwrap();
+        let t = t.strip_prefix("t=").unwrap();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{t}.{body}").as_bytes());
+        assert_eq!(hex::encode(mac.finalize().into_bytes()), v1, "a bad signature on {body}");
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert!(event["created_at"].as_str().unwrap().ends_with('Z'));
+        if event["type"] == "candidate.erased" {
+            assert_eq!(event["data"]["candidate_id"], parsed.as_str());
+        }
+    }
+    let log = get(&s.url("/v1/admin/webhooks/deliveries"), Some(&admin)).json();
+    let job_done = log["deliveries"].as_array().unwrap().iter().find(|d| d["event"] == "job.done").unwrap().clone();
+    assert_eq!((job_done["status"].as_str(), job_done["attempts"].as_i64()), (Some("delivered"), Some(2)), "{log}");
+    assert_eq!(job_done["last_status"], 204);
+}

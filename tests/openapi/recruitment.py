@@ -6,11 +6,13 @@ Environment: VIVIER_CLIENT_MODULE (the generated package), VIVIER_URL, VIVIER_SI
 VIVIER_AUDITOR_KEY, VIVIER_SPEC (the document), VIVIER_DATA (the repository's tests/ folder).
 """
 
+import base64
 import importlib
 import io
 import json
 import os
 import sys
+import time
 import uuid
 
 from openapi_schema_validator import OAS30Validator
@@ -29,6 +31,7 @@ models = load("models")
 sirh_api = {n: load(f"api.sirh.{n}") for n in [
     "parse_cv", "list_candidates", "rank_candidates", "draft_job_ad", "lint_job_ad",
     "record_decision", "list_decisions", "get_candidate", "explain_to_candidate", "erase_candidate",
+    "create_cv_batch", "get_job",
 ]}
 verify_audit = load("api.audit.verify_audit")
 Client = load("client").AuthenticatedClient
@@ -79,7 +82,6 @@ for i, name in enumerate(["fr-redactrice-territoriale.txt", "en-nurse.txt"]):
         else:
             assert r.parsed.candidate_id == ids[-1], "a retry made a second candidate"
             assert r.headers.get("idempotent-replayed") == "true"
-import base64
 
 with open(os.path.join(data, "data", "cv", "fr-alternance.txt"), "rb") as f:
     doc = models.JsonDocument(filename="cv.txt", content_base64=base64.b64encode(f.read()).decode())
@@ -91,6 +93,20 @@ r = call("/v1/candidates", "get", 200, sirh_api["list_candidates"], client=sirh,
 assert [c.candidate_id for c in r.parsed.items] == [ids[1]], r.parsed
 r = call("/v1/candidates", "get", 200, sirh_api["list_candidates"], client=sirh, limit=2)
 assert len(r.parsed.items) == 2 and isinstance(r.parsed.next_after, str)
+
+# A campaign: two more CVs in one batch, polled until done; APP-2 is known already.
+batch = models.CreateCvBatchBody(
+    file=[cv_file("en-nurse.txt"), cv_file("fr-colonnes.txt")],
+    external_ids=json.dumps({"en-nurse.txt": "APP-2", "fr-colonnes.txt": "APP-4"}))
+r = call("/v1/cv/batches", "post", 202, sirh_api["create_cv_batch"], client=sirh, body=batch)
+job_id = r.parsed.job_id
+for _ in range(600):
+    r = call("/v1/jobs/{id}", "get", 200, sirh_api["get_job"], client=sirh, id=job_id)
+    if r.parsed.status == models.JobStatus.DONE:
+        break
+    time.sleep(0.2)
+assert [i.status for i in r.parsed.items] == [models.JobItemsItemStatus.EXISTING, models.JobItemsItemStatus.PARSED], r.parsed
+assert r.parsed.items[0].candidate_id == ids[1]
 
 # 2. Rank them for the recruiter's posting.
 with open(os.path.join(data, "fixtures", "conformance", "job-posting.json")) as f:

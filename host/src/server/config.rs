@@ -20,6 +20,8 @@ pub struct ServerConfig {
     pub max_document_bytes: usize,
     /// Most candidates in one ranking request.
     pub max_candidates: usize,
+    /// Most CVs in one batch (`POST /v1/cv/batches`), zip entries included.
+    pub max_batch_files: usize,
     /// Plugin calls running at once (each on a blocking thread); further calls wait.
     pub max_concurrent_calls: usize,
     /// Requests to plugin routes that may wait for a call slot; beyond, 503 with `Retry-After`.
@@ -41,6 +43,10 @@ pub struct ServerConfig {
     pub console_secure_cookie: bool,
     /// Requests each API key may send per minute (429 beyond); 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// How often the webhook sender looks for due deliveries.
+    pub webhook_poll_ms: u64,
+    /// First retry delay of a failed webhook delivery; each next one is three times longer.
+    pub webhook_retry_base_ms: u64,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +56,7 @@ impl Default for ServerConfig {
             max_body_bytes: 20 << 20,
             max_document_bytes: 10 << 20,
             max_candidates: 2000,
+            max_batch_files: 500,
             max_concurrent_calls: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             max_queued_calls: 64,
             queue_timeout_ms: 10_000,
@@ -60,6 +67,8 @@ impl Default for ServerConfig {
             trusted_keys: vec![],
             console_secure_cookie: false,
             rate_limit_per_minute: 1200,
+            webhook_poll_ms: 1000,
+            webhook_retry_base_ms: 10_000,
         }
     }
 }
@@ -94,6 +103,7 @@ impl ServerConfig {
         env_var("VIVIER_MAX_BODY_BYTES", &mut config.max_body_bytes)?;
         env_var("VIVIER_MAX_DOCUMENT_BYTES", &mut config.max_document_bytes)?;
         env_var("VIVIER_MAX_CANDIDATES", &mut config.max_candidates)?;
+        env_var("VIVIER_MAX_BATCH_FILES", &mut config.max_batch_files)?;
         env_var("VIVIER_MAX_CONCURRENT_CALLS", &mut config.max_concurrent_calls)?;
         env_var("VIVIER_MAX_QUEUED_CALLS", &mut config.max_queued_calls)?;
         env_var("VIVIER_QUEUE_TIMEOUT_MS", &mut config.queue_timeout_ms)?;
@@ -103,6 +113,8 @@ impl ServerConfig {
         env_var("VIVIER_PROBE_EVERY_SECS", &mut config.probe_every_secs)?;
         env_var("VIVIER_CONSOLE_SECURE_COOKIE", &mut config.console_secure_cookie)?;
         env_var("VIVIER_RATE_LIMIT_PER_MINUTE", &mut config.rate_limit_per_minute)?;
+        env_var("VIVIER_WEBHOOK_POLL_MS", &mut config.webhook_poll_ms)?;
+        env_var("VIVIER_WEBHOOK_RETRY_BASE_MS", &mut config.webhook_retry_base_ms)?;
         config.validate()?;
         Ok(config)
     }
@@ -125,6 +137,9 @@ impl ServerConfig {
         }
         if self.max_document_bytes > self.max_body_bytes {
             bail!("max_document_bytes cannot exceed max_body_bytes");
+        }
+        if self.webhook_poll_ms == 0 || self.webhook_retry_base_ms == 0 {
+            bail!("webhook_poll_ms and webhook_retry_base_ms must be positive");
         }
         if self.purge_interval_secs == 0 {
             bail!("purge_interval_secs must be positive");

@@ -20,6 +20,7 @@ pub mod request_id;
 pub mod routes;
 pub mod shadow;
 pub mod slots;
+pub mod webhooks;
 
 use crate::audit::{Audit, Event};
 use crate::auth::{self, Caller, Role};
@@ -399,7 +400,8 @@ pub fn router(state: Shared) -> Router {
         .merge(plugin_calls)
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
     let sirh = guarded(&state, &[Role::Sirh], sirh_calls);
-    let admin = guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()));
+    let admin =
+        guarded(&state, &[Role::Admin], admin::routes().merge(routes::shadow::routes()).merge(webhooks::routes()));
     let audit = guarded(&state, &[Role::Admin, Role::Auditor], audit_routes());
     let reports = guarded(&state, &[Role::Admin, Role::Auditor], reports::routes());
     Router::new()
@@ -465,6 +467,7 @@ pub async fn serve_with(
     let mut background = replica::spawn(state.clone(), database);
     background.push(routes::retention::spawn(state.clone()));
     background.extend(continuous_probe::spawn(state.clone()));
+    background.push(webhooks::spawn(state.clone()));
     spawn_model_install(&state);
     // Scripts and tests read the bound address (port 0 picks a free one) from this line.
     println!("vivier listening on http://{addr}");

@@ -204,6 +204,20 @@ fn sirh_paths(p: &mut Paths, gen: &mut SchemaGenerator) {
         }))
         .ok(201, "The candidate, with the parser's reading of the CV", Some(json_content(r("ParseResult"))))
         .errors(&[400, 409, 413, 415, 422, 502, 504]));
+    p.add("/v1/cv/batches", "post", op("createCvBatch", "sirh", "A campaign's CVs in one request, parsed in the background: answers at once with the job to poll", SIRH)
+        .idempotent()
+        .body(json!({ "multipart/form-data": { "schema": { "type": "object", "required": ["file"], "additionalProperties": false, "properties": {
+            "file": { "type": "array", "items": { "type": "string", "format": "binary" }, "description": "The CVs, or zip archives of CVs (at most max_batch_files in all)" },
+            "external_ids": { "type": "string", "description": "JSON object from file name to the SIRH's applicant id; a file whose id names a live candidate is not parsed again (result `existing`)" } } } } }))
+        .ok(202, "The job, with `Location: /v1/jobs/{id}`", Some(json_content(r("Job"))))
+        .errors(&[400, 413, 415, 422]));
+    p.add(
+        "/v1/jobs/{id}",
+        "get",
+        op("getJob", "sirh", "A batch job's progress and per-file results (kept 7 days)", SIRH)
+            .ok(200, "The job", Some(json_content(r("Job"))))
+            .errors(&[404]),
+    );
     let ranking = derived::<rankings::RankingRequest>(gen);
     p.add(
         "/v1/rankings",
@@ -587,6 +601,16 @@ fn answer_schemas() -> Value {
         "Draft": object(json!({ "title": string(), "markdown": string(), "warnings": array(r("DraftWarning")),
             "generated_by": r("GeneratedBy"), "human_review_required": { "type": "boolean", "enum": [true] },
             "trace_id": string(), "plugin": r("PluginRef") })),
+        "Job": object(json!({
+            "job_id": string(), "kind": { "type": "string", "enum": ["cv-batch"] },
+            "status": { "type": "string", "enum": ["running", "done", "interrupted"] },
+            "total": { "type": "integer" }, "done": { "type": "integer" }, "created_at": date_time(),
+            "finished_at": { "type": "string", "format": "date-time", "nullable": true },
+            "items": array(object(json!({
+                "position": { "type": "integer" }, "filename": string(), "external_id": nullable_string(),
+                "status": { "type": "string", "enum": ["queued", "parsed", "existing", "failed", "not_processed"] },
+                "candidate_id": nullable_string(), "trace_id": nullable_string(),
+                "error": { "type": "object", "nullable": true, "required": ["code", "message"], "properties": { "code": string(), "message": string() } } }))) })),
         "LintResult": object(json!({ "title": string(), "warnings": array(r("DraftWarning")), "violations": { "type": "integer" } })),
         "Decision": decision,
         "DecisionRecorded": object(json!({ "decision": r("Decision"), "recorded_by": string() })),

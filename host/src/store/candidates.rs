@@ -484,6 +484,8 @@ pub async fn erase(conn: &mut Conn, id: &str, reason: &str, now: i64) -> Result<
         "DELETE FROM candidate_monitoring WHERE candidate_id = $1",
         // Stored answers of idempotent requests that named the candidate hold its data too.
         "DELETE FROM idempotency_keys WHERE candidate_id = $1",
+        // A batch's result keeps the candidate's id, not the file's name (often the person's).
+        "UPDATE job_items SET filename = '', external_id = NULL WHERE candidate_id = $1",
     ] {
         removed += sqlx::query(sql).bind(id).execute(&mut *conn).await?.rows_affected();
     }

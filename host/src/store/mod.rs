@@ -11,11 +11,13 @@ pub mod activity;
 pub mod bundles;
 pub mod candidates;
 pub mod idempotency;
+pub mod jobs;
 pub mod keys;
 pub mod monitoring;
 pub mod oversight;
 pub mod sessions;
 pub mod slots;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_replicas.sql")),
     (6, include_str!("migrations/0006_probe_settings.sql")),
     (7, include_str!("migrations/0007_sirh_contract.sql")),
+    (8, include_str!("migrations/0008_jobs_webhooks.sql")),
 ];
 
 /// Key of the PostgreSQL advisory lock that serialises writers across replicas: migrations and

@@ -233,6 +233,50 @@ async fn render(state: &Shared) -> Result<String, StoreError> {
         );
     }
     b.push_str("</tbody></table>");
+    b.push_str(&deliveries(state).await?);
+    Ok(b)
+}
+
+fn delivery_status_fr(status: &str) -> &'static str {
+    match status {
+        "delivered" => "remise",
+        "failed" => "abandonnée",
+        "sending" => "en cours d'envoi",
+        _ => "en attente d'un nouvel essai",
+    }
+}
+
+/// The webhook delivery log: what the SIRH was told, and whether it answered.
+async fn deliveries(state: &Shared) -> Result<String, StoreError> {
+    let log = crate::store::webhooks::log(state.store.pool(), 50).await?;
+    let mut b = String::from(
+        "<h2>Notifications au logiciel RH</h2>\
+         <p>Chaque notification signée (lot terminé, candidature effacée ou purgée, module mis en service) et ses \
+         tentatives ; un envoi refusé est repris plus tard, six fois au plus.</p>\
+         <table><caption>Les 50 dernières</caption><thead><tr><th scope=\"col\">Créée le (UTC)</th>\
+         <th scope=\"col\">Événement</th><th scope=\"col\">État</th><th scope=\"col\">Tentatives</th>\
+         <th scope=\"col\">Dernière réponse</th></tr></thead><tbody>",
+    );
+    if log.is_empty() {
+        b.push_str("<tr><td colspan=\"5\">Aucune notification : aucun point de réception n'est déclaré, ou rien n'est arrivé.</td></tr>");
+    }
+    for d in &log {
+        let answer = match (d.last_status, &d.last_error) {
+            (Some(code), _) => format!("HTTP {code}"),
+            (None, Some(e)) => escape(e),
+            (None, None) => "—".into(),
+        };
+        let _ = write!(
+            b,
+            "<tr><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{answer}</td></tr>",
+            crate::report::date(d.created_at),
+            crate::store::rfc3339(d.created_at).get(11..16).unwrap_or(""),
+            escape(&d.event),
+            delivery_status_fr(&d.status),
+            d.attempts,
+        );
+    }
+    b.push_str("</tbody></table>");
     Ok(b)
 }
 

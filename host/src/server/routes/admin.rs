@@ -331,6 +331,10 @@ pub(crate) async fn activate(
     let state_now = SlotState { active: Some(Arc::new(active)), row, load_error: None };
     let out = slot_json(world, &state_now);
     state.slots.set(world, state_now);
+    if current.row.active != spec {
+        let data = json!({ "slot": world.name(), "previous": current.row.active, "active": spec, "digest": digest });
+        crate::server::webhooks::notify(state, "slot.changed", None, data).await;
+    }
     // Keep active.toml in step, so the command line uses the same plugin as the server.
     let (registry, runtime) = (state.registry.clone(), state.runtime.clone());
     tokio::task::spawn_blocking(move || {

@@ -85,6 +85,8 @@ pub async fn history(State(state): State<Shared>, Path(id): Path<String>) -> Api
 
 /// Erases a candidate's personal data in one transaction with its audit tombstone.
 pub async fn erase_candidate(state: &Shared, id: &str, actor: &str, reason: &str) -> ApiResult<u64> {
+    // Who to tell, read before the erasure clears it.
+    let before = candidates::get(state.store.pool(), id).await?;
     let mut tx = state.audit.begin().await?;
     let removed = candidates::erase(tx.conn(), id, reason, now_ms()).await?;
     tx.append(Event::new(
@@ -95,6 +97,15 @@ pub async fn erase_candidate(state: &Shared, id: &str, actor: &str, reason: &str
     .await?;
     tx.commit().await?;
     state.runtime.forget_cached_vectors();
+    let event = if reason == "retention" { "candidate.purged" } else { "candidate.erased" };
+    let (owner, external_id) = before.map(|c| (c.owner_key, c.external_id)).unwrap_or_default();
+    crate::server::webhooks::notify(
+        state,
+        event,
+        owner.as_deref(),
+        json!({ "candidate_id": id, "external_id": external_id }),
+    )
+    .await;
     Ok(removed)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod batches;
 pub mod candidates;
 pub mod decisions;
 pub mod explanation;
@@ -35,6 +36,8 @@ pub fn sirh_routes() -> Router<Shared> {
         .route("/v1/postings/lint", post(postings::lint))
         .route("/v1/decisions", post(decisions::record).get(decisions::list))
         .route("/v1/candidates", get(candidates::list))
+        .route("/v1/cv/batches", post(batches::create))
+        .route("/v1/jobs/{id}", get(batches::get))
         .route("/v1/candidates/{id}", get(candidates::history).delete(candidates::erase))
         .route("/v1/candidates/{id}/explanation", get(explanation::explain))
         .route("/v1/candidates/{id}/monitoring", put(monitoring::set).delete(monitoring::clear))

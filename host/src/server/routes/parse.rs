@@ -115,23 +115,30 @@ async fn read_upload(state: &Shared, req: Request) -> ApiResult<Upload> {
             "send the CV as multipart/form-data (part `file`) or as JSON {filename, media_type, content_base64}",
         ));
     };
+    check_document(state, &doc, "file")?;
+    if let Some(id) = &external_id {
+        check_external_id("external_id", id)?;
+    }
+    Ok(Upload { document: doc, external_id })
+}
+
+/// The limits every uploaded CV meets; `field` names it in the error.
+pub fn check_document(state: &Shared, doc: &Document, field: &str) -> ApiResult<()> {
     if doc.bytes.is_empty() {
-        return Err(ApiError::invalid("file", "the document is empty"));
+        return Err(ApiError::invalid(field, "the document is empty"));
     }
     if doc.bytes.len() > state.config.max_document_bytes {
         return Err(ApiError::too_large(format!(
             "the document is {} bytes, over the {}-byte limit",
             doc.bytes.len(),
             state.config.max_document_bytes
-        )));
+        ))
+        .with_field(field));
     }
     if doc.filename.len() > 255 {
-        return Err(ApiError::invalid("filename", "the file name is longer than 255 bytes"));
+        return Err(ApiError::invalid(field, "the file name is longer than 255 bytes"));
     }
-    if let Some(id) = &external_id {
-        check_external_id("external_id", id)?;
-    }
-    Ok(Upload { document: doc, external_id })
+    Ok(())
 }
 
 /// A live candidate under this applicant id already: its id, never a second copy of the data.
@@ -148,7 +155,7 @@ fn external_id_taken(existing: &crate::store::candidates::CandidateRow) -> ApiEr
     .with_details(json!({ "candidate_id": existing.id }))
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::too_large("the upload is larger than this server accepts")
     } else {
@@ -173,14 +180,26 @@ pub async fn parse(
     req: Request,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let upload = read_upload(&state, req).await?;
-    let external_id = upload.external_id;
+    let answer = parse_one(&state, &caller, upload.document, upload.external_id).await?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// One CV through the active parser, stored under a new candidate id; the answer of
+/// `POST /v1/cv/parse`. A live candidate of this key under the same `external_id` is refused
+/// (`external_id_exists`, naming it).
+pub async fn parse_one(
+    state: &Shared,
+    caller: &Caller,
+    document: Document,
+    external_id: Option<String>,
+) -> ApiResult<Value> {
     if let Some(ext) = &external_id {
         let mut conn = state.store.pool().acquire().await.map_err(crate::store::StoreError::from)?;
         if let Some(existing) = by_external_id(&mut conn, &caller.key_id, ext).await? {
             return Err(external_id_taken(&existing));
         }
     }
-    let doc = std::sync::Arc::new(upload.document);
+    let doc = std::sync::Arc::new(document);
     let trace_id = new_id("t");
     let d = doc.clone();
     let (_active, attempts) = state.call(World::CvParser, move |rt, p| rt.parse(p, &d)).await?;
@@ -242,22 +261,19 @@ pub async fn parse(
     payload["candidate_id"] = candidate_id.clone().into();
     tx.append(Event::new("plugin.call", &caller.key_id, payload)).await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "candidate_id": candidate_id,
-            "external_id": external_id,
-            "trace_id": trace_id,
-            "identity": cv.identity,
-            "profile": cv.profile,
-            "warnings": cv.warnings,
-            "gaps": timeline.gaps,
-            "irregularities": timeline.irregularities,
-            "plugin": report.plugin,
-            "call": { "wall_us": report.wall_us, "cpu_us": report.cpu_us, "peak_memory_bytes": report.peak_memory_bytes,
-                      "input_digest": report.input_digest, "output_digest": report.output_digest },
-        })),
-    ))
+    Ok(json!({
+        "candidate_id": candidate_id,
+        "external_id": external_id,
+        "trace_id": trace_id,
+        "identity": cv.identity,
+        "profile": cv.profile,
+        "warnings": cv.warnings,
+        "gaps": timeline.gaps,
+        "irregularities": timeline.irregularities,
+        "plugin": report.plugin,
+        "call": { "wall_us": report.wall_us, "cpu_us": report.cpu_us, "peak_memory_bytes": report.peak_memory_bytes,
+                  "input_digest": report.input_digest, "output_digest": report.output_digest },
+    }))
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {

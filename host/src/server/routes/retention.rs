@@ -29,8 +29,11 @@ pub async fn run_once(state: &Shared, actor: &str) -> ApiResult<Value> {
     let purged = state.audit.purge_before(audit_cutoff).await?;
     let mut tx = state.store.begin_write().await?;
     let idempotency = crate::store::idempotency::purge_expired(&mut tx, now).await?;
+    let jobs = crate::store::jobs::purge_old(&mut tx, now).await?;
+    crate::store::webhooks::purge_before(&mut tx, now - crate::store::jobs::KEEP_MS).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;
-    Ok(json!({ "candidates_erased": erased, "audit_rows_purged": purged, "idempotency_keys_expired": idempotency }))
+    Ok(json!({ "candidates_erased": erased, "audit_rows_purged": purged, "idempotency_keys_expired": idempotency,
+               "jobs_removed": jobs }))
 }
 
 /// The scheduled purge; the server aborts it before closing the store (an erasure in flight is
