@@ -1,6 +1,8 @@
 //! One recruitment as a SIRH drives it through Vivier's HTTP API (see docs/api.md and the
-//! server's /openapi.json): parse a few CVs, rank them for a posting, draft the ad, record the
-//! recruiter's decisions, and fetch a candidate's explanation.
+//! server's /openapi.json): parse a few CVs under the SIRH's own applicant ids, rank them for a
+//! posting, draft the ad, record the recruiter's decisions, and fetch a candidate's explanation.
+//! Every creating call carries an `Idempotency-Key`, so that a retry after a network error never
+//! stores a person twice nor records a decision twice.
 //!
 //! ```sh
 //! cargo run --release -- serve &                                  # in another terminal
@@ -20,10 +22,16 @@ struct Client {
 
 impl Client {
     fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-        let req = self
+        let mut req = self
             .agent
             .request(method, &format!("{}{path}", self.base))
             .set("Authorization", &format!("Bearer {}", self.key));
+        if method == "POST" {
+            // One key per logical request: a retry of this call would send the same one.
+            let mut nonce = [0u8; 16];
+            getrandom::getrandom(&mut nonce).map_err(|e| e.to_string())?;
+            req = req.set("Idempotency-Key", &hex::encode(nonce));
+        }
         let res = match body {
             Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
             None => req.call(),
@@ -48,18 +56,34 @@ fn main() -> Result<(), String> {
 
     // 1. Parse the applications. The SIRH keeps the identity; Vivier returns an opaque candidate id.
     let mut candidates = Vec::new();
-    for file in ["fr-redactrice-territoriale.txt", "fr-agent-contractuel.md", "fr-recherche-emploi.txt"] {
+    for (n, file) in
+        ["fr-redactrice-territoriale.txt", "fr-agent-contractuel.md", "fr-recherche-emploi.txt"].iter().enumerate()
+    {
         let bytes = std::fs::read(root.join("tests/data/cv").join(file)).map_err(|e| e.to_string())?;
-        let body =
-            json!({ "filename": file, "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes) });
-        let parsed = client.call("POST", "/v1/cv/parse", Some(&body))?;
-        println!(
-            "parsed {file}: candidate {} ({} experiences, {} gaps, trace {})",
-            parsed["candidate_id"].as_str().unwrap_or("?"),
-            parsed["profile"]["experiences"].as_array().map_or(0, Vec::len),
-            parsed["gaps"].as_array().map_or(0, Vec::len),
-            parsed["trace_id"].as_str().unwrap_or("?")
-        );
+        // The SIRH's own applicant id: a candidate id lost in a crash is found again with
+        // GET /v1/candidates?external_id=...
+        let external_id = format!("APP-DEMO-{}", n + 1);
+        let body = json!({ "filename": file, "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+                           "external_id": external_id });
+        let parsed = match client.call("POST", "/v1/cv/parse", Some(&body)) {
+            Ok(parsed) => {
+                println!(
+                    "parsed {file}: candidate {} ({} experiences, {} gaps, trace {})",
+                    parsed["candidate_id"].as_str().unwrap_or("?"),
+                    parsed["profile"]["experiences"].as_array().map_or(0, Vec::len),
+                    parsed["gaps"].as_array().map_or(0, Vec::len),
+                    parsed["trace_id"].as_str().unwrap_or("?")
+                );
+                parsed
+            }
+            // Parsed on an earlier run of this walk-through: the applicant id names the candidate.
+            Err(e) if e.contains("external_id_exists") => {
+                let found = client.call("GET", &format!("/v1/candidates?external_id={external_id}"), None)?;
+                println!("{file}: already candidate {}", found["items"][0]["candidate_id"].as_str().unwrap_or("?"));
+                found["items"][0].clone()
+            }
+            Err(e) => return Err(e),
+        };
         candidates.push(parsed["candidate_id"].as_str().unwrap_or_default().to_owned());
     }
 
@@ -103,9 +127,14 @@ fn main() -> Result<(), String> {
         ("shortlisted", None),
     ];
     for (id, (decision, rationale)) in candidates.iter().zip(decisions) {
-        let body = json!({ "candidate_id": id, "posting_id": posting["id"], "decision": decision, "recruiter_id": "agent-017", "rationale": rationale, "trace_ids": [trace] });
-        client.call("POST", "/v1/decisions", Some(&body))?;
-        println!("recorded {decision} for {id}");
+        // The ranking the recruiter saw: the candidate's explanation will describe that one.
+        let body = json!({ "candidate_id": id, "decision": decision, "recruiter_id": "agent-017", "rationale": rationale, "trace_ids": [trace] });
+        match client.call("POST", "/v1/decisions", Some(&body)) {
+            Ok(_) => println!("recorded {decision} for {id}"),
+            // A final decision from an earlier run stands; replacing it would need `supersedes`.
+            Err(e) if e.contains("decision_conflict") => println!("{id} already has a final decision"),
+            Err(e) => return Err(e),
+        }
     }
 
     // 5. The rejected candidate asks how the algorithm contributed (CRPA R311-3-1-2).
