@@ -72,7 +72,7 @@ pub fn summary_of(row: &ProbeRow) -> Value {
         "summary": report.as_ref().map(|r| r.summary.clone()),
         "tolerance": report.as_ref().map(|r| r.tolerance),
         "failed_signals": report.as_ref().map(|r| r.signals.iter().filter(|s| !s.passed).map(|s| s.signal.name()).collect::<Vec<_>>()),
-        "created_at": row.created_at,
+        "created_at": crate::store::rfc3339(row.created_at),
     })
 }
 

@@ -43,6 +43,14 @@ pub struct ServerConfig {
     pub console_secure_cookie: bool,
     /// Requests each API key may send per minute (429 beyond); 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// A request's headers must arrive within this, or the connection is closed.
+    pub header_read_timeout_ms: u64,
+    /// A request's body must arrive within this of the request (408 beyond).
+    pub body_timeout_ms: u64,
+    /// A keep-alive connection without a request in flight or a byte for this long is closed.
+    pub idle_timeout_ms: u64,
+    /// Open connections one IP address may hold; further ones are closed at once.
+    pub max_connections_per_peer: usize,
     /// How often the webhook sender looks for due deliveries.
     pub webhook_poll_ms: u64,
     /// First retry delay of a failed webhook delivery; each next one is three times longer.
@@ -67,6 +75,10 @@ impl Default for ServerConfig {
             trusted_keys: vec![],
             console_secure_cookie: false,
             rate_limit_per_minute: 1200,
+            header_read_timeout_ms: 10_000,
+            body_timeout_ms: 120_000,
+            idle_timeout_ms: 60_000,
+            max_connections_per_peer: 256,
             webhook_poll_ms: 1000,
             webhook_retry_base_ms: 10_000,
         }
@@ -113,6 +125,10 @@ impl ServerConfig {
         env_var("VIVIER_PROBE_EVERY_SECS", &mut config.probe_every_secs)?;
         env_var("VIVIER_CONSOLE_SECURE_COOKIE", &mut config.console_secure_cookie)?;
         env_var("VIVIER_RATE_LIMIT_PER_MINUTE", &mut config.rate_limit_per_minute)?;
+        env_var("VIVIER_HEADER_READ_TIMEOUT_MS", &mut config.header_read_timeout_ms)?;
+        env_var("VIVIER_BODY_TIMEOUT_MS", &mut config.body_timeout_ms)?;
+        env_var("VIVIER_IDLE_TIMEOUT_MS", &mut config.idle_timeout_ms)?;
+        env_var("VIVIER_MAX_CONNECTIONS_PER_PEER", &mut config.max_connections_per_peer)?;
         env_var("VIVIER_WEBHOOK_POLL_MS", &mut config.webhook_poll_ms)?;
         env_var("VIVIER_WEBHOOK_RETRY_BASE_MS", &mut config.webhook_retry_base_ms)?;
         config.validate()?;
@@ -137,6 +153,12 @@ impl ServerConfig {
         }
         if self.max_document_bytes > self.max_body_bytes {
             bail!("max_document_bytes cannot exceed max_body_bytes");
+        }
+        if self.header_read_timeout_ms == 0 || self.body_timeout_ms == 0 || self.idle_timeout_ms == 0 {
+            bail!("header_read_timeout_ms, body_timeout_ms and idle_timeout_ms must be positive");
+        }
+        if self.max_connections_per_peer == 0 {
+            bail!("max_connections_per_peer must be at least 1");
         }
         if self.webhook_poll_ms == 0 || self.webhook_retry_base_ms == 0 {
             bail!("webhook_poll_ms and webhook_retry_base_ms must be positive");

@@ -100,8 +100,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A request whose body did not arrive in time (see `server::connections`).
+pub fn body_timeout() -> ApiError {
+    ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", super::connections::BODY_TIMEOUT)
+}
+
 pub fn bytes_rejection(r: BytesRejection) -> ApiError {
-    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    if r.body_text().contains(super::connections::BODY_TIMEOUT) {
+        body_timeout()
+    } else if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::too_large("the request body is larger than this server accepts")
     } else {
         ApiError::bad_request(format!("the request body could not be read: {r}"))

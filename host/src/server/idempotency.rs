@@ -118,9 +118,13 @@ async fn run(state: &Shared, req: Request, next: Next) -> ApiResult<Response> {
     let Some(key) = key_of(req.headers())? else { return Ok(next.run(req).await) };
     let caller = req.extensions().get::<Caller>().cloned().ok_or_else(|| ApiError::internal("no caller"))?;
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
-        .await
-        .map_err(|_| ApiError::too_large("the request body is larger than this server accepts"))?;
+    let bytes = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|e| {
+        if super::connections::is_body_timeout(&e) {
+            super::error::body_timeout()
+        } else {
+            ApiError::too_large("the request body is larger than this server accepts")
+        }
+    })?;
     let req = Request::from_parts(parts, Body::from(bytes.clone()));
     let digest = request_digest(&req, &bytes);
     let pool = state.store.pool();

@@ -7,6 +7,7 @@
 
 pub mod admission;
 pub mod config;
+pub mod connections;
 pub mod console;
 pub mod continuous_probe;
 pub mod error;
@@ -473,7 +474,14 @@ pub async fn serve_with(
     println!("vivier listening on http://{addr}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    axum::serve(listener, router(state.clone())).with_graceful_shutdown(shutdown_signal()).await?;
+    let c = &state.config;
+    let limits = connections::Limits {
+        header_read: std::time::Duration::from_millis(c.header_read_timeout_ms),
+        body: std::time::Duration::from_millis(c.body_timeout_ms),
+        idle: std::time::Duration::from_millis(c.idle_timeout_ms),
+        per_peer: c.max_connections_per_peer,
+    };
+    connections::serve(listener, router(state.clone()), limits, shutdown_signal()).await?;
     // Background jobs end before the store closes, rather than fail against a closed pool.
     for task in &background {
         task.abort();

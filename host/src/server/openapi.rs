@@ -35,6 +35,7 @@ pub const ERROR_CODES: &[&str] = &[
     "unreadable_document",
     "probe_failed",
     "rate_limited",
+    "request_timeout",
     "plugin_failed",
     "overloaded",
     "stopped",
@@ -87,6 +88,9 @@ impl Op {
         let mut all: Vec<u16> = codes.to_vec();
         if self.authenticated {
             all.extend([401, 403, 429, 503]);
+        }
+        if self.value.get("requestBody").is_some() {
+            all.push(408);
         }
         all.sort_unstable();
         all.dedup();
@@ -684,6 +688,7 @@ pub fn document() -> Value {
         (403, "The key's role cannot use this route"),
         (404, "No such resource"),
         (405, "This route does not accept this method"),
+        (408, "The request body did not arrive within `body_timeout_ms` (`request_timeout`)"),
         (409, "Conflict with the current state: an external id already taken (`external_id_exists`, `details.candidate_id`), a decision contradicting a final one (`decision_conflict`), a request with this Idempotency-Key still running, a pinned slot or an active plugin"),
         (413, "Body, document or candidate list too large"),
         (415, "Unsupported content type or document type"),

@@ -156,7 +156,9 @@ fn external_id_taken(existing: &crate::store::candidates::CandidateRow) -> ApiEr
 }
 
 pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    if e.body_text().contains(crate::server::connections::BODY_TIMEOUT) {
+        crate::server::error::body_timeout()
+    } else if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::too_large("the upload is larger than this server accepts")
     } else {
         ApiError::bad_request(format!("invalid multipart body: {e}"))
