@@ -128,11 +128,16 @@ async fn append(conn: &mut Conn, event: &Event) -> Result<i64, StoreError> {
     let (last_seq, prev_hash) = head(conn).await?;
     let seq = last_seq + 1;
     let at_ms = now_ms();
-    let mut value = event.payload.clone();
-    if let (Ok(ctx), Some(obj)) = (REQUEST.try_with(Clone::clone), value.as_object_mut()) {
-        obj.insert("request".into(), serde_json::json!({ "id": ctx.request_id, "trace_id": ctx.trace_id }));
+    // Outside a request (CLI, background jobs) the payload is written as it is, without a copy.
+    let payload = match REQUEST.try_with(Clone::clone) {
+        Ok(ctx) if event.payload.is_object() => {
+            let mut value = event.payload.clone();
+            value["request"] = serde_json::json!({ "id": ctx.request_id, "trace_id": ctx.trace_id });
+            serde_json::to_string(&value)
+        }
+        _ => serde_json::to_string(&event.payload),
     }
-    let payload = serde_json::to_string(&value).expect("JSON values serialise");
+    .expect("JSON values serialise");
     let hash = row_hash(seq, at_ms, event.kind, &event.actor, &payload, &prev_hash);
     sqlx::query(
         "INSERT INTO audit_log (seq, at_ms, kind, actor, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -463,15 +463,6 @@ pub async fn decisions_of_key(
     decision_rows(rows)
 }
 
-/// The assessment of one candidate in one ranking.
-pub async fn assessment_in(
-    pool: &Pool,
-    trace_id: &str,
-    candidate_id: &str,
-) -> Result<Option<AssessmentRow>, StoreError> {
-    Ok(assessments(pool, candidate_id, None).await?.into_iter().find(|a| a.trace_id == trace_id))
-}
-
 /// Erases every personal datum of a candidate; the candidate row stays as an empty tombstone.
 /// Returns the number of rows removed.
 pub async fn erase(conn: &mut Conn, id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {

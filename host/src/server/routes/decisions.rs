@@ -142,13 +142,15 @@ pub async fn record(
         ));
     }
     // What the recruiter saw: outputs about this candidate, for this posting, before the decision.
+    let rankings =
+        if req.trace_ids.is_empty() { Vec::new() } else { candidates::assessments(pool, &candidate.id, None).await? };
     for (i, t) in req.trace_ids.iter().enumerate() {
         let field = format!("trace_ids[{i}]");
         let Some(s) = candidates::suggestion_by_trace(pool, t).await? else {
             return Err(ApiError::invalid(field, format!("no AI output has trace id `{}`", clip(t))));
         };
         if s.kind == "ranking" {
-            if candidates::assessment_in(pool, t, &candidate.id).await?.is_none() {
+            if !rankings.iter().any(|a| &a.trace_id == t) {
                 return Err(ApiError::invalid(field, format!("the ranking `{t}` does not include this candidate")));
             }
             match (&posting_id, &s.posting_id) {
